@@ -1,0 +1,17 @@
+//! The assistant-médical aid as pure data and rules: identifiers, vocabularies, exact time,
+//! and the records a structure manages. No I/O, no async, no storage types.
+//!
+//! Adapters parse their inputs into these types at the edge ("parse, don't validate"), so a
+//! value of a domain type is always valid.
+
+pub mod codes;
+pub mod identifiers;
+pub mod model;
+pub mod options;
+pub mod time;
+
+pub use codes::*;
+pub use identifiers::*;
+pub use model::*;
+pub use options::AidOption;
+pub use time::{Etp, FULL_TIME_WEEKLY_MINUTES, TimeError, WeeklyTime};

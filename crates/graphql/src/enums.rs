@@ -1,0 +1,67 @@
+//! GraphQL mirrors of the domain vocabularies, so GraphiQL can complete them.
+
+use async_graphql::Enum;
+
+macro_rules! mirror {
+    ($(#[$m:meta])* $name:ident = $remote:literal { $($v:ident),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Enum, Copy, Clone, Eq, PartialEq)]
+        #[graphql(remote = $remote)]
+        pub enum $name { $($v),+ }
+    };
+}
+
+mirror!(
+    /// Medical specialty.
+    Specialty = "domain::Specialty" {
+        GeneralPractice, Pediatrics, Geriatrics, Rheumatology, Dermatology, Endocrinology, Neurology, MedicalEnt,
+        MedicalGynaecology, InternalMedicine, PhysicalMedicineRehabilitation, Gastroenterology, Pulmonology,
+        Cardiology, Psychiatry, Ophthalmology, VascularMedicine, Allergology, Nephrology, MedicalOncology, Ent,
+        ObstetricsGynaecology, GeneralSurgery, OrthopaedicSurgery, Urology, VascularSurgery, PlasticSurgery,
+        Radiology, Radiotherapy, Stomatology, Anaesthesia, AnatomoCytoPathology, NuclearMedicine,
+    }
+);
+mirror!(
+    /// Conventional sector.
+    ConventionSector = "domain::ConventionSector" { Sector1, Sector2, NotContracted }
+);
+mirror!(
+    /// OPTAM adhesion of a sector-2 doctor (OPTAM-CO is now called OPTAM-ACO).
+    Optam = "domain::Optam" { None, Optam, OptamCo }
+);
+mirror!(
+    /// Liberal, mixed or salaried practice.
+    PracticeMode = "domain::PracticeMode" { Liberal, Mixed, Salaried }
+);
+mirror!(
+    /// Kind of care structure.
+    StructureKind = "domain::StructureKind" { Msp, CentreDeSante, GroupPractice, Esp }
+);
+mirror!(
+    /// Legal form of the company behind a structure.
+    LegalForm = "domain::LegalForm" { Sisa, Scm, Scp, Sel, Association, Other }
+);
+mirror!(
+    /// Qualification route of an assistant médical.
+    Qualification = "domain::Qualification" { None, Cqp, Fae }
+);
+mirror!(
+    /// Individual (doctor) or collective (company, C2026) contract.
+    ContractKind = "domain::ContractKind" { Individual, Collective }
+);
+mirror!(
+    /// Life cycle of an aid contract.
+    ContractStatus = "domain::ContractStatus" { Draft, Active, Suspended, Terminated, Ended }
+);
+mirror!(
+    /// Where activity figures came from.
+    FiguresOrigin = "domain::FiguresOrigin" { Manual, Cpam }
+);
+mirror!(
+    /// Position in the specialty's national distribution (lower bound inclusive).
+    ActivityBand = "domain::ActivityBand" { BelowP30, P30P50, P50P70, P70P90, P90P95, P95Plus }
+);
+mirror!(
+    /// Option of an individual contract: the minimum assistant time the doctor commits to.
+    AidOption = "domain::AidOption" { OneThirdEtp, HalfEtp, OneEtp, OneAndHalfEtp, TwoEtp }
+);

@@ -1,0 +1,55 @@
+//! The GraphQL API of the product: types, queries, mutations, loaders, guards and errors.
+//!
+//! The server builds one [`AppSchema`] at start-up and, per request, adds the caller's
+//! [`Viewer`] and fresh DataLoaders with [`request_data`].
+
+pub mod access;
+pub mod auth;
+pub mod enums;
+pub mod error;
+pub mod ids;
+pub mod loaders;
+pub mod mutation;
+pub mod query;
+pub mod scalars;
+pub mod types;
+pub mod validate;
+
+use async_graphql::{EmptySubscription, Request, Schema};
+use persistence::Store;
+
+pub use auth::{Principal, Role, TokenEntry, TokenTable, Viewer};
+pub use error::codes;
+
+pub type AppSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
+
+/// Limits that keep one request from exhausting the server.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_depth: usize,
+    pub max_complexity: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_depth: 12, max_complexity: 1_000 }
+    }
+}
+
+pub fn build_schema(store: Store, limits: Limits) -> AppSchema {
+    Schema::build(query::QueryRoot, mutation::MutationRoot::default(), EmptySubscription)
+        .data(store)
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .finish()
+}
+
+/// The schema as SDL, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    Schema::build(query::QueryRoot, mutation::MutationRoot::default(), EmptySubscription).finish().sdl()
+}
+
+/// Adds what one request needs: the authenticated viewer and per-request DataLoaders.
+pub fn request_data(request: Request, store: &Store, viewer: Viewer) -> Request {
+    request.data(viewer).data(loaders::new_loaders(store.clone()))
+}

@@ -1,0 +1,454 @@
+//! Output types. Each wraps a domain value; nothing here is derived from database rows.
+
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, ID, Interface, Object, OutputType};
+use chrono::{DateTime, Utc};
+use domain::{ContractTerms, Employer};
+use persistence::{Page, Visibility};
+
+use crate::auth::{store, viewer};
+use crate::enums::*;
+use crate::error::{ApiError, ApiResult};
+use crate::ids::{self, NodeType};
+use crate::loaders::load;
+use crate::scalars::Date;
+
+/// Largest page a client may ask for.
+pub const MAX_PAGE_SIZE: i32 = 100;
+
+/// Checks `first` (required, 1..=100) and decodes `after`.
+pub fn page_args(first: i32, after: Option<&str>) -> ApiResult<(u64, Option<i64>)> {
+    if !(1..=MAX_PAGE_SIZE).contains(&first) {
+        return Err(ApiError::BadInput(format!("`first` must be between 1 and {MAX_PAGE_SIZE}")));
+    }
+    let after = after
+        .map(|c| ids::decode_cursor(c).ok_or_else(|| ApiError::BadInput("`after` is not a cursor of this list".into())))
+        .transpose()?;
+    Ok((u64::try_from(first).unwrap_or(1), after))
+}
+
+pub fn connection<T, N: OutputType>(
+    page: Page<T>,
+    had_cursor: bool,
+    id_of: impl Fn(&T) -> i64,
+    wrap: impl Fn(T) -> N,
+) -> Connection<String, N> {
+    let mut conn = Connection::new(had_cursor, page.has_next_page);
+    conn.edges.extend(page.items.into_iter().map(|item| Edge::new(ids::encode_cursor(id_of(&item)), wrap(item))));
+    conn
+}
+
+/// An object with a global ID, fetchable with `node(id:)`.
+#[derive(Debug, Interface)]
+#[graphql(field(name = "id", ty = "ID"))]
+pub enum Node {
+    Structure(StructureObject),
+    Practitioner(PractitionerObject),
+    Membership(MembershipObject),
+    Assistant(AssistantObject),
+    Assignment(AssignmentObject),
+    AidContract(AidContractObject),
+}
+
+/// A care structure: MSP, centre de santé, group practice or ESP.
+#[derive(Debug, Clone)]
+pub struct StructureObject(pub domain::Structure);
+
+#[Object(name = "Structure")]
+impl StructureObject {
+    async fn id(&self) -> ID {
+        ids::encode(NodeType::Structure, self.0.id.0)
+    }
+    async fn kind(&self) -> StructureKind {
+        self.0.fields.kind.into()
+    }
+    async fn legal_form(&self) -> LegalForm {
+        self.0.fields.legal_form.into()
+    }
+    async fn name(&self) -> &str {
+        &self.0.fields.name
+    }
+    async fn finess(&self) -> Option<&str> {
+        self.0.fields.finess.as_ref().map(|f| f.as_str())
+    }
+    async fn siret(&self) -> Option<&str> {
+        self.0.fields.siret.as_ref().map(|s| s.as_str())
+    }
+    /// INSEE code of the commune (COG), the key of zoning look-ups.
+    async fn commune(&self) -> &str {
+        self.0.fields.commune.as_str()
+    }
+    /// Date the ARS validated the projet de santé.
+    async fn projet_sante_validated_on(&self) -> Option<Date> {
+        self.0.fields.projet_sante_validated_on.map(Date)
+    }
+    /// Whether the SISA's statutes make it an employer group (ordonnance 2021-584).
+    async fn sisa_employer_group(&self) -> bool {
+        self.0.fields.sisa_employer_group
+    }
+
+    /// Practitioners who are or were members; `activeOn` keeps those members on that day.
+    async fn members(
+        &self,
+        ctx: &Context<'_>,
+        first: i32,
+        after: Option<String>,
+        active_on: Option<Date>,
+    ) -> async_graphql::Result<Connection<String, MembershipObject>> {
+        let (first, after) = page_args(first, after.as_deref())?;
+        let page = store(ctx)?
+            .list_members(self.0.id, active_on.map(|d| d.0), after.map(domain::MembershipId), first)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(connection(page, after.is_some(), |m| m.membership.id.0, |m| MembershipObject(m.membership)))
+    }
+
+    /// Assistants médicaux working in the structure.
+    async fn assistants(
+        &self,
+        ctx: &Context<'_>,
+        first: i32,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, AssistantObject>> {
+        let (first, after) = page_args(first, after.as_deref())?;
+        let page = store(ctx)?
+            .list_assistants(self.0.id, after.map(domain::AssistantId), first)
+            .await
+            .map_err(ApiError::from)?;
+        let structure_id = self.0.id;
+        Ok(connection(page, after.is_some(), |a| a.id.0, |a| AssistantObject { structure_id, assistant: a }))
+    }
+
+    /// The structure's collective contracts and its members' individual contracts.
+    async fn contracts(
+        &self,
+        ctx: &Context<'_>,
+        first: i32,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, AidContractObject>> {
+        let (first, after) = page_args(first, after.as_deref())?;
+        let page = store(ctx)?
+            .list_structure_contracts(self.0.id, after.map(domain::ContractId), first)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(connection(page, after.is_some(), |c| c.id.0, AidContractObject))
+    }
+}
+
+/// A doctor, identified for life by the RPPS.
+#[derive(Debug, Clone)]
+pub struct PractitionerObject(pub domain::Practitioner);
+
+#[Object(name = "Practitioner")]
+impl PractitionerObject {
+    async fn id(&self) -> ID {
+        ids::encode(NodeType::Practitioner, self.0.id.0)
+    }
+    async fn rpps(&self) -> &str {
+        self.0.fields.rpps.as_str()
+    }
+    /// False when the RPPS fails the (unconfirmed) Luhn key: worth a second look.
+    async fn rpps_check_digit_verified(&self) -> bool {
+        self.0.fields.rpps.warnings().is_empty()
+    }
+    async fn first_name(&self) -> &str {
+        &self.0.fields.first_name
+    }
+    async fn last_name(&self) -> &str {
+        &self.0.fields.last_name
+    }
+    async fn specialty(&self) -> Specialty {
+        self.0.fields.specialty.into()
+    }
+    /// The specialty in French, as printed on a CPAM form.
+    async fn specialty_label(&self) -> &str {
+        self.0.fields.specialty.label()
+    }
+    async fn sector(&self) -> ConventionSector {
+        self.0.fields.sector.into()
+    }
+    async fn optam(&self) -> Optam {
+        self.0.fields.optam.into()
+    }
+    async fn practice_mode(&self) -> PracticeMode {
+        self.0.fields.practice_mode.into()
+    }
+    /// Médecin à exercice particulier.
+    async fn mep(&self) -> bool {
+        self.0.fields.mep
+    }
+    async fn installed_on(&self) -> Option<Date> {
+        self.0.fields.installed_on.map(Date)
+    }
+    async fn birth_year(&self) -> Option<i32> {
+        self.0.fields.birth_year
+    }
+
+    /// Memberships in the structures the caller may see.
+    async fn memberships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<MembershipObject>> {
+        let visibility = &viewer(ctx)?.visibility;
+        let rows = store(ctx)?.memberships_of(self.0.id).await.map_err(ApiError::from)?;
+        Ok(rows.into_iter().filter(|m| visibility.allows(m.structure_id)).map(MembershipObject).collect())
+    }
+
+    /// Individual contracts signed and collective contracts adhered to.
+    async fn contracts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AidContractObject>> {
+        let visibility = &viewer(ctx)?.visibility;
+        let rows = store(ctx)?.practitioner_contracts(self.0.id).await.map_err(ApiError::from)?;
+        Ok(rows.into_iter().filter(|c| contract_visible_with(c, visibility)).map(AidContractObject).collect())
+    }
+
+    /// Yearly activity figures, newest year first.
+    async fn activity_figures(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ActivityFiguresObject>> {
+        let rows = store(ctx)?.figures_of(self.0.id).await.map_err(ApiError::from)?;
+        Ok(rows.into_iter().map(ActivityFiguresObject).collect())
+    }
+}
+
+/// A collective contract is visible with its structure; an individual one with its doctor,
+/// who is visible here already.
+fn contract_visible_with(contract: &domain::AidContract, visibility: &Visibility) -> bool {
+    match &contract.fields.terms {
+        ContractTerms::Collective { structure_id, .. } => visibility.allows(*structure_id),
+        ContractTerms::Individual { .. } => true,
+    }
+}
+
+/// A practitioner's membership of a structure over a period.
+#[derive(Debug, Clone)]
+pub struct MembershipObject(pub domain::Membership);
+
+#[Object(name = "Membership")]
+impl MembershipObject {
+    async fn id(&self) -> ID {
+        ids::encode(NodeType::Membership, self.0.id.0)
+    }
+    async fn practitioner(&self, ctx: &Context<'_>) -> async_graphql::Result<PractitionerObject> {
+        let p = load(ctx, self.0.practitioner_id).await?.ok_or(ApiError::NotFound("practitioner"))?;
+        Ok(PractitionerObject(p))
+    }
+    async fn structure(&self, ctx: &Context<'_>) -> async_graphql::Result<StructureObject> {
+        let s = load(ctx, self.0.structure_id).await?.ok_or(ApiError::NotFound("structure"))?;
+        Ok(StructureObject(s))
+    }
+    /// Partner (associé) of the company in their own name.
+    async fn partner(&self) -> bool {
+        self.0.partner
+    }
+    async fn from(&self) -> Date {
+        Date(self.0.period.from())
+    }
+    /// Last day of membership, if it ended.
+    async fn to(&self) -> Option<Date> {
+        self.0.period.to().map(Date)
+    }
+}
+
+/// Who employs an assistant: a doctor or a company.
+#[derive(Debug, async_graphql::Union)]
+pub enum EmployerObject {
+    Practitioner(PractitionerObject),
+    Structure(StructureObject),
+}
+
+/// An assistant médical.
+#[derive(Debug, Clone)]
+pub struct AssistantObject {
+    pub structure_id: domain::StructureId,
+    pub assistant: domain::Assistant,
+}
+
+#[Object(name = "Assistant")]
+impl AssistantObject {
+    async fn id(&self) -> ID {
+        ids::encode(NodeType::Assistant, self.assistant.id.0)
+    }
+    /// The structure the assistant works in.
+    async fn structure(&self, ctx: &Context<'_>) -> async_graphql::Result<StructureObject> {
+        let s = load(ctx, self.structure_id).await?.ok_or(ApiError::NotFound("structure"))?;
+        Ok(StructureObject(s))
+    }
+    async fn employer(&self, ctx: &Context<'_>) -> async_graphql::Result<EmployerObject> {
+        Ok(match self.assistant.fields.employer {
+            Employer::Practitioner(id) => EmployerObject::Practitioner(PractitionerObject(
+                load(ctx, id).await?.ok_or(ApiError::NotFound("employer"))?,
+            )),
+            Employer::Structure(id) => {
+                EmployerObject::Structure(StructureObject(load(ctx, id).await?.ok_or(ApiError::NotFound("employer"))?))
+            }
+        })
+    }
+    async fn first_name(&self) -> &str {
+        &self.assistant.fields.first_name
+    }
+    async fn last_name(&self) -> &str {
+        &self.assistant.fields.last_name
+    }
+    async fn qualification(&self) -> Qualification {
+        self.assistant.fields.qualification.into()
+    }
+    async fn qualified_on(&self) -> Option<Date> {
+        self.assistant.fields.qualified_on.map(Date)
+    }
+    async fn hired_on(&self) -> Date {
+        Date(self.assistant.fields.hired_on)
+    }
+    /// Contractual time per week, e.g. `35h` or `17h30`.
+    async fn weekly_hours(&self) -> String {
+        self.assistant.fields.contractual_time.to_string()
+    }
+    async fn weekly_minutes(&self) -> u32 {
+        self.assistant.fields.contractual_time.minutes()
+    }
+    /// Contractual time as an exact ETP fraction, e.g. `1`, `1/2`, `1/3`.
+    async fn etp(&self) -> String {
+        self.assistant.fields.contractual_time.etp().to_string()
+    }
+    /// Was the practice's medical secretary before becoming its assistant.
+    async fn former_secretary(&self) -> bool {
+        self.assistant.fields.former_secretary
+    }
+    async fn assignments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AssignmentObject>> {
+        let rows = load(ctx, self.assistant.id).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(AssignmentObject).collect())
+    }
+}
+
+/// Time an assistant works for one practitioner over a period.
+#[derive(Debug, Clone)]
+pub struct AssignmentObject(pub domain::Assignment);
+
+#[Object(name = "Assignment")]
+impl AssignmentObject {
+    async fn id(&self) -> ID {
+        ids::encode(NodeType::Assignment, self.0.id.0)
+    }
+    async fn practitioner(&self, ctx: &Context<'_>) -> async_graphql::Result<PractitionerObject> {
+        let p = load(ctx, self.0.practitioner_id).await?.ok_or(ApiError::NotFound("practitioner"))?;
+        Ok(PractitionerObject(p))
+    }
+    async fn weekly_hours(&self) -> String {
+        self.0.weekly_time.to_string()
+    }
+    async fn weekly_minutes(&self) -> u32 {
+        self.0.weekly_time.minutes()
+    }
+    async fn etp(&self) -> String {
+        self.0.weekly_time.etp().to_string()
+    }
+    async fn from(&self) -> Date {
+        Date(self.0.period.from())
+    }
+    async fn to(&self) -> Option<Date> {
+        self.0.period.to().map(Date)
+    }
+}
+
+/// An assistant-médical aid contract with the CPAM.
+#[derive(Debug, Clone)]
+pub struct AidContractObject(pub domain::AidContract);
+
+#[Object(name = "AidContract")]
+impl AidContractObject {
+    async fn id(&self) -> ID {
+        ids::encode(NodeType::AidContract, self.0.id.0)
+    }
+    async fn kind(&self) -> ContractKind {
+        self.0.fields.terms.kind().into()
+    }
+    async fn status(&self) -> ContractStatus {
+        self.0.fields.status.into()
+    }
+    async fn signed_on(&self) -> Date {
+        Date(self.0.fields.signed_on)
+    }
+    async fn ends_on(&self) -> Option<Date> {
+        self.0.fields.ends_on.map(Date)
+    }
+    /// Option of an individual contract.
+    async fn option(&self) -> Option<AidOption> {
+        match &self.0.fields.terms {
+            ContractTerms::Individual { option, .. } => Some((*option).into()),
+            ContractTerms::Collective { .. } => None,
+        }
+    }
+    /// ETP funded: the option's for an individual contract, the chosen number for a collective one.
+    async fn funded_etp(&self) -> String {
+        match &self.0.fields.terms {
+            ContractTerms::Individual { option, .. } => option.etp().to_string(),
+            ContractTerms::Collective { funded_etp, .. } => funded_etp.to_string(),
+        }
+    }
+    /// The doctor who signed an individual contract.
+    async fn practitioner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<PractitionerObject>> {
+        let ContractTerms::Individual { practitioner_id, .. } = &self.0.fields.terms else { return Ok(None) };
+        Ok(load(ctx, *practitioner_id).await?.map(PractitionerObject))
+    }
+    /// The company that signed a collective contract.
+    async fn structure(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<StructureObject>> {
+        let ContractTerms::Collective { structure_id, .. } = &self.0.fields.terms else { return Ok(None) };
+        Ok(load(ctx, *structure_id).await?.map(StructureObject))
+    }
+    /// Doctors adhering to a collective contract.
+    async fn members(&self) -> Vec<ContractMemberObject> {
+        match &self.0.fields.terms {
+            ContractTerms::Collective { members, .. } => members.iter().cloned().map(ContractMemberObject).collect(),
+            ContractTerms::Individual { .. } => Vec::new(),
+        }
+    }
+}
+
+/// A doctor's adhesion to a collective contract.
+#[derive(Debug, Clone)]
+pub struct ContractMemberObject(pub domain::ContractMember);
+
+#[Object(name = "ContractMember")]
+impl ContractMemberObject {
+    async fn practitioner(&self, ctx: &Context<'_>) -> async_graphql::Result<PractitionerObject> {
+        let p = load(ctx, self.0.practitioner_id).await?.ok_or(ApiError::NotFound("practitioner"))?;
+        Ok(PractitionerObject(p))
+    }
+    async fn from(&self) -> Date {
+        Date(self.0.period.from())
+    }
+    async fn to(&self) -> Option<Date> {
+        self.0.period.to().map(Date)
+    }
+}
+
+/// A doctor's activity over one calendar year: counts only.
+#[derive(Debug, Clone)]
+pub struct ActivityFiguresObject(pub domain::ActivityFigures);
+
+#[Object(name = "ActivityFigures")]
+impl ActivityFiguresObject {
+    async fn year(&self) -> i32 {
+        self.0.fields.year
+    }
+    /// Patientèle médecin traitant, all ages.
+    async fn pmt(&self) -> Option<u32> {
+        self.0.fields.pmt
+    }
+    /// Adult patientèle médecin traitant.
+    async fn adult_pmt(&self) -> Option<u32> {
+        self.0.fields.adult_pmt
+    }
+    /// File active: distinct patients seen in the year.
+    async fn file_active(&self) -> Option<u32> {
+        self.0.fields.file_active
+    }
+    /// Share of CCAM (technical) fees in total fees, in percent with two decimals, e.g. `"12.50"`.
+    async fn ccam_share_percent(&self) -> Option<String> {
+        self.0.fields.ccam_share_bp.map(|bp| format!("{}.{:02}", bp / 100, bp % 100))
+    }
+    async fn band(&self) -> Option<ActivityBand> {
+        self.0.fields.band.map(Into::into)
+    }
+    async fn origin(&self) -> FiguresOrigin {
+        self.0.fields.origin.into()
+    }
+    /// When these figures were typed in or received from the CPAM.
+    async fn obtained_at(&self) -> DateTime<Utc> {
+        self.0.fields.obtained_at
+    }
+}

@@ -1,0 +1,132 @@
+//! Input checking for mutations: parses raw input into domain values and collects every
+//! problem as a `UserError` with its field path, so a client sees all of them at once.
+
+use domain::{IdentifierError, IdentifierWarning, Period, TimeError, WeeklyTime};
+
+use crate::error::{UserError, UserWarning};
+use crate::scalars::Date;
+
+/// Longest free-text name accepted.
+pub const MAX_NAME_LENGTH: usize = 200;
+
+#[derive(Debug, Default)]
+pub struct Checker {
+    pub errors: Vec<UserError>,
+    pub warnings: Vec<UserWarning>,
+}
+
+fn path(field: &[&str]) -> Vec<String> {
+    std::iter::once("input").chain(field.iter().copied()).map(str::to_owned).collect()
+}
+
+impl Checker {
+    pub fn is_ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    pub fn error(&mut self, field: &[&str], code: &str, message: impl Into<String>) {
+        self.errors.push(UserError { field: path(field), message: message.into(), code: code.to_owned() });
+    }
+
+    pub fn warn(&mut self, field: &[&str], code: &str, message: impl Into<String>) {
+        self.warnings.push(UserWarning { field: path(field), message: message.into(), code: code.to_owned() });
+    }
+
+    pub fn identifier<T>(&mut self, field: &[&str], parsed: Result<T, IdentifierError>) -> Option<T> {
+        parsed.map_err(|e| self.error(field, &e.code(), e.reason)).ok()
+    }
+
+    pub fn identifier_warnings(&mut self, field: &[&str], warnings: Vec<IdentifierWarning>) {
+        for w in warnings {
+            self.warn(field, w.code, w.message);
+        }
+    }
+
+    /// A trimmed, non-empty name of at most 200 characters.
+    pub fn name(&mut self, field: &[&str], value: &str) -> Option<String> {
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
+            self.error(field, "REQUIRED", "must not be empty");
+            None
+        } else if trimmed.chars().count() > MAX_NAME_LENGTH {
+            self.error(field, "TOO_LONG", format!("must be at most {MAX_NAME_LENGTH} characters"));
+            None
+        } else {
+            Some(trimmed.to_owned())
+        }
+    }
+
+    pub fn weekly_time(&mut self, field: &[&str], value: &str) -> Option<WeeklyTime> {
+        WeeklyTime::parse(value)
+            .map_err(|e| {
+                let code = match e {
+                    TimeError::OverFullTime => "WEEKLY_HOURS_OVER_FULL_TIME",
+                    TimeError::Zero => "WEEKLY_HOURS_ZERO",
+                    TimeError::NotWholeMinutes => "WEEKLY_HOURS_NOT_WHOLE_MINUTES",
+                    TimeError::Malformed | TimeError::MalformedFraction => "WEEKLY_HOURS_MALFORMED",
+                };
+                self.error(field, code, e.to_string());
+            })
+            .ok()
+    }
+
+    /// A period; an end before the start is reported on the `to` field.
+    pub fn period(&mut self, field_prefix: &[&str], from: Date, to: Option<Date>) -> Option<Period> {
+        Period::new(from.0, to.map(|d| d.0))
+            .map_err(|e| {
+                let mut field = field_prefix.to_vec();
+                field.push("to");
+                self.error(&field, "END_BEFORE_START", e.to_string());
+            })
+            .ok()
+    }
+
+    pub fn into_parts(self) -> (Vec<UserError>, Vec<UserWarning>) {
+        (self.errors, self.warnings)
+    }
+}
+
+/// Peak of the summed weekly minutes of periods that overlap: the load only rises at a start,
+/// so the maximum is reached on one of the start days.
+pub fn peak_weekly_minutes(items: &[(WeeklyTime, Period)]) -> u32 {
+    items
+        .iter()
+        .map(|(_, p)| p.from())
+        .map(|day| items.iter().filter(|(_, p)| p.contains(day)).map(|(t, _)| t.minutes()).sum())
+        .max()
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+
+    fn period(from: (i32, u32, u32), to: Option<(i32, u32, u32)>) -> Period {
+        let d = |(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).expect("valid");
+        Period::new(d(from), to.map(d)).expect("valid")
+    }
+
+    #[test]
+    fn peak_counts_only_overlapping_periods() {
+        let t = |h: &str| WeeklyTime::parse(h).expect("valid");
+        let items = [
+            (t("20"), period((2024, 1, 1), Some((2024, 6, 30)))),
+            (t("20"), period((2024, 7, 1), None)),
+            (t("10"), period((2024, 3, 1), None)),
+        ];
+        assert_eq!(peak_weekly_minutes(&items), 30 * 60);
+        assert_eq!(peak_weekly_minutes(&[]), 0);
+    }
+
+    #[test]
+    fn errors_carry_paths_and_codes() {
+        let mut c = Checker::default();
+        assert_eq!(c.name(&["name"], "  "), None);
+        assert_eq!(c.weekly_time(&["weeklyHours"], "40"), None);
+        assert!(!c.is_ok());
+        assert_eq!(c.errors[0].field, vec!["input", "name"]);
+        assert_eq!(c.errors[1].code, "WEEKLY_HOURS_OVER_FULL_TIME");
+    }
+}

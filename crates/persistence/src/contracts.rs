@@ -1,0 +1,240 @@
+//! Aid contracts: individual (signed by a doctor) or collective (signed by the company, with
+//! adhering doctors).
+
+use chrono::Utc;
+use domain::{
+    AidContract, AidContractFields, AidOption, ContractId, ContractKind, ContractMember, ContractStatus, ContractTerms,
+    PractitionerId, StructureId,
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, NotSet, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
+};
+
+use crate::convert::RowContext;
+use crate::entities::{aid_contract, contract_member, membership};
+use crate::{Page, Store, StoreError, StoreResult, db_id, exists};
+
+fn member_from_row(row: &contract_member::Model) -> StoreResult<ContractMember> {
+    let cx = RowContext::new("contract_members", row.id);
+    Ok(ContractMember {
+        practitioner_id: PractitionerId(i64::from(row.practitioner_id)),
+        period: cx.period(row.valid_from, row.valid_to)?,
+    })
+}
+
+fn contract_from_rows(row: aid_contract::Model, members: &[contract_member::Model]) -> StoreResult<AidContract> {
+    let cx = RowContext::new("aid_contracts", row.id);
+    let kind = cx.code(ContractKind::from_code, &row.kind)?;
+    let terms = match (kind, row.practitioner_id, row.structure_id) {
+        (ContractKind::Individual, Some(p), None) => ContractTerms::Individual {
+            practitioner_id: PractitionerId(i64::from(p)),
+            option: cx
+                .code(AidOption::from_code, row.option.as_deref().ok_or_else(|| cx.corrupt("option missing"))?)?,
+        },
+        (ContractKind::Collective, None, Some(s)) => ContractTerms::Collective {
+            structure_id: StructureId(i64::from(s)),
+            funded_etp: cx.etp(row.funded_etp.as_deref().ok_or_else(|| cx.corrupt("funded ETP missing"))?)?,
+            members: members
+                .iter()
+                .filter(|m| m.contract_id == row.id)
+                .map(member_from_row)
+                .collect::<StoreResult<_>>()?,
+        },
+        _ => return Err(cx.corrupt("signatory does not match the contract kind")),
+    };
+    Ok(AidContract {
+        id: ContractId(i64::from(row.id)),
+        fields: AidContractFields {
+            terms,
+            signed_on: row.signed_on,
+            status: cx.code(ContractStatus::from_code, &row.status)?,
+            ends_on: row.ends_on,
+        },
+    })
+}
+
+async fn insert_members<C: ConnectionTrait>(conn: &C, contract_id: i32, members: &[ContractMember]) -> StoreResult<()> {
+    for member in members {
+        let pid = db_id(member.practitioner_id.0, "practitioner")?;
+        if !exists(conn, "practitioners", pid).await? {
+            return Err(StoreError::NotFound("practitioner"));
+        }
+        contract_member::ActiveModel {
+            id: NotSet,
+            contract_id: Set(contract_id),
+            practitioner_id: Set(pid),
+            valid_from: Set(member.period.from()),
+            valid_to: Set(member.period.to()),
+        }
+        .insert(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+fn signatory_columns(terms: &ContractTerms) -> StoreResult<(Option<i32>, Option<i32>, Option<String>, Option<String>)> {
+    Ok(match terms {
+        ContractTerms::Individual { practitioner_id, option } => {
+            (Some(db_id(practitioner_id.0, "practitioner")?), None, Some(option.code().to_owned()), None)
+        }
+        ContractTerms::Collective { structure_id, funded_etp, .. } => {
+            (None, Some(db_id(structure_id.0, "structure")?), None, Some(funded_etp.to_string()))
+        }
+    })
+}
+
+pub(crate) async fn insert_contract<C: ConnectionTrait>(
+    conn: &C,
+    fields: &AidContractFields,
+) -> StoreResult<AidContract> {
+    let (practitioner_id, structure_id, option, funded_etp) = signatory_columns(&fields.terms)?;
+    if let Some(p) = practitioner_id {
+        if !exists(conn, "practitioners", p).await? {
+            return Err(StoreError::NotFound("practitioner"));
+        }
+    }
+    if let Some(s) = structure_id {
+        if !exists(conn, "structures", s).await? {
+            return Err(StoreError::NotFound("structure"));
+        }
+    }
+    let now = Utc::now();
+    let row = aid_contract::ActiveModel {
+        id: NotSet,
+        kind: Set(fields.terms.kind().code().to_owned()),
+        practitioner_id: Set(practitioner_id),
+        structure_id: Set(structure_id),
+        option: Set(option),
+        funded_etp: Set(funded_etp),
+        signed_on: Set(fields.signed_on),
+        status: Set(fields.status.code().to_owned()),
+        ends_on: Set(fields.ends_on),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(conn)
+    .await?;
+    if let ContractTerms::Collective { members, .. } = &fields.terms {
+        insert_members(conn, row.id, members).await?;
+    }
+    load_contract(conn, ContractId(i64::from(row.id))).await?.ok_or(StoreError::NotFound("contract"))
+}
+
+impl Store {
+    /// Creates a contract and, for a collective one, its adhering members, in one transaction.
+    pub async fn create_contract(&self, fields: &AidContractFields) -> StoreResult<AidContract> {
+        let txn = self.db().begin().await?;
+        let contract = insert_contract(&txn, fields).await?;
+        txn.commit().await?;
+        Ok(contract)
+    }
+
+    /// Replaces a contract's terms, status and dates; a collective contract's member list is
+    /// replaced as a whole, in the same transaction.
+    pub async fn update_contract(&self, id: ContractId, fields: &AidContractFields) -> StoreResult<AidContract> {
+        let txn = self.db().begin().await?;
+        let cid = db_id(id.0, "contract")?;
+        let (practitioner_id, structure_id, option, funded_etp) = signatory_columns(&fields.terms)?;
+        let am = aid_contract::ActiveModel {
+            id: sea_orm::ActiveValue::Unchanged(cid),
+            kind: Set(fields.terms.kind().code().to_owned()),
+            practitioner_id: Set(practitioner_id),
+            structure_id: Set(structure_id),
+            option: Set(option),
+            funded_etp: Set(funded_etp),
+            signed_on: Set(fields.signed_on),
+            status: Set(fields.status.code().to_owned()),
+            ends_on: Set(fields.ends_on),
+            updated_at: Set(Utc::now()),
+            ..Default::default()
+        };
+        match am.update(&txn).await {
+            Ok(_) => {}
+            Err(sea_orm::DbErr::RecordNotUpdated) => return Err(StoreError::NotFound("contract")),
+            Err(e) => return Err(e.into()),
+        }
+        contract_member::Entity::delete_many().filter(contract_member::Column::ContractId.eq(cid)).exec(&txn).await?;
+        if let ContractTerms::Collective { members, .. } = &fields.terms {
+            insert_members(&txn, cid, members).await?;
+        }
+        let contract = load_contract(&txn, id).await?.ok_or(StoreError::NotFound("contract"))?;
+        txn.commit().await?;
+        Ok(contract)
+    }
+
+    pub async fn contract(&self, id: ContractId) -> StoreResult<Option<AidContract>> {
+        load_contract(self.db(), id).await
+    }
+
+    /// Contracts that concern a structure: its collective contracts and the individual
+    /// contracts of doctors who are or were its members. Ordered by id.
+    pub async fn list_structure_contracts(
+        &self,
+        structure_id: StructureId,
+        after: Option<ContractId>,
+        first: u64,
+    ) -> StoreResult<Page<AidContract>> {
+        let sid = db_id(structure_id.0, "structure")?;
+        let member_ids: Vec<i32> = membership::Entity::find()
+            .filter(membership::Column::StructureId.eq(sid))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|m| m.practitioner_id)
+            .collect();
+        let mut query = aid_contract::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(aid_contract::Column::StructureId.eq(sid))
+                    .add(aid_contract::Column::PractitionerId.is_in(member_ids)),
+            )
+            .order_by_asc(aid_contract::Column::Id)
+            .limit(first + 1);
+        if let Some(after) = after {
+            query = query.filter(aid_contract::Column::Id.gt(after.0));
+        }
+        let rows = query.all(self.db()).await?;
+        let page = with_members(self.db(), rows).await?;
+        Ok(Page::from_overfetch(page, first))
+    }
+
+    /// Individual contracts signed by a practitioner and collective contracts they adhere to.
+    pub async fn practitioner_contracts(&self, practitioner_id: PractitionerId) -> StoreResult<Vec<AidContract>> {
+        let pid = db_id(practitioner_id.0, "practitioner")?;
+        let adhered: Vec<i32> = contract_member::Entity::find()
+            .filter(contract_member::Column::PractitionerId.eq(pid))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|m| m.contract_id)
+            .collect();
+        let rows = aid_contract::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(aid_contract::Column::PractitionerId.eq(pid))
+                    .add(aid_contract::Column::Id.is_in(adhered)),
+            )
+            .order_by_asc(aid_contract::Column::Id)
+            .all(self.db())
+            .await?;
+        with_members(self.db(), rows).await
+    }
+}
+
+async fn with_members<C: ConnectionTrait>(conn: &C, rows: Vec<aid_contract::Model>) -> StoreResult<Vec<AidContract>> {
+    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+    let members = contract_member::Entity::find()
+        .filter(contract_member::Column::ContractId.is_in(ids))
+        .order_by_asc(contract_member::Column::Id)
+        .all(conn)
+        .await?;
+    rows.into_iter().map(|r| contract_from_rows(r, &members)).collect()
+}
+
+async fn load_contract<C: ConnectionTrait>(conn: &C, id: ContractId) -> StoreResult<Option<AidContract>> {
+    let Some(row) = aid_contract::Entity::find_by_id(db_id(id.0, "contract")?).one(conn).await? else {
+        return Ok(None);
+    };
+    Ok(with_members(conn, vec![row]).await?.pop())
+}

@@ -1,0 +1,10 @@
+//! sea-orm entities, one per table. Internal to this crate: callers see domain types only.
+
+pub mod activity_figures;
+pub mod aid_contract;
+pub mod assignment;
+pub mod assistant;
+pub mod contract_member;
+pub mod membership;
+pub mod practitioner;
+pub mod structure;

@@ -1,0 +1,223 @@
+//! Storage of structures, practitioners, assistants, contracts and activity figures.
+//!
+//! sea-orm over SQLite (the embedded default, one file) or PostgreSQL (production). Callers see
+//! domain types only; rows are parsed back into domain types on the way out, so a corrupted row
+//! is an error, never a silently wrong value. Writes that span rows run in one transaction.
+
+mod assistants;
+mod contracts;
+mod convert;
+mod entities;
+mod figures;
+pub mod import;
+mod practitioners;
+mod structures;
+pub mod testing;
+
+use std::path::Path;
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqlErr};
+
+pub use assistants::NewAssignment;
+pub use figures::FiguresUpsert;
+pub use practitioners::{MemberRow, NewMembership};
+
+/// What a storage operation can fail with, in terms a caller can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// A unique constraint refused the write; names the duplicated thing (e.g. `rpps`).
+    #[error("a record with this {0} already exists")]
+    Duplicate(&'static str),
+    /// A foreign key refused the write: the referenced record does not exist.
+    #[error("a referenced record does not exist")]
+    MissingReference,
+    /// A stored row no longer parses into a domain value (manual edit, bad migration…).
+    #[error("stored {table} row {id} is invalid: {reason}")]
+    CorruptRow { table: &'static str, id: i64, reason: String },
+    #[error("database error: {0}")]
+    Database(#[source] DbErr),
+}
+
+impl From<DbErr> for StoreError {
+    fn from(err: DbErr) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(msg)) => StoreError::Duplicate(duplicated_field(&msg)),
+            Some(SqlErr::ForeignKeyConstraintViolation(_)) => StoreError::MissingReference,
+            _ => StoreError::Database(err),
+        }
+    }
+}
+
+/// Which unique key a constraint message is about. Messages differ between SQLite
+/// (`UNIQUE constraint failed: practitioners.rpps`) and PostgreSQL (index name).
+fn duplicated_field(message: &str) -> &'static str {
+    const KEYS: &[(&str, &str)] =
+        &[("rpps", "rpps"), ("finess", "finess"), ("contract_id", "contract member"), ("year", "year")];
+    KEYS.iter().find(|(needle, _)| message.contains(needle)).map_or("key", |(_, name)| name)
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A page of a list ordered by id, for Relay connections.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub has_next_page: bool,
+}
+
+impl<T> Page<T> {
+    /// Builds a page from rows fetched with `limit + 1`.
+    fn from_overfetch(mut items: Vec<T>, limit: u64) -> Self {
+        let has_next_page = items.len() as u64 > limit;
+        items.truncate(limit as usize);
+        Self { items, has_next_page }
+    }
+}
+
+/// Which structures the caller may see. Every list and read of structure-owned data takes one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Visibility {
+    All,
+    Structures(Vec<domain::StructureId>),
+}
+
+impl Visibility {
+    pub fn allows(&self, id: domain::StructureId) -> bool {
+        match self {
+            Visibility::All => true,
+            Visibility::Structures(ids) => ids.contains(&id),
+        }
+    }
+}
+
+/// Handle on the database; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://path?mode=rwc`, `sqlite::memory:` or `postgres://…`).
+    /// For a SQLite file, the parent directory is created if missing.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let mut options = ConnectOptions::new(url.to_owned());
+        options.connect_timeout(Duration::from_secs(10)).sqlx_logging(false);
+        if url.starts_with("sqlite:") {
+            if let Some(path) = sqlite_file_path(url) {
+                if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        StoreError::Database(DbErr::Custom(format!("cannot create {}: {e}", dir.display())))
+                    })?;
+                }
+            } else {
+                // An in-memory database lives as long as its one connection.
+                options
+                    .max_connections(1)
+                    .min_connections(1)
+                    .idle_timeout(None::<Duration>)
+                    .max_lifetime(None::<Duration>);
+            }
+        }
+        let db = Database::connect(options).await?;
+        Ok(Self { db })
+    }
+
+    /// Applies pending migrations.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        Migrator::up(&self.db, None).await?;
+        Ok(())
+    }
+
+    /// Round trip to the database, for health checks.
+    pub async fn ping(&self) -> StoreResult<()> {
+        self.db.ping().await?;
+        Ok(())
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self.db.get_database_backend() {
+            DbBackend::Sqlite => "sqlite",
+            DbBackend::Postgres => "postgresql",
+            _ => "other",
+        }
+    }
+
+    /// Number of rows in a table; for tests and diagnostics.
+    pub async fn count_rows(&self, table: &str) -> StoreResult<u64> {
+        const TABLES: &[&str] = &[
+            "structures",
+            "practitioners",
+            "memberships",
+            "assistants",
+            "assistant_assignments",
+            "aid_contracts",
+            "contract_members",
+            "activity_figures",
+        ];
+        let table = TABLES.iter().find(|t| **t == table).ok_or(StoreError::NotFound("table"))?;
+        let backend = self.db.get_database_backend();
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(backend, format!("SELECT COUNT(*) AS n FROM {table}")))
+            .await?
+            .ok_or(StoreError::NotFound("count"))?;
+        let n: i64 = row.try_get("", "n")?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    pub(crate) fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Whether the database holds no structure yet (first start).
+    pub async fn is_empty(&self) -> StoreResult<bool> {
+        Ok(self.count_rows("structures").await? == 0)
+    }
+}
+
+/// `sqlite://data/app.db?mode=rwc` → `data/app.db`; `None` for in-memory databases.
+fn sqlite_file_path(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:" && !rest.contains("mode=memory")).then_some(path)
+}
+
+/// Converts a domain id to the database's 32-bit key; out-of-range ids cannot exist.
+pub(crate) fn db_id(id: i64, what: &'static str) -> StoreResult<i32> {
+    i32::try_from(id).map_err(|_| StoreError::NotFound(what))
+}
+
+pub(crate) async fn exists<C: ConnectionTrait>(conn: &C, table: &'static str, id: i32) -> StoreResult<bool> {
+    let backend = conn.get_database_backend();
+    let sql = format!("SELECT 1 AS one FROM {table} WHERE id = $1");
+    let stmt = match backend {
+        DbBackend::Postgres => sea_orm::Statement::from_sql_and_values(backend, sql, [id.into()]),
+        _ => sea_orm::Statement::from_sql_and_values(backend, sql.replace("$1", "?"), [id.into()]),
+    };
+    Ok(conn.query_one_raw(stmt).await?.is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_paths() {
+        assert_eq!(sqlite_file_path("sqlite://data/am.db?mode=rwc"), Some("data/am.db"));
+        assert_eq!(sqlite_file_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_file_path("sqlite://file::memory:?mode=memory"), None);
+    }
+
+    #[test]
+    fn duplicate_messages() {
+        assert_eq!(duplicated_field("UNIQUE constraint failed: practitioners.rpps"), "rpps");
+        assert_eq!(
+            duplicated_field("duplicate key value violates unique constraint \"idx_structures_finess\""),
+            "finess"
+        );
+    }
+}

@@ -1,0 +1,261 @@
+//! The repository suite, run on SQLite and (with `TEST_DATABASE_URL`) on PostgreSQL.
+
+use chrono::{NaiveDate, Utc};
+use domain::*;
+use persistence::{FiguresUpsert, NewAssignment, NewMembership, Store, StoreError, Visibility};
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
+
+fn msp(name: &str, finess: Option<&str>) -> StructureFields {
+    StructureFields {
+        kind: StructureKind::Msp,
+        legal_form: LegalForm::Sisa,
+        name: name.to_owned(),
+        finess: finess.map(|f| Finess::parse(f).expect("valid FINESS")),
+        siret: Some(Siret::parse("73282932000074").expect("valid SIRET")),
+        commune: InseeCommune::parse("2A004").expect("valid commune"),
+        projet_sante_validated_on: Some(day(2021, 6, 1)),
+        sisa_employer_group: true,
+    }
+}
+
+fn gp(rpps: &str) -> PractitionerFields {
+    PractitionerFields {
+        rpps: Rpps::parse(rpps).expect("valid RPPS"),
+        first_name: "Claire".into(),
+        last_name: "Martin".into(),
+        specialty: Specialty::GeneralPractice,
+        sector: ConventionSector::Sector1,
+        optam: Optam::None,
+        practice_mode: PracticeMode::Liberal,
+        mep: false,
+        installed_on: Some(day(2015, 9, 1)),
+        birth_year: Some(1980),
+    }
+}
+
+fn since(from: NaiveDate) -> Period {
+    Period::new(from, None).expect("open period")
+}
+
+async fn counts(store: &Store, tables: &[&str]) -> Vec<u64> {
+    let mut out = Vec::new();
+    for t in tables {
+        out.push(store.count_rows(t).await.expect("count"));
+    }
+    out
+}
+
+async fn structures_round_trip_and_paginate(store: Store) {
+    let a = store.create_structure(&msp("MSP des Tilleuls", Some("010780914"))).await.expect("create");
+    assert_eq!(a.fields.name, "MSP des Tilleuls");
+    assert_eq!(a.fields.commune.as_str(), "2A004");
+    let b = store.create_structure(&msp("MSP du Port", None)).await.expect("create");
+    let c = store.create_structure(&msp("MSP de la Gare", None)).await.expect("create");
+
+    let page = store.list_structures(&Visibility::All, None, 2).await.expect("list");
+    assert_eq!(page.items.iter().map(|s| s.id).collect::<Vec<_>>(), vec![a.id, b.id]);
+    assert!(page.has_next_page);
+    let next = store.list_structures(&Visibility::All, Some(b.id), 2).await.expect("list");
+    assert_eq!(next.items.iter().map(|s| s.id).collect::<Vec<_>>(), vec![c.id]);
+    assert!(!next.has_next_page);
+
+    let scoped = store.list_structures(&Visibility::Structures(vec![c.id]), None, 10).await.expect("list");
+    assert_eq!(scoped.items.len(), 1);
+    assert_eq!(scoped.items[0].id, c.id);
+
+    let mut fields = a.fields.clone();
+    fields.name = "MSP des Tilleuls (SISA)".into();
+    fields.finess = None;
+    let updated = store.update_structure(a.id, &fields).await.expect("update");
+    assert_eq!(store.structure(a.id).await.expect("read"), Some(updated));
+    assert!(matches!(
+        store.update_structure(StructureId(9_999), &fields).await,
+        Err(StoreError::NotFound("structure"))
+    ));
+    let ids = store.structure_ids_by_finess(&[Finess::parse("010780914").expect("valid")]).await.expect("ids");
+    assert!(ids.is_empty(), "FINESS was cleared by the update");
+}
+
+async fn duplicate_finess_and_rpps_are_refused(store: Store) {
+    store.create_structure(&msp("A", Some("540002698"))).await.expect("first");
+    let err = store.create_structure(&msp("B", Some("540002698"))).await.expect_err("duplicate FINESS");
+    assert!(matches!(err, StoreError::Duplicate("finess")), "{err:?}");
+    store.create_practitioner(&gp("10003461034"), None).await.expect("first");
+    let err = store.create_practitioner(&gp("10003461034"), None).await.expect_err("duplicate RPPS");
+    assert!(matches!(err, StoreError::Duplicate("rpps")), "{err:?}");
+    assert_eq!(counts(&store, &["structures", "practitioners"]).await, vec![1, 1]);
+}
+
+async fn practitioner_with_membership_is_all_or_nothing(store: Store) {
+    let s = store.create_structure(&msp("MSP", None)).await.expect("structure");
+    let ok = NewMembership { structure_id: s.id, partner: true, period: since(day(2020, 1, 1)) };
+    let (p, m) = store.create_practitioner(&gp("10003461034"), Some(&ok)).await.expect("created");
+    let m = m.expect("membership created");
+    assert_eq!((m.practitioner_id, m.structure_id, m.partner), (p.id, s.id, true));
+
+    // The membership (second row) fails: the practitioner (first row) must not remain.
+    let bad = NewMembership { structure_id: StructureId(4242), ..ok };
+    let err = store.create_practitioner(&gp("10101201234"), Some(&bad)).await.expect_err("unknown structure");
+    assert!(matches!(err, StoreError::NotFound("structure")), "{err:?}");
+    assert_eq!(counts(&store, &["practitioners", "memberships"]).await, vec![1, 1]);
+    assert_eq!(store.practitioner_by_rpps(&Rpps::parse("10101201234").expect("valid")).await.expect("read"), None);
+}
+
+async fn collective_contract_with_a_bad_member_leaves_nothing(store: Store) {
+    let s = store.create_structure(&msp("MSP", None)).await.expect("structure");
+    let (p, _) = store.create_practitioner(&gp("10003461034"), None).await.expect("practitioner");
+    let member = |id| ContractMember { practitioner_id: id, period: since(day(2026, 3, 1)) };
+    let fields = AidContractFields {
+        terms: ContractTerms::Collective {
+            structure_id: s.id,
+            funded_etp: Etp::new(3, 2),
+            members: vec![member(p.id), member(PractitionerId(777))],
+        },
+        signed_on: day(2026, 3, 1),
+        status: ContractStatus::Active,
+        ends_on: None,
+    };
+    let err = store.create_contract(&fields).await.expect_err("second member does not exist");
+    assert!(matches!(err, StoreError::NotFound("practitioner")), "{err:?}");
+    assert_eq!(counts(&store, &["aid_contracts", "contract_members"]).await, vec![0, 0]);
+
+    // Same members twice: the unique key fails on the second insert, the first rolls back.
+    let mut twice = fields.clone();
+    twice.terms = ContractTerms::Collective {
+        structure_id: s.id,
+        funded_etp: Etp::ONE,
+        members: vec![member(p.id), member(p.id)],
+    };
+    assert!(store.create_contract(&twice).await.is_err());
+    assert_eq!(counts(&store, &["aid_contracts", "contract_members"]).await, vec![0, 0]);
+
+    let mut good = fields.clone();
+    good.terms =
+        ContractTerms::Collective { structure_id: s.id, funded_etp: Etp::new(3, 2), members: vec![member(p.id)] };
+    let created = store.create_contract(&good).await.expect("valid contract");
+    assert_eq!(created.fields, good);
+
+    // An update replacing members with a bad list keeps the old contract intact.
+    let err = store.update_contract(created.id, &fields).await.expect_err("bad member");
+    assert!(matches!(err, StoreError::NotFound("practitioner")));
+    assert_eq!(store.contract(created.id).await.expect("read"), Some(created));
+}
+
+async fn contracts_of_a_structure_include_members_individual_contracts(store: Store) {
+    let s = store.create_structure(&msp("MSP", None)).await.expect("structure");
+    let other = store.create_structure(&msp("Other", None)).await.expect("structure");
+    let join = |sid| NewMembership { structure_id: sid, partner: true, period: since(day(2019, 1, 1)) };
+    let (p, _) = store.create_practitioner(&gp("10003461034"), Some(&join(s.id))).await.expect("member");
+    let (q, _) = store.create_practitioner(&gp("10101201234"), Some(&join(other.id))).await.expect("outsider");
+    let individual = |pid| AidContractFields {
+        terms: ContractTerms::Individual { practitioner_id: pid, option: AidOption::OneThirdEtp },
+        signed_on: day(2021, 3, 1),
+        status: ContractStatus::Active,
+        ends_on: None,
+    };
+    let mine = store.create_contract(&individual(p.id)).await.expect("contract");
+    store.create_contract(&individual(q.id)).await.expect("contract");
+    let page = store.list_structure_contracts(s.id, None, 10).await.expect("list");
+    assert_eq!(page.items, vec![mine.clone()]);
+    assert_eq!(store.practitioner_contracts(p.id).await.expect("list"), vec![mine]);
+    assert!(store.practitioner_visible(p.id, &Visibility::Structures(vec![s.id])).await.expect("visible"));
+    assert!(!store.practitioner_visible(q.id, &Visibility::Structures(vec![s.id])).await.expect("visible"));
+}
+
+async fn members_filter_by_date(store: Store) {
+    let s = store.create_structure(&msp("MSP", None)).await.expect("structure");
+    let current = NewMembership { structure_id: s.id, partner: true, period: since(day(2018, 1, 1)) };
+    let (p, _) = store.create_practitioner(&gp("10003461034"), Some(&current)).await.expect("p");
+    let left = NewMembership {
+        structure_id: s.id,
+        partner: false,
+        period: Period::new(day(2018, 1, 1), Some(day(2022, 12, 31))).expect("period"),
+    };
+    let (q, _) = store.create_practitioner(&gp("10101201234"), Some(&left)).await.expect("q");
+    let all = store.list_members(s.id, None, None, 10).await.expect("all");
+    assert_eq!(all.items.iter().map(|m| m.practitioner.id).collect::<Vec<_>>(), vec![p.id, q.id]);
+    let now = store.list_members(s.id, Some(day(2025, 1, 1)), None, 10).await.expect("now");
+    assert_eq!(now.items.iter().map(|m| m.practitioner.id).collect::<Vec<_>>(), vec![p.id]);
+    let then = store.list_members(s.id, Some(day(2022, 12, 31)), None, 10).await.expect("then");
+    assert_eq!(then.items.len(), 2, "the last day of a period is included");
+}
+
+async fn assistant_with_assignments_is_all_or_nothing(store: Store) {
+    let s = store.create_structure(&msp("MSP", None)).await.expect("structure");
+    let (p, _) = store.create_practitioner(&gp("10003461034"), None).await.expect("p");
+    let fields = AssistantFields {
+        employer: Employer::Structure(s.id),
+        first_name: "Inès".into(),
+        last_name: "Roux".into(),
+        qualification: Qualification::None,
+        qualified_on: None,
+        hired_on: day(2024, 9, 2),
+        contractual_time: WeeklyTime::parse("35").expect("valid"),
+        former_secretary: true,
+    };
+    let assignment = |pid| NewAssignment {
+        practitioner_id: pid,
+        weekly_time: WeeklyTime::parse("11h40").expect("valid"),
+        period: since(day(2024, 9, 2)),
+    };
+    let err = store
+        .create_assistant(s.id, &fields, &[assignment(p.id), assignment(PractitionerId(999))])
+        .await
+        .expect_err("unknown practitioner");
+    assert!(matches!(err, StoreError::NotFound("practitioner")));
+    assert_eq!(counts(&store, &["assistants", "assistant_assignments"]).await, vec![0, 0]);
+
+    let (a, created) = store.create_assistant(s.id, &fields, &[assignment(p.id)]).await.expect("created");
+    assert_eq!(a.fields, fields);
+    assert_eq!(created[0].weekly_time.etp(), Etp::new(1, 3));
+    assert_eq!(store.assignments_of(&[a.id]).await.expect("list"), created);
+    assert_eq!(store.list_assistants(s.id, None, 10).await.expect("list").items, vec![a.clone()]);
+    assert_eq!(store.assistant(a.id).await.expect("read"), Some((s.id, a)));
+}
+
+async fn figures_upsert_is_all_or_nothing(store: Store) {
+    let (p, _) = store.create_practitioner(&gp("10003461034"), None).await.expect("p");
+    let figures = |pid, year, pmt| FiguresUpsert {
+        practitioner_id: pid,
+        fields: ActivityFiguresFields {
+            year,
+            pmt: Some(pmt),
+            adult_pmt: Some(pmt - 100),
+            file_active: Some(pmt * 2),
+            ccam_share_bp: Some(450),
+            band: Some(ActivityBand::P50P70),
+            origin: FiguresOrigin::Cpam,
+            obtained_at: Utc::now(),
+        },
+    };
+    store.upsert_figures(&[figures(p.id, 2024, 1_200)]).await.expect("first");
+    let err = store
+        .upsert_figures(&[figures(p.id, 2024, 1_300), figures(PractitionerId(55), 2024, 900)])
+        .await
+        .expect_err("second practitioner is unknown");
+    assert!(matches!(err, StoreError::NotFound("practitioner")));
+    let stored = store.figures_of(p.id).await.expect("read");
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].fields.pmt, Some(1_200), "the failed batch changed nothing");
+
+    store.upsert_figures(&[figures(p.id, 2024, 1_300), figures(p.id, 2025, 1_400)]).await.expect("batch");
+    let stored = store.figures_of(p.id).await.expect("read");
+    assert_eq!(
+        stored.iter().map(|f| (f.fields.year, f.fields.pmt)).collect::<Vec<_>>(),
+        vec![(2025, Some(1_400)), (2024, Some(1_300))]
+    );
+}
+
+persistence::backend_tests!(
+    structures_round_trip_and_paginate,
+    duplicate_finess_and_rpps_are_refused,
+    practitioner_with_membership_is_all_or_nothing,
+    collective_contract_with_a_bad_member_leaves_nothing,
+    contracts_of_a_structure_include_members_individual_contracts,
+    members_filter_by_date,
+    assistant_with_assignments_is_all_or_nothing,
+    figures_upsert_is_all_or_nothing,
+);

@@ -1,0 +1,305 @@
+//! The demo data loaded into an empty database: a SISA-run MSP near Bordeaux with five GPs, a
+//! pediatrician and a cardiologist, two assistants médicaux and contracts signed under the
+//! 2019, 2020 and 2024 regimes; and a small SCM practice next door, outside the demo
+//! coordinator's scope. Names and numbers are fictitious (keys are valid).
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use domain::*;
+use persistence::import::{
+    Dataset, ImportAssistant, ImportContract, ImportEmployer, ImportFigures, ImportPractitioner, ImportTerms,
+};
+
+/// FINESS of the demo MSP, the scope of the demo coordinator token.
+pub const DEMO_MSP_FINESS: &str = "330042177";
+pub const DEMO_ADMIN_TOKEN: &str = "demo-admin-token-0000000000";
+pub const DEMO_COORDINATOR_TOKEN: &str = "demo-coordinator-tilleuls-0000";
+
+// The demo is constant data checked by the test below: a failure here is a typo in this file.
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("demo dates are valid")
+}
+
+fn since(y: i32, m: u32, d: u32) -> Period {
+    Period::new(day(y, m, d), None).expect("an open period is valid")
+}
+
+fn hours(text: &str) -> WeeklyTime {
+    WeeklyTime::parse(text).expect("demo hours are valid")
+}
+
+fn received(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, 9, 0, 0).single().expect("demo timestamps are valid")
+}
+
+struct Doctor {
+    rpps: &'static str,
+    first: &'static str,
+    last: &'static str,
+    specialty: Specialty,
+    sector: ConventionSector,
+    optam: Optam,
+    mep: bool,
+    installed: (i32, u32, u32),
+    born: i32,
+    structure: usize,
+    partner: bool,
+    /// (year, PMT, adult PMT, file active, band)
+    figures: &'static [(i32, u32, u32, u32, ActivityBand)],
+}
+
+const DOCTORS: &[Doctor] = &[
+    Doctor {
+        rpps: "10001234565",
+        first: "Claire",
+        last: "Martin",
+        specialty: Specialty::GeneralPractice,
+        sector: ConventionSector::Sector1,
+        optam: Optam::None,
+        mep: false,
+        installed: (2012, 9, 3),
+        born: 1978,
+        structure: 0,
+        partner: true,
+        figures: &[
+            (2024, 1_180, 1_010, 2_150, ActivityBand::P50P70),
+            (2025, 1_262, 1_083, 2_240, ActivityBand::P50P70),
+        ],
+    },
+    Doctor {
+        rpps: "10002345675",
+        first: "Julien",
+        last: "Bernard",
+        specialty: Specialty::GeneralPractice,
+        sector: ConventionSector::Sector1,
+        optam: Optam::None,
+        mep: false,
+        installed: (2016, 1, 4),
+        born: 1985,
+        structure: 0,
+        partner: true,
+        figures: &[(2024, 905, 812, 1_640, ActivityBand::P30P50), (2025, 968, 860, 1_702, ActivityBand::P30P50)],
+    },
+    Doctor {
+        rpps: "10003456786",
+        first: "Sophie",
+        last: "Lefebvre",
+        specialty: Specialty::GeneralPractice,
+        sector: ConventionSector::Sector2,
+        optam: Optam::Optam,
+        mep: false,
+        installed: (2009, 5, 11),
+        born: 1971,
+        structure: 0,
+        partner: true,
+        figures: &[
+            (2024, 1_720, 1_590, 2_980, ActivityBand::P90P95),
+            (2025, 1_755, 1_618, 3_010, ActivityBand::P90P95),
+        ],
+    },
+    Doctor {
+        rpps: "10004567896",
+        first: "Karim",
+        last: "Haddad",
+        specialty: Specialty::GeneralPractice,
+        sector: ConventionSector::Sector1,
+        optam: Optam::None,
+        mep: false,
+        installed: (2025, 2, 3),
+        born: 1994,
+        structure: 0,
+        partner: false,
+        figures: &[(2025, 412, 365, 980, ActivityBand::BelowP30)],
+    },
+    Doctor {
+        rpps: "10005678908",
+        first: "Anne",
+        last: "Moreau",
+        specialty: Specialty::GeneralPractice,
+        sector: ConventionSector::Sector1,
+        optam: Optam::None,
+        mep: true,
+        installed: (2014, 3, 17),
+        born: 1969,
+        structure: 0,
+        partner: true,
+        figures: &[(2025, 690, 640, 1_320, ActivityBand::P30P50)],
+    },
+    Doctor {
+        rpps: "10006789019",
+        first: "Léa",
+        last: "Garnier",
+        specialty: Specialty::Pediatrics,
+        sector: ConventionSector::Sector1,
+        optam: Optam::None,
+        mep: false,
+        installed: (2018, 10, 1),
+        born: 1983,
+        structure: 0,
+        partner: true,
+        figures: &[(2024, 310, 0, 2_450, ActivityBand::P70P90), (2025, 322, 0, 2_610, ActivityBand::P70P90)],
+    },
+    Doctor {
+        rpps: "10007890121",
+        first: "Thomas",
+        last: "Roux",
+        specialty: Specialty::Cardiology,
+        sector: ConventionSector::Sector2,
+        optam: Optam::OptamCo,
+        mep: false,
+        installed: (2011, 6, 6),
+        born: 1975,
+        structure: 0,
+        partner: true,
+        figures: &[(2025, 40, 40, 3_150, ActivityBand::P50P70)],
+    },
+    Doctor {
+        rpps: "10008901232",
+        first: "Marc",
+        last: "Fontaine",
+        specialty: Specialty::GeneralPractice,
+        sector: ConventionSector::Sector1,
+        optam: Optam::None,
+        mep: false,
+        installed: (2005, 9, 1),
+        born: 1962,
+        structure: 1,
+        partner: true,
+        figures: &[(2025, 1_410, 1_305, 2_500, ActivityBand::P70P90)],
+    },
+    Doctor {
+        rpps: "10009012344",
+        first: "Hélène",
+        last: "Perrin",
+        specialty: Specialty::GeneralPractice,
+        sector: ConventionSector::Sector2,
+        optam: Optam::None,
+        mep: false,
+        installed: (2013, 4, 2),
+        born: 1980,
+        structure: 1,
+        partner: true,
+        figures: &[],
+    },
+];
+
+/// Builds the demo dataset.
+pub fn dataset() -> Dataset {
+    let structures = vec![
+        StructureFields {
+            kind: StructureKind::Msp,
+            legal_form: LegalForm::Sisa,
+            name: "MSP des Tilleuls".into(),
+            finess: Finess::parse(DEMO_MSP_FINESS).ok(),
+            siret: Siret::parse("91234567500017").ok(),
+            commune: InseeCommune::parse("33039").expect("demo commune is valid"),
+            projet_sante_validated_on: Some(day(2019, 11, 14)),
+            sisa_employer_group: true,
+        },
+        StructureFields {
+            kind: StructureKind::GroupPractice,
+            legal_form: LegalForm::Scm,
+            name: "Cabinet médical du Port".into(),
+            finess: None,
+            siret: Siret::parse("85273641200028").ok(),
+            commune: InseeCommune::parse("33063").expect("demo commune is valid"),
+            projet_sante_validated_on: None,
+            sisa_employer_group: false,
+        },
+    ];
+    let practitioners = DOCTORS
+        .iter()
+        .filter_map(|d| {
+            let fields = PractitionerFields {
+                rpps: Rpps::parse(d.rpps).ok()?,
+                first_name: d.first.into(),
+                last_name: d.last.into(),
+                specialty: d.specialty,
+                sector: d.sector,
+                optam: d.optam,
+                practice_mode: PracticeMode::Liberal,
+                mep: d.mep,
+                installed_on: Some(day(d.installed.0, d.installed.1, d.installed.2)),
+                birth_year: Some(d.born),
+            };
+            let (y, m, dd) = d.installed;
+            let figures = d
+                .figures
+                .iter()
+                .map(|&(year, pmt, adult, fa, band)| ImportFigures {
+                    year,
+                    pmt: Some(pmt),
+                    adult_pmt: Some(adult),
+                    file_active: Some(fa),
+                    ccam_share_bp: None,
+                    band: Some(band),
+                    origin: FiguresOrigin::Manual,
+                    obtained_at: received(year + 1, 2, 15),
+                })
+                .collect();
+            Some(ImportPractitioner { fields, memberships: vec![(d.structure, d.partner, since(y, m, dd))], figures })
+        })
+        .collect();
+    // Positions in DOCTORS.
+    let (martin, bernard, lefebvre, garnier, roux) = (0, 1, 2, 5, 6);
+    let assistants = vec![
+        ImportAssistant {
+            structure: 0,
+            employer: ImportEmployer::Structure(0),
+            first_name: "Inès".into(),
+            last_name: "Petit".into(),
+            qualification: Qualification::Cqp,
+            qualified_on: Some(day(2022, 6, 30)),
+            hired_on: day(2021, 3, 1),
+            contractual_time: hours("35"),
+            former_secretary: true,
+            assignments: vec![
+                (martin, hours("11h40"), since(2021, 3, 1)),
+                (bernard, hours("11h40"), since(2021, 3, 1)),
+                (lefebvre, hours("11h40"), since(2021, 3, 1)),
+            ],
+        },
+        ImportAssistant {
+            structure: 0,
+            employer: ImportEmployer::Practitioner(garnier),
+            first_name: "Camille".into(),
+            last_name: "Dubois".into(),
+            qualification: Qualification::None,
+            qualified_on: None,
+            hired_on: day(2024, 9, 16),
+            contractual_time: hours("17h30"),
+            former_secretary: false,
+            assignments: vec![(garnier, hours("17h30"), since(2024, 9, 16))],
+        },
+    ];
+    let individual = |practitioner, option, signed_on, status, ends_on| ImportContract {
+        terms: ImportTerms::Individual { practitioner, option },
+        signed_on,
+        status,
+        ends_on,
+    };
+    let contracts = vec![
+        individual(roux, AidOption::HalfEtp, day(2019, 10, 1), ContractStatus::Terminated, Some(day(2023, 12, 31))),
+        individual(martin, AidOption::OneThirdEtp, day(2021, 3, 1), ContractStatus::Active, None),
+        individual(bernard, AidOption::OneThirdEtp, day(2021, 3, 1), ContractStatus::Active, None),
+        individual(lefebvre, AidOption::OneThirdEtp, day(2021, 3, 1), ContractStatus::Active, None),
+        individual(garnier, AidOption::HalfEtp, day(2024, 9, 15), ContractStatus::Active, None),
+    ];
+    Dataset { structures, practitioners, assistants, contracts }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_demo_record_is_valid() {
+        let data = dataset();
+        assert_eq!(data.practitioners.len(), DOCTORS.len(), "every demo RPPS parses");
+        assert!(data.structures.iter().all(|s| s.siret.is_some()), "every demo SIRET parses");
+        assert_eq!(data.structures[0].finess.as_ref().map(|f| f.as_str()), Some(DEMO_MSP_FINESS));
+        for p in &data.practitioners {
+            assert!(p.fields.rpps.warnings().is_empty(), "demo RPPS keys verify: {}", p.fields.rpps);
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! The am-planner service: settings, start-up (migrations, demo data), the HTTP router with
+//! GraphQL, GraphiQL and health, and graceful shutdown. `main.rs` is only the command line.
+
+pub mod demo;
+pub mod settings;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use async_graphql::http::GraphiQLSource;
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use graphql::{AppSchema, Limits, Role, TokenEntry, TokenTable, Viewer};
+use persistence::Store;
+use serde::Deserialize;
+use serde_json::json;
+use tokio::net::TcpListener;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use settings::Settings;
+
+/// Everything a request handler needs; cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    schema: AppSchema,
+    store: Store,
+    tokens: Arc<TokenTable>,
+    graphiql_token: Option<&'static str>,
+    settings: Arc<Settings>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App").field("backend", &self.store.backend_name()).finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokensFile {
+    tokens: Vec<TokenEntry>,
+}
+
+fn load_tokens(settings: &Settings) -> anyhow::Result<TokenTable> {
+    let mut entries = Vec::new();
+    if settings.auth.demo_tokens {
+        entries.push(TokenEntry {
+            name: "demo-admin".into(),
+            token: demo::DEMO_ADMIN_TOKEN.into(),
+            role: Role::Admin,
+            structures: Vec::new(),
+        });
+        entries.push(TokenEntry {
+            name: "demo-coordinator".into(),
+            token: demo::DEMO_COORDINATOR_TOKEN.into(),
+            role: Role::Coordinator,
+            structures: vec![demo::DEMO_MSP_FINESS.into()],
+        });
+    }
+    let path = settings.auth.tokens_file.trim();
+    if !path.is_empty() {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading tokens file {path}"))?;
+        let file: TokensFile = toml::from_str(&text).with_context(|| format!("parsing tokens file {path}"))?;
+        entries.extend(file.tokens);
+    }
+    let table = TokenTable::new(entries).map_err(|e| anyhow::anyhow!("auth: {e}"))?;
+    if table.is_empty() {
+        tracing::warn!("no API token is configured: every GraphQL request will be refused");
+    }
+    Ok(table)
+}
+
+impl App {
+    /// Connects, migrates, loads the demo data on an empty database if enabled, and builds
+    /// the schema.
+    pub async fn prepare(settings: Settings) -> anyhow::Result<Self> {
+        let store = Store::connect(&settings.database.url)
+            .await
+            .with_context(|| format!("connecting to the database {}", redact(&settings.database.url)))?;
+        store.migrate().await.context("applying migrations")?;
+        if settings.demo.load_on_empty_database && store.is_empty().await? {
+            let summary = store.import(&demo::dataset()).await.context("loading the demo data")?;
+            tracing::info!(?summary, "empty database: demo MSP loaded");
+        }
+        Self::with_store(settings, store)
+    }
+
+    /// Builds the app over an already-prepared store.
+    pub fn with_store(settings: Settings, store: Store) -> anyhow::Result<Self> {
+        let tokens = load_tokens(&settings)?;
+        let limits = Limits { max_depth: settings.graphql.max_depth, max_complexity: settings.graphql.max_complexity };
+        let schema = graphql::build_schema(store.clone(), limits);
+        let graphiql_token = settings.auth.demo_tokens.then_some(demo::DEMO_COORDINATOR_TOKEN);
+        Ok(Self { schema, store, tokens: Arc::new(tokens), graphiql_token, settings: Arc::new(settings) })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn router(&self) -> Router {
+        let mut graphql_route = axum::routing::post(graphql_handler);
+        if self.settings.graphql.graphiql {
+            graphql_route = graphql_route.get(graphiql);
+        }
+        Router::new()
+            .route("/", get(|| async { Redirect::temporary("/graphql") }))
+            .route("/graphql", graphql_route)
+            .route("/healthz", get(health))
+            .layer(RequestBodyLimitLayer::new(self.settings.server.body_limit_bytes))
+            .layer(TimeoutLayer::with_status_code(
+                StatusCode::REQUEST_TIMEOUT,
+                Duration::from_secs(self.settings.server.request_timeout_seconds),
+            ))
+            .layer(TraceLayer::new_for_http())
+            .with_state(self.clone())
+    }
+
+    /// Serves on `listener` until `shutdown` completes, then lets running requests finish.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        axum::serve(listener, self.router()).with_graceful_shutdown(shutdown).await.context("HTTP server")
+    }
+}
+
+/// Hides the password of a database URL before it is logged.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+fn graphql_error(status: StatusCode, code: &str, message: &str) -> Response {
+    (status, Json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }))).into_response()
+}
+
+async fn graphql_handler(State(app): State<App>, headers: HeaderMap, request: GraphQLRequest) -> Response {
+    let principal =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| app.tokens.authenticate(v));
+    let Some(principal) = principal else {
+        return graphql_error(
+            StatusCode::UNAUTHORIZED,
+            graphql::codes::UNAUTHENTICATED,
+            "authentication required: send `Authorization: Bearer <token>`",
+        );
+    };
+    let viewer = match Viewer::resolve(principal, &app.store).await {
+        Ok(v) => v,
+        Err(e) => return graphql_error(StatusCode::SERVICE_UNAVAILABLE, e.code(), &e.message()),
+    };
+    tracing::debug!(caller = %viewer.name, "GraphQL request");
+    let request = graphql::request_data(request.into_inner(), &app.store, viewer);
+    GraphQLResponse::from(app.schema.execute(request).await).into_response()
+}
+
+async fn graphiql(State(app): State<App>) -> Html<String> {
+    let bearer = app.graphiql_token.map(|t| format!("Bearer {t}"));
+    let mut source = GraphiQLSource::build().endpoint("/graphql").title("am-planner · GraphiQL");
+    if let Some(value) = bearer.as_deref() {
+        source = source.header("Authorization", value);
+    }
+    Html(source.finish())
+}
+
+async fn health(State(app): State<App>) -> Response {
+    match app.store.ping().await {
+        Ok(()) => Json(json!({ "status": "ok", "database": app.store.backend_name() })).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable" }))).into_response()
+        }
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing running requests");
+}
+
+/// Binds the configured address, logs where GraphiQL is, and serves until a signal.
+pub async fn run(settings: Settings) -> anyhow::Result<()> {
+    let bind = settings.server.bind.clone();
+    let graphiql = settings.graphql.graphiql;
+    let demo_tokens = settings.auth.demo_tokens;
+    let app = App::prepare(settings).await?;
+    let listener = TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
+    let addr: SocketAddr = listener.local_addr()?;
+    tracing::info!(%addr, database = app.store.backend_name(), "am-planner listening");
+    if graphiql {
+        tracing::info!("GraphiQL: http://{addr}/graphql");
+    }
+    if demo_tokens {
+        tracing::warn!(
+            admin = demo::DEMO_ADMIN_TOKEN,
+            coordinator = demo::DEMO_COORDINATOR_TOKEN,
+            "demo tokens are enabled (AMP_AUTH__DEMO_TOKENS=false turns them off)"
+        );
+    }
+    app.serve(listener, shutdown_signal()).await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_passwords_only() {
+        assert_eq!(super::redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(super::redact("sqlite://data/x.db?mode=rwc"), "sqlite://data/x.db?mode=rwc");
+    }
+}

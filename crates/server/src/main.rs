@@ -1,0 +1,63 @@
+//! `am-planner`: the service and its maintenance commands.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use server::Settings;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Debug, Parser)]
+#[command(name = "am-planner", version, about = "Assistant-médical aid planner for MSPs: GraphQL service")]
+struct Cli {
+    /// Settings file layered over the defaults (also AMP_CONFIG).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the service (default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the GraphQL schema (SDL), or write it to a file.
+    ExportSchema {
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+fn init_tracing(filter: &str) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(filter));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Some(Command::ExportSchema { output }) = &cli.command {
+        let sdl = graphql::sdl();
+        return match output {
+            Some(path) => std::fs::write(path, sdl).with_context(|| format!("writing {}", path.display())),
+            None => {
+                print!("{sdl}");
+                Ok(())
+            }
+        };
+    }
+    let settings = Settings::load(cli.config.as_deref())?;
+    init_tracing(&settings.log.filter);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => server::run(settings).await,
+        Command::Migrate => {
+            let store = persistence::Store::connect(&settings.database.url).await?;
+            store.migrate().await?;
+            tracing::info!(database = store.backend_name(), "migrations applied");
+            Ok(())
+        }
+        Command::ExportSchema { .. } => Ok(()),
+    }
+}
