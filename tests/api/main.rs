@@ -1,1 +1,5 @@
-fn main() {}
+//! End-to-end: the real server on an ephemeral port, queried over HTTP like a client would.
+//! One test binary for all HTTP tests (compiles once).
+
+mod helpers;
+mod http;

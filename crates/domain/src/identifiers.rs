@@ -88,7 +88,7 @@ pub fn luhn_valid(digits: &str) -> bool {
         }
         sum += d;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 fn all_digits(s: &str) -> bool {
@@ -273,7 +273,7 @@ impl Siret {
         }
         let valid = if s.starts_with(LA_POSTE_SIREN) {
             // La Poste numbers its many establishments with a digit sum multiple of 5 instead.
-            s.bytes().map(|b| u32::from(b - b'0')).sum::<u32>() % 5 == 0
+            s.bytes().map(|b| u32::from(b - b'0')).sum::<u32>().is_multiple_of(5)
         } else {
             luhn_valid(&s)
         };

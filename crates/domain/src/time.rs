@@ -58,7 +58,7 @@ impl WeeklyTime {
             let scale = 10u64.pow(frac.len() as u32);
             let frac_num: u64 = frac.parse().map_err(|_| TimeError::Malformed)?;
             let frac_minutes_times_scale = frac_num * 60;
-            if frac_minutes_times_scale % scale != 0 {
+            if !frac_minutes_times_scale.is_multiple_of(scale) {
                 return Err(TimeError::NotWholeMinutes);
             }
             let frac_minutes = u32::try_from(frac_minutes_times_scale / scale).map_err(|_| TimeError::Malformed)?;

@@ -73,14 +73,28 @@ async fn insert_members<C: ConnectionTrait>(conn: &C, contract_id: i32, members:
     Ok(())
 }
 
-fn signatory_columns(terms: &ContractTerms) -> StoreResult<(Option<i32>, Option<i32>, Option<String>, Option<String>)> {
+/// The columns that depend on the contract kind: exactly one signatory and its terms.
+struct SignatoryColumns {
+    practitioner_id: Option<i32>,
+    structure_id: Option<i32>,
+    option: Option<String>,
+    funded_etp: Option<String>,
+}
+
+fn signatory_columns(terms: &ContractTerms) -> StoreResult<SignatoryColumns> {
     Ok(match terms {
-        ContractTerms::Individual { practitioner_id, option } => {
-            (Some(db_id(practitioner_id.0, "practitioner")?), None, Some(option.code().to_owned()), None)
-        }
-        ContractTerms::Collective { structure_id, funded_etp, .. } => {
-            (None, Some(db_id(structure_id.0, "structure")?), None, Some(funded_etp.to_string()))
-        }
+        ContractTerms::Individual { practitioner_id, option } => SignatoryColumns {
+            practitioner_id: Some(db_id(practitioner_id.0, "practitioner")?),
+            structure_id: None,
+            option: Some(option.code().to_owned()),
+            funded_etp: None,
+        },
+        ContractTerms::Collective { structure_id, funded_etp, .. } => SignatoryColumns {
+            practitioner_id: None,
+            structure_id: Some(db_id(structure_id.0, "structure")?),
+            option: None,
+            funded_etp: Some(funded_etp.to_string()),
+        },
     })
 }
 
@@ -88,16 +102,16 @@ pub(crate) async fn insert_contract<C: ConnectionTrait>(
     conn: &C,
     fields: &AidContractFields,
 ) -> StoreResult<AidContract> {
-    let (practitioner_id, structure_id, option, funded_etp) = signatory_columns(&fields.terms)?;
-    if let Some(p) = practitioner_id {
-        if !exists(conn, "practitioners", p).await? {
-            return Err(StoreError::NotFound("practitioner"));
-        }
+    let SignatoryColumns { practitioner_id, structure_id, option, funded_etp } = signatory_columns(&fields.terms)?;
+    if let Some(p) = practitioner_id
+        && !exists(conn, "practitioners", p).await?
+    {
+        return Err(StoreError::NotFound("practitioner"));
     }
-    if let Some(s) = structure_id {
-        if !exists(conn, "structures", s).await? {
-            return Err(StoreError::NotFound("structure"));
-        }
+    if let Some(s) = structure_id
+        && !exists(conn, "structures", s).await?
+    {
+        return Err(StoreError::NotFound("structure"));
     }
     let now = Utc::now();
     let row = aid_contract::ActiveModel {
@@ -135,7 +149,7 @@ impl Store {
     pub async fn update_contract(&self, id: ContractId, fields: &AidContractFields) -> StoreResult<AidContract> {
         let txn = self.db().begin().await?;
         let cid = db_id(id.0, "contract")?;
-        let (practitioner_id, structure_id, option, funded_etp) = signatory_columns(&fields.terms)?;
+        let SignatoryColumns { practitioner_id, structure_id, option, funded_etp } = signatory_columns(&fields.terms)?;
         let am = aid_contract::ActiveModel {
             id: sea_orm::ActiveValue::Unchanged(cid),
             kind: Set(fields.terms.kind().code().to_owned()),

@@ -249,7 +249,37 @@ async fn figures_upsert_is_all_or_nothing(store: Store) {
     );
 }
 
+async fn import_is_all_or_nothing(store: Store) {
+    use persistence::import::{Dataset, ImportContract, ImportPractitioner, ImportTerms};
+    let practitioner = ImportPractitioner {
+        fields: gp("10003461034"),
+        memberships: vec![(0, true, since(day(2020, 1, 1)))],
+        figures: vec![],
+    };
+    let contract = |practitioner| ImportContract {
+        terms: ImportTerms::Individual { practitioner, option: AidOption::HalfEtp },
+        signed_on: day(2024, 9, 15),
+        status: ContractStatus::Active,
+        ends_on: None,
+    };
+    // The last record refers to a practitioner that is not in the dataset.
+    let mut data = Dataset {
+        structures: vec![msp("MSP", None)],
+        practitioners: vec![practitioner],
+        assistants: vec![],
+        contracts: vec![contract(0), contract(7)],
+    };
+    assert!(matches!(store.import(&data).await, Err(StoreError::NotFound("practitioner"))));
+    let tables = ["structures", "practitioners", "memberships", "aid_contracts"];
+    assert_eq!(counts(&store, &tables).await, vec![0, 0, 0, 0], "nothing of the failed import remains");
+    data.contracts.pop();
+    let summary = store.import(&data).await.expect("valid dataset");
+    assert_eq!((summary.structures, summary.practitioners, summary.contracts), (1, 1, 1));
+    assert_eq!(counts(&store, &tables).await, vec![1, 1, 1, 1]);
+}
+
 persistence::backend_tests!(
+    import_is_all_or_nothing,
     structures_round_trip_and_paginate,
     duplicate_finess_and_rpps_are_refused,
     practitioner_with_membership_is_all_or_nothing,

@@ -344,10 +344,10 @@ impl ContractMutations {
                 c.error(&[field], "COUNT_OUT_OF_RANGE", format!("at most {MAX_COUNT} patients"));
             }
         }
-        if let (Some(adults), Some(all)) = (input.adult_pmt, input.pmt) {
-            if adults > all {
-                c.error(&["adultPmt"], "ADULT_PMT_EXCEEDS_PMT", "adult patients are part of the whole patientèle");
-            }
+        if let (Some(adults), Some(all)) = (input.adult_pmt, input.pmt)
+            && adults > all
+        {
+            c.error(&["adultPmt"], "ADULT_PMT_EXCEEDS_PMT", "adult patients are part of the whole patientèle");
         }
         let ccam_share_bp = match input.ccam_share_percent.as_deref() {
             None => None,

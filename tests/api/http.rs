@@ -1,0 +1,103 @@
+use serde_json::{Value, json};
+use server::demo;
+
+use crate::helpers::{TestApp, settings};
+
+/// The ```graphql blocks of the README, which must work on the demo data as written.
+fn readme_queries() -> Vec<String> {
+    let readme = include_str!("../../README.md");
+    readme.split("```graphql").skip(1).filter_map(|block| block.split("```").next()).map(str::to_owned).collect()
+}
+
+async fn readme_examples_answer_on_the_demo_data(app: &TestApp) {
+    let queries = readme_queries();
+    assert_eq!(queries.len(), 3, "the README shows three example queries");
+    for query in &queries {
+        let body = app.as_coordinator(query).await;
+        assert!(body.get("errors").is_none(), "README example failed: {query}\n{body}");
+        assert!(body["data"].as_object().is_some_and(|d| d.values().all(|v| !v.is_null())), "{body}");
+    }
+    // The first example lists the demo structure with its members.
+    let body = app.as_coordinator(&queries[0]).await;
+    let structures = body["data"]["structures"]["edges"].as_array().expect("edges");
+    assert_eq!(structures.len(), 1, "the coordinator sees the demo MSP only: {body}");
+    assert_eq!(structures[0]["node"]["name"], "MSP des Tilleuls");
+    assert_eq!(structures[0]["node"]["members"]["edges"].as_array().map(Vec::len), Some(7), "{body}");
+}
+
+async fn protocol_guards(app: &TestApp) {
+    let (status, body) = app.graphql(None, "{ viewer { name } }", json!({})).await;
+    assert_eq!(status, 401);
+    assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+    let (status, _) = app.graphql(Some("not-a-valid-token-at-all"), "{ viewer { name } }", json!({})).await;
+    assert_eq!(status, 401);
+
+    let huge = format!("{{ viewer {{ name }} }} # {}", "x".repeat(100_000));
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(demo::DEMO_ADMIN_TOKEN)
+        .json(&json!({ "query": huge }))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status().as_u16(), 413, "bodies over the limit are refused");
+
+    let (status, body) = app.graphql(Some(demo::DEMO_ADMIN_TOKEN), "{ nonsense }", json!({})).await;
+    assert_eq!(status, 200);
+    assert!(body["errors"][0]["message"].as_str().is_some_and(|m| m.contains("nonsense")), "{body}");
+
+    let health: Value = app.client.get(app.url("/healthz")).send().await.expect("answers").json().await.expect("json");
+    assert_eq!(health["status"], "ok");
+
+    let page = app.client.get(app.url("/graphql")).send().await.expect("answers").text().await.expect("text");
+    assert!(page.contains("graphiql"), "GraphiQL is served on GET /graphql");
+    let root = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let response = root.get(app.url("/")).send().await.expect("answers");
+    assert_eq!(response.headers().get("location").and_then(|v| v.to_str().ok()), Some("/graphql"));
+}
+
+async fn a_write_over_http_is_read_back(app: &TestApp) {
+    let (_, body) = app
+        .graphql(
+            Some(demo::DEMO_ADMIN_TOKEN),
+            "mutation { createStructure(input: { kind: MSP, legalForm: SISA, name: \"MSP Nouvelle\", finess: \"123\", commune: \"33039\" }) { structure { id } userErrors { code } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(body["data"]["createStructure"]["userErrors"][0]["code"], "FINESS_MALFORMED", "{body}");
+    let (_, body) = app
+        .graphql(Some(demo::DEMO_ADMIN_TOKEN), "{ structures(first: 100) { edges { node { name } } } }", json!({}))
+        .await;
+    assert_eq!(body["data"]["structures"]["edges"].as_array().map(Vec::len), Some(2), "nothing was written: {body}");
+}
+
+#[tokio::test]
+async fn real_server_on_sqlite_file() {
+    let dir = std::env::temp_dir().join(format!("amp-e2e-{}", std::process::id()));
+    let url = format!("sqlite://{}/am-planner.db?mode=rwc", dir.display());
+    let app = TestApp::start(settings(&url)).await;
+    readme_examples_answer_on_the_demo_data(&app).await;
+    protocol_guards(&app).await;
+    a_write_over_http_is_read_back(&app).await;
+    app.stop().await;
+
+    // A restart on the same file keeps the data and does not load the demo twice.
+    let app = TestApp::start(settings(&url)).await;
+    let (_, body) = app
+        .graphql(Some(demo::DEMO_ADMIN_TOKEN), "{ structures(first: 100) { edges { node { name } } } }", json!({}))
+        .await;
+    assert_eq!(body["data"]["structures"]["edges"].as_array().map(Vec::len), Some(2), "{body}");
+    app.stop().await;
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test]
+async fn real_server_on_postgres() {
+    let Some(store) = persistence::testing::postgres("real_server_on_postgres").await else { return };
+    let app = TestApp::start_with_store(store).await;
+    readme_examples_answer_on_the_demo_data(&app).await;
+    protocol_guards(&app).await;
+    a_write_over_http_is_read_back(&app).await;
+    app.stop().await;
+}
