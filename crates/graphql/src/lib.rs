@@ -32,7 +32,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_depth: 12, max_complexity: 1_000 }
+        Self { max_depth: 12, max_complexity: 20_000 }
     }
 }
 

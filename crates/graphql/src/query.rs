@@ -8,7 +8,7 @@ use crate::access;
 use crate::auth::{Viewer, store, viewer};
 use crate::error::ApiError;
 use crate::ids::{self, NodeType};
-use crate::types::{Node, PractitionerObject, StructureObject, connection, page_args};
+use crate::types::{Node, PractitionerObject, StructureObject, connection, page_args, page_cost};
 
 #[derive(Debug, Default)]
 pub struct QueryRoot;
@@ -26,6 +26,7 @@ impl QueryRoot {
     }
 
     /// The structures you may see, by creation order.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
     async fn structures(
         &self,
         ctx: &Context<'_>,

@@ -27,6 +27,11 @@ pub fn page_args(first: i32, after: Option<&str>) -> ApiResult<(u64, Option<i64>
     Ok((u64::try_from(first).unwrap_or(1), after))
 }
 
+/// Cost of a connection field for the complexity limit: its children once per requested row.
+pub fn page_cost(first: i32, child_complexity: usize) -> usize {
+    usize::try_from(first.clamp(1, MAX_PAGE_SIZE)).unwrap_or(1).saturating_mul(child_complexity)
+}
+
 pub fn connection<T, N: OutputType>(
     page: Page<T>,
     had_cursor: bool,
@@ -88,6 +93,7 @@ impl StructureObject {
     }
 
     /// Practitioners who are or were members; `activeOn` keeps those members on that day.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
     async fn members(
         &self,
         ctx: &Context<'_>,
@@ -104,6 +110,7 @@ impl StructureObject {
     }
 
     /// Assistants médicaux working in the structure.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
     async fn assistants(
         &self,
         ctx: &Context<'_>,
@@ -120,6 +127,7 @@ impl StructureObject {
     }
 
     /// The structure's collective contracts and its members' individual contracts.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
     async fn contracts(
         &self,
         ctx: &Context<'_>,
