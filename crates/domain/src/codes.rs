@@ -21,8 +21,7 @@ macro_rules! coded_enum {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name {
             $( $(#[$vmeta])* $variant ),+
         }
@@ -51,6 +50,20 @@ macro_rules! coded_enum {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.code())
+            }
+        }
+
+        // Serialised as the stable code, so files and APIs spell values one way.
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.code())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let code = std::borrow::Cow::<'de, str>::deserialize(d)?;
+                $name::from_code(&code).map_err(serde::de::Error::custom)
             }
         }
     };
@@ -95,6 +108,18 @@ coded_enum! {
         Anaesthesia => ("ANAESTHESIA", "Anesthésie-réanimation"),
         AnatomoCytoPathology => ("ANATOMO_CYTO_PATHOLOGY", "Anatomie et cytologie pathologiques"),
         NuclearMedicine => ("NUCLEAR_MEDICINE", "Médecine nucléaire"),
+    }
+}
+
+impl Default for Optam {
+    fn default() -> Self {
+        Optam::None
+    }
+}
+
+impl Default for PracticeMode {
+    fn default() -> Self {
+        PracticeMode::Liberal
     }
 }
 

@@ -15,3 +15,4 @@ pub use identifiers::*;
 pub use model::*;
 pub use options::AidOption;
 pub use time::{Etp, FULL_TIME_WEEKLY_MINUTES, TimeError, WeeklyTime};
+pub mod rules;

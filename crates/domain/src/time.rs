@@ -94,8 +94,10 @@ impl fmt::Display for WeeklyTime {
     }
 }
 
-/// A non-negative ETP amount as a reduced fraction (1/3, 1/2, 5/2…).
+/// A non-negative ETP amount as a reduced fraction (1/3, 1/2, 5/2…). Serialised as its
+/// string form, e.g. `"5/2"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Etp {
     numerator: u64,
     denominator: u64,
@@ -164,6 +166,19 @@ impl Etp {
             .checked_add(other.numerator.checked_mul(self.denominator)?)?;
         let d = self.denominator.checked_mul(other.denominator)?;
         Some(Etp::new(n, d))
+    }
+}
+
+impl TryFrom<String> for Etp {
+    type Error = TimeError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Etp::parse(&s)
+    }
+}
+
+impl From<Etp> for String {
+    fn from(e: Etp) -> String {
+        e.to_string()
     }
 }
 

@@ -1,0 +1,416 @@
+//! The collective aid for a group of GPs (C2026, RULES.md §7): the signatory company, the
+//! adhering doctors, the mean-PMT threshold, the ETP cap with the docteur-junior bonus, the
+//! yearly amounts per ETP, the team objectives and the prorated payment from year 3.
+
+use chrono::{Months, NaiveDate};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::explain::{Explanation, Input, Outcome, Recorder, RuleId, Tracer, Verdict};
+use super::params::{COLLECTIVE_START, P, RuleBook};
+use super::{
+    Activity, Combine, Cx, Indicator, Objectives, RuleError, RuleSet, Tally, Target, TargetKind, ceil_count,
+    contract_year_on, contract_year_start,
+};
+use crate::codes::{ConventionSector, LegalForm, Optam, Specialty};
+use crate::time::Etp;
+
+/// A doctor who would adhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    /// How the doctor is shown in results (name or RPPS).
+    pub label: String,
+    pub specialty: Specialty,
+    pub sector: ConventionSector,
+    #[serde(default)]
+    pub optam: Optam,
+    #[serde(default)]
+    pub mep: bool,
+    /// Partner of the company in their own name.
+    pub partner: bool,
+    #[serde(default)]
+    pub pmt: Option<u32>,
+    #[serde(default)]
+    pub file_active: Option<u32>,
+    #[serde(default)]
+    pub installed_on: Option<NaiveDate>,
+    /// PAMSU hosting a docteur junior.
+    #[serde(default)]
+    pub hosts_docteur_junior: bool,
+    /// Holds a running individual contract.
+    #[serde(default)]
+    pub holds_individual_contract: bool,
+    /// End of the last collective contract the doctor adhered to.
+    #[serde(default)]
+    pub collective_ended_on: Option<NaiveDate>,
+    /// Patients already gained under an earlier individual contract.
+    #[serde(default)]
+    pub gained_under_individual: Activity,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CollectiveCase {
+    pub signed_on: NaiveDate,
+    pub legal_form: LegalForm,
+    /// The structure is an approved ambulatory training site.
+    #[serde(default)]
+    pub training_site: bool,
+    pub funded_etp: Etp,
+    pub members: Vec<Member>,
+    /// Day whose contract year is wanted (and for the ETP cap); the signature day by default.
+    #[serde(default)]
+    pub as_of: Option<NaiveDate>,
+    /// The group's activity in the contract year running on `as_of`.
+    #[serde(default)]
+    pub actual: Option<Activity>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberResult {
+    pub label: String,
+    pub eligible: bool,
+    #[serde(skip)]
+    pub failing: RuleSet,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CollectiveYear {
+    pub contract_year: u32,
+    pub starts_on: NaiveDate,
+    /// Funded ETP × amount per ETP, in euros.
+    pub maximum: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CollectiveResult {
+    pub verdict: Verdict,
+    #[serde(skip)]
+    pub failing: RuleSet,
+    #[serde(skip)]
+    pub undecided: RuleSet,
+    pub members: Vec<MemberResult>,
+    /// Mean PMT of the eligible members.
+    pub mean_pmt: Option<Decimal>,
+    /// Largest ETP the group may be funded for.
+    pub etp_cap: Etp,
+    pub ends_on: Option<NaiveDate>,
+    pub schedule: Vec<CollectiveYear>,
+    pub objectives: Objectives,
+    pub year: Option<CollectiveYear>,
+    pub payable: Option<Decimal>,
+    pub achievement_rate: Option<Decimal>,
+}
+
+fn etp_decimal(e: Etp) -> Decimal {
+    Decimal::from(e.numerator()) / Decimal::from(e.denominator())
+}
+
+/// COL-WAITING-PERIOD: after a collective contract ends, each doctor waits before any new one.
+pub(crate) fn waiting_period<'b, T: Tracer<'b>>(
+    cx: &mut Cx<'b, '_, T>,
+    ended_on: Option<NaiveDate>,
+    day: NaiveDate,
+) -> Result<Outcome, RuleError> {
+    cx.t.rule(RuleId::ColWaitingPeriod);
+    let Some(ended) = ended_on else {
+        cx.t.outcome(Outcome::NotApplicable, "no earlier collective contract");
+        return Ok(Outcome::NotApplicable);
+    };
+    cx.t.input("collective_ended_on", Input::Date(ended));
+    let Some(step) = cx.book.step(P::CollectiveWaitingYears, day) else {
+        cx.t.outcome(Outcome::NotApplicable, "no collective contract existed on this date");
+        return Ok(Outcome::NotApplicable);
+    };
+    cx.t.param(P::CollectiveWaitingYears, step);
+    let years = match step.value {
+        super::Value::Count(n) => n,
+        _ => return Err(RuleError::NoValue { key: "collective.waiting_period_years", date: day }),
+    };
+    let free_on = ended.checked_add_months(Months::new(12 * years)).unwrap_or(NaiveDate::MAX);
+    let o = if day >= free_on {
+        cx.t.outcome(Outcome::Pass, "the waiting period after the last collective contract is over");
+        Outcome::Pass
+    } else {
+        cx.t.outcome(Outcome::Fail, "within the waiting period after a collective contract: no new aid contract");
+        Outcome::Fail
+    };
+    Ok(o)
+}
+
+pub fn evaluate<'b, T: Tracer<'b>>(
+    book: &'b RuleBook,
+    case: &CollectiveCase,
+    t: &mut T,
+) -> Result<CollectiveResult, RuleError> {
+    let signed = case.signed_on;
+    if book.step(P::RegimeCollective, signed).is_none() {
+        return Err(RuleError::NoRegime { scheme: "collective aid", date: signed, starts: COLLECTIVE_START });
+    }
+    let as_of = case.as_of.unwrap_or(signed);
+    let mut cx = Cx { book, t };
+    let mut tally = Tally::default();
+
+    // COL-SIGNATORY
+    cx.t.rule(RuleId::ColSignatory);
+    cx.t.input("legal_form", Input::Code(case.legal_form.code()));
+    let o = if cx.legal_forms(P::CollectiveSignatoryForms, signed)?.contains(&case.legal_form) {
+        cx.t.outcome(Outcome::Pass, "a company of health professionals that may sign (SCP, SCM, SISA)");
+        Outcome::Pass
+    } else {
+        cx.t.outcome(Outcome::Fail, "only an SCP, SCM or SISA may sign; an SEL or another form may not");
+        Outcome::Fail
+    };
+    tally.record(RuleId::ColSignatory, o);
+
+    // Each member: COL-MEMBERS, COL-NO-CUMULATION, COL-WAITING-PERIOD.
+    let mut members = Vec::with_capacity(case.members.len());
+    for m in &case.members {
+        let mut failing = RuleSet::default();
+        cx.t.rule(RuleId::ColMembers);
+        cx.t.input("specialty", Input::Code(m.specialty.code()));
+        cx.t.input("sector", Input::Code(m.sector.code()));
+        cx.t.input("optam", Input::Code(m.optam.code()));
+        cx.t.input("mep", Input::Bool(m.mep));
+        cx.t.input("partner", Input::Bool(m.partner));
+        let sector_ok =
+            m.sector == ConventionSector::Sector1 || (m.sector == ConventionSector::Sector2 && m.optam != Optam::None);
+        let (o, note) = if !m.specialty.is_general_practice() {
+            (Outcome::Fail, "only GPs adhere to a collective contract")
+        } else if m.mep {
+            (Outcome::Fail, "a médecin à exercice particulier cannot adhere")
+        } else if !m.partner {
+            (Outcome::Fail, "only partners of the company in their own name adhere")
+        } else if !sector_ok {
+            (Outcome::Fail, "sector 1, or sector 2 with OPTAM, is required")
+        } else {
+            (Outcome::Pass, "GP partner in sector 1 or sector 2 OPTAM")
+        };
+        cx.t.outcome(o, note);
+        if o == Outcome::Fail {
+            failing.insert(RuleId::ColMembers);
+        }
+
+        cx.t.rule(RuleId::ColNoCumulation);
+        cx.t.input("holds_individual_contract", Input::Bool(m.holds_individual_contract));
+        if m.holds_individual_contract {
+            cx.t.outcome(Outcome::Fail, "close the individual contract first (prorated when not at its anniversary)");
+            failing.insert(RuleId::ColNoCumulation);
+        } else {
+            cx.t.outcome(Outcome::Pass, "no running individual contract");
+        }
+        if waiting_period(&mut cx, m.collective_ended_on, signed)? == Outcome::Fail {
+            failing.insert(RuleId::ColWaitingPeriod);
+        }
+        members.push(MemberResult { label: m.label.clone(), eligible: failing.is_empty(), failing });
+    }
+    let adhering: Vec<&Member> =
+        case.members.iter().zip(&members).filter(|(_, r)| r.eligible).map(|(m, _)| m).collect();
+    if adhering.is_empty() {
+        tally.record(RuleId::ColMembers, Outcome::Fail);
+    }
+
+    // COL-THRESHOLD
+    cx.t.rule(RuleId::ColThreshold);
+    let threshold = cx.count(P::CollectiveMeanPmtThreshold, signed)?;
+    let pmts: Option<Vec<u32>> = adhering.iter().map(|m| m.pmt).collect();
+    let mean_pmt = match (&pmts, adhering.len()) {
+        (_, 0) => {
+            cx.t.outcome(Outcome::Fail, "no doctor can adhere");
+            tally.record(RuleId::ColThreshold, Outcome::Fail);
+            None
+        }
+        (None, _) => {
+            cx.t.missing("members[].pmt");
+            cx.t.outcome(Outcome::Undecided, "give every adhering doctor's PMT");
+            tally.record(RuleId::ColThreshold, Outcome::Undecided);
+            None
+        }
+        (Some(values), n) => {
+            let total: u64 = values.iter().map(|v| u64::from(*v)).sum();
+            let mean = Decimal::from(total) / Decimal::from(n as u64);
+            cx.t.input("mean_pmt", Input::Decimal(mean.round_dp(2)));
+            if mean >= Decimal::from(threshold) {
+                cx.t.outcome(Outcome::Pass, "mean PMT of the adhering doctors at or above the threshold");
+            } else {
+                cx.t.outcome(Outcome::Fail, "mean PMT of the adhering doctors below the threshold");
+                tally.record(RuleId::ColThreshold, Outcome::Fail);
+            }
+            Some(mean)
+        }
+    };
+
+    // COL-ETP-CAP, on the evaluation day (the docteur-junior bonus starts on 2026-11-01).
+    cx.t.rule(RuleId::ColEtpCap);
+    cx.t.input("as_of", Input::Date(as_of));
+    cx.t.input("funded_etp", Input::Decimal(etp_decimal(case.funded_etp)));
+    let bonus = cx.ratio(P::CollectivePamsuBonus, as_of)?;
+    let doctors = adhering.len() as u64;
+    let bonus_doctors =
+        if case.training_site { doctors } else { adhering.iter().filter(|m| m.hosts_docteur_junior).count() as u64 };
+    cx.t.input("adhering_doctors", Input::Count(u32::try_from(doctors).unwrap_or(u32::MAX)));
+    cx.t.input("bonus_doctors", Input::Count(u32::try_from(bonus_doctors).unwrap_or(u32::MAX)));
+    // The bonus is a whole number of halves: cap = doctors + bonus × bonus_doctors, exactly.
+    let cap_dec = Decimal::from(doctors) + bonus * Decimal::from(bonus_doctors);
+    let etp_cap = Etp::parse(&cap_dec.normalize().to_string()).unwrap_or(Etp::ZERO);
+    if case.funded_etp.is_zero() {
+        cx.t.outcome(Outcome::Fail, "the contract funds no ETP");
+        tally.record(RuleId::ColEtpCap, Outcome::Fail);
+    } else if case.funded_etp <= etp_cap {
+        cx.t.outcome(Outcome::Pass, "funded ETP within the cap (one per doctor, plus the docteur-junior bonus)");
+    } else {
+        cx.t.outcome(Outcome::Fail, "funded ETP above the cap (one per doctor, plus the docteur-junior bonus)");
+        tally.record(RuleId::ColEtpCap, Outcome::Fail);
+    }
+    let verdict_before_money = tally.verdict();
+
+    // COL-DURATION and COL-AMOUNTS: a 5-year schedule.
+    cx.t.rule(RuleId::ColDuration);
+    let years = cx.count(P::CollectiveDurationYears, signed)?;
+    let ends_on = signed.checked_add_months(Months::new(12 * years)).and_then(|d| d.pred_opt());
+    let k_now = contract_year_on(signed, as_of);
+    match (k_now, ends_on) {
+        (Some(_), Some(end)) if as_of <= end => cx.t.outcome(Outcome::Pass, "within the contract's 5-year term"),
+        (None, _) => cx.t.outcome(Outcome::Pass, "the contract has not started yet"),
+        _ => cx.t.outcome(Outcome::Fail, "past the 5-year term: the contract must be renewed"),
+    }
+
+    cx.t.rule(RuleId::ColAmounts);
+    let etp = etp_decimal(case.funded_etp);
+    let mut schedule = Vec::with_capacity(years as usize);
+    for k in 1..=years {
+        let starts_on = contract_year_start(signed, k).ok_or(RuleError::Invalid("contract year out of range"))?;
+        let p = match k {
+            1 => P::CollectiveAmountY1,
+            2 => P::CollectiveAmountY2,
+            _ => P::CollectiveAmountY3,
+        };
+        let (per_etp, _) = cx.money(p, starts_on)?;
+        schedule.push(CollectiveYear { contract_year: k, starts_on, maximum: per_etp * etp });
+    }
+    if verdict_before_money == Verdict::NotEligible {
+        cx.t.outcome(Outcome::Fail, "the group is not eligible: no amount is payable");
+    } else {
+        cx.t.outcome(Outcome::Pass, "funded ETP × amount per ETP of the contract year, paid to the company");
+    }
+
+    // COL-OBJECTIVES: per funded ETP, reduced by patients already gained individually.
+    cx.t.rule(RuleId::ColObjectives);
+    let extra_pmt = Decimal::from(cx.count(P::CollectiveExtraPmtPerEtp, signed)?) * etp;
+    let extra_fa = Decimal::from(cx.count(P::CollectiveExtraFaPerEtp, signed)?) * etp;
+    let gained_pmt: u32 = adhering.iter().filter_map(|m| m.gained_under_individual.pmt).sum();
+    let gained_fa: u32 = adhering.iter().filter_map(|m| m.gained_under_individual.file_active).sum();
+    let base_pmt: Option<u32> = adhering.iter().map(|m| m.pmt).sum();
+    let base_fa: Option<u32> = adhering.iter().map(|m| m.file_active).sum();
+    let mut objectives = Objectives {
+        targets: [None, None],
+        combine: Some(Combine::Both),
+        due_by: contract_year_start(signed, 3).and_then(|d| d.pred_opt()),
+    };
+    let (need_pmt, _) = ceil_count(extra_pmt);
+    let (need_fa, _) = ceil_count(extra_fa);
+    let need_pmt = need_pmt.saturating_sub(gained_pmt);
+    let need_fa = need_fa.saturating_sub(gained_fa);
+    cx.t.input("already_gained_pmt", Input::Count(gained_pmt));
+    cx.t.input("already_gained_file_active", Input::Count(gained_fa));
+    match (base_pmt, base_fa) {
+        (Some(p), Some(f)) if !adhering.is_empty() => {
+            objectives.targets[0] = Some(Target {
+                indicator: Indicator::Pmt,
+                kind: TargetKind::Increase,
+                baseline: p,
+                target: p + need_pmt,
+            });
+            objectives.targets[1] = Some(Target {
+                indicator: Indicator::FileActive,
+                kind: TargetKind::Increase,
+                baseline: f,
+                target: f + need_fa,
+            });
+            if gained_pmt > 0 || gained_fa > 0 {
+                cx.t.outcome(
+                    Outcome::Pass,
+                    "team objective per funded ETP, reduced by patients already gained under individual contracts",
+                );
+            } else {
+                cx.t.outcome(Outcome::Fail, "team objective per funded ETP, no earlier gains to deduct");
+            }
+        }
+        _ => {
+            if base_pmt.is_none() {
+                cx.t.missing("members[].pmt");
+            }
+            if base_fa.is_none() {
+                cx.t.missing("members[].file_active");
+            }
+            cx.t.outcome(Outcome::Undecided, "give every adhering doctor's PMT and file active");
+        }
+    }
+
+    // COL-ACHIEVEMENT, for the year running on `as_of`.
+    let mut year = None;
+    let mut payable = None;
+    let mut achievement_rate = None;
+    if let Some(k) = k_now.filter(|k| *k <= years) {
+        let y = schedule[(k - 1) as usize];
+        year = Some(y);
+        cx.t.rule(RuleId::ColAchievement);
+        if k < 3 {
+            cx.t.outcome(Outcome::Pass, "contract years 1 and 2: the full amount");
+            payable = Some(y.maximum);
+        } else {
+            match case.actual.as_ref().map(|a| objectives.rate(a)) {
+                None => {
+                    cx.t.missing("actual");
+                    cx.t.outcome(
+                        Outcome::Undecided,
+                        "from year 3 the amount is prorated to achievement: give the group's activity",
+                    );
+                }
+                Some(Err(ind)) => {
+                    cx.t.missing(if ind == Indicator::Pmt { "actual.pmt" } else { "actual.file_active" });
+                    cx.t.outcome(Outcome::Undecided, "give the group's PMT and file active");
+                }
+                Some(Ok(rate)) => {
+                    cx.t.input("achievement_rate", Input::Decimal(rate));
+                    payable = Some((y.maximum * rate).round_dp(2));
+                    achievement_rate = Some(rate);
+                    if rate == Decimal::ONE {
+                        cx.t.outcome(Outcome::Pass, "team objectives reached: the full amount");
+                    } else {
+                        cx.t.outcome(Outcome::Fail, "team objectives partly reached: the amount is prorated");
+                    }
+                }
+            }
+        }
+    }
+    if verdict_before_money == Verdict::NotEligible {
+        payable = None;
+    }
+
+    Ok(CollectiveResult {
+        verdict: tally.verdict(),
+        failing: tally.failing,
+        undecided: tally.undecided,
+        members,
+        mean_pmt,
+        etp_cap,
+        ends_on,
+        schedule,
+        objectives,
+        year,
+        payable,
+        achievement_rate,
+    })
+}
+
+pub fn explain<'b>(
+    book: &'b RuleBook,
+    case: &CollectiveCase,
+) -> Result<(CollectiveResult, Explanation<'b>), RuleError> {
+    let mut recorder = Recorder::new();
+    let result = evaluate(book, case, &mut recorder)?;
+    let verdict = result.verdict;
+    Ok((result, Explanation::new(verdict, recorder)))
+}

@@ -1,0 +1,374 @@
+//! Explanations: for every rule evaluated, its outcome, the inputs it used, the parameters it
+//! read (with value, effective date, reference, source, confidence) and the inputs that were
+//! missing when it could not decide.
+//!
+//! Rules report through a [`Tracer`]. Batch evaluation uses [`NoTrace`], whose methods are
+//! empty and inlined away; explained evaluation uses [`Recorder`], which keeps flat vectors of
+//! borrowed data (a few allocations per evaluation, no string copies).
+
+use std::fmt;
+use std::ops::Range;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::params::{Confidence, P, Step};
+
+/// Version of the explanation format; bumped on any change a client could notice.
+pub const FORMAT_VERSION: &str = "1.0";
+
+macro_rules! rule_ids {
+    ($($id:ident = $code:literal, $title:literal;)+) => {
+        /// Stable rule ids (RULES.md): names for explanations, tests and clients.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum RuleId { $($id),+ }
+
+        impl RuleId {
+            pub const ALL: &'static [RuleId] = &[$(RuleId::$id),+];
+
+            pub fn code(self) -> &'static str {
+                match self { $(RuleId::$id => $code),+ }
+            }
+
+            pub fn title(self) -> &'static str {
+                match self { $(RuleId::$id => $title),+ }
+            }
+
+            pub fn from_code(code: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|r| r.code() == code)
+            }
+        }
+    };
+}
+
+rule_ids! {
+    IndLiberal = "IND-LIBERAL", "Liberal (conventionné) practice";
+    IndSector = "IND-SECTOR", "Sector 1, or sector 2 with OPTAM";
+    IndSpecialty = "IND-SPECIALTY", "Eligible specialty";
+    IndClinicalShare = "IND-CLINICAL-SHARE", "Mostly clinical fees (surgeons, ENT, gynaecologists)";
+    IndActivityFloor = "IND-ACTIVITY-FLOOR", "Activity at or above P30 of the specialty";
+    IndActivityDerogation = "IND-ACTIVITY-DEROGATION", "Derogation to the activity floor";
+    IndGrouped = "IND-GROUPED", "Grouped practice";
+    IndCoordinated = "IND-COORDINATED", "Coordinated practice";
+    IndNoCollective = "IND-NO-COLLECTIVE", "Not in a collective contract";
+    IndOption = "IND-OPTION", "Option open to a new contract";
+    AmtBand = "AMT-BAND", "Amount of the activity band";
+    AmtRevaluation = "AMT-REVALUATION", "Revaluation at the first anniversary from 2024-06-22";
+    PaySchedule = "PAY-SCHEDULE", "Payment of the year-1 aid";
+    ObjTargets = "OBJ-TARGETS", "Patient objectives";
+    ObjRounding = "OBJ-ROUNDING", "Targets in whole patients, rounded up";
+    ObjAchievement = "OBJ-ACHIEVEMENT", "Achievement and payable amount";
+    AmQualification = "AM-QUALIFICATION", "Assistant's qualification within the deadline";
+    AmNoSubstitution = "AM-NO-SUBSTITUTION", "No substitution of an existing job";
+    AmEtpConsistency = "AM-ETP-CONSISTENCY", "Funded time within the assistant's contract";
+    AmTraceability = "AM-TRACEABILITY", "Monthly records of the assistant's activity";
+    ColSignatory = "COL-SIGNATORY", "Company that may sign a collective contract";
+    ColMembers = "COL-MEMBERS", "Doctors who may adhere";
+    ColThreshold = "COL-THRESHOLD", "Mean PMT of the adhering doctors";
+    ColEtpCap = "COL-ETP-CAP", "Funded ETP within the cap";
+    ColAmounts = "COL-AMOUNTS", "Yearly amounts per funded ETP";
+    ColObjectives = "COL-OBJECTIVES", "Team objectives";
+    ColAchievement = "COL-ACHIEVEMENT", "Achievement and prorated amount";
+    ColNoCumulation = "COL-NO-CUMULATION", "No individual contract alongside";
+    ColWaitingPeriod = "COL-WAITING-PERIOD", "Waiting period after a collective contract";
+    ColDuration = "COL-DURATION", "Five-year term";
+}
+
+impl Serialize for RuleId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+/// What a rule concluded. For rules that compute rather than check (amounts, rounding,
+/// achievement), `Pass` means their adjustment applied and `Fail` that it did not; each rule's
+/// note says which.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Outcome {
+    Pass,
+    Fail,
+    /// Holds for now, with something to do before a deadline.
+    Warn,
+    /// The rule does not apply on this date or to this case.
+    NotApplicable,
+    /// An input is missing; see the rule's `missing`.
+    Undecided,
+}
+
+/// An input a rule used, without allocation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Input {
+    Date(NaiveDate),
+    Bool(bool),
+    Count(u32),
+    Decimal(Decimal),
+    Code(&'static str),
+}
+
+impl fmt::Display for Input {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Input::Date(d) => write!(f, "{d}"),
+            Input::Bool(b) => write!(f, "{b}"),
+            Input::Count(n) => write!(f, "{n}"),
+            Input::Decimal(d) => write!(f, "{d}"),
+            Input::Code(c) => f.write_str(c),
+        }
+    }
+}
+
+/// Receives what rules do. Methods take cheap values; [`NoTrace`] ignores them.
+pub trait Tracer<'b> {
+    fn rule(&mut self, id: RuleId);
+    fn input(&mut self, name: &'static str, value: Input);
+    fn param(&mut self, p: P, step: &'b Step);
+    fn missing(&mut self, name: &'static str);
+    /// Closes the current rule. `note` says, for a person, why it concluded so.
+    fn outcome(&mut self, outcome: Outcome, note: &'static str);
+}
+
+/// Batch mode: records nothing.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoTrace;
+
+impl<'b> Tracer<'b> for NoTrace {
+    #[inline(always)]
+    fn rule(&mut self, _: RuleId) {}
+    #[inline(always)]
+    fn input(&mut self, _: &'static str, _: Input) {}
+    #[inline(always)]
+    fn param(&mut self, _: P, _: &'b Step) {}
+    #[inline(always)]
+    fn missing(&mut self, _: &'static str) {}
+    #[inline(always)]
+    fn outcome(&mut self, _: Outcome, _: &'static str) {}
+}
+
+#[derive(Debug, Clone)]
+struct RuleRecord {
+    id: RuleId,
+    outcome: Outcome,
+    note: &'static str,
+    inputs: Range<u32>,
+    params: Range<u32>,
+    missing: Range<u32>,
+}
+
+/// Explained mode: keeps every rule's trace, borrowing parameter steps from the rule book.
+#[derive(Debug, Clone, Default)]
+pub struct Recorder<'b> {
+    rules: Vec<RuleRecord>,
+    inputs: Vec<(&'static str, Input)>,
+    params: Vec<(P, &'b Step)>,
+    missing: Vec<&'static str>,
+    open: Option<(RuleId, u32, u32, u32)>,
+}
+
+fn len32<T>(v: &[T]) -> u32 {
+    u32::try_from(v.len()).unwrap_or(u32::MAX)
+}
+
+impl Recorder<'_> {
+    pub fn new() -> Self {
+        Self {
+            rules: Vec::with_capacity(24),
+            inputs: Vec::with_capacity(48),
+            params: Vec::with_capacity(48),
+            missing: Vec::new(),
+            open: None,
+        }
+    }
+}
+
+impl<'b> Tracer<'b> for Recorder<'b> {
+    fn rule(&mut self, id: RuleId) {
+        self.open = Some((id, len32(&self.inputs), len32(&self.params), len32(&self.missing)));
+    }
+    fn input(&mut self, name: &'static str, value: Input) {
+        self.inputs.push((name, value));
+    }
+    fn param(&mut self, p: P, step: &'b Step) {
+        // A rule may read the same step twice (e.g. once per contract year); keep it once.
+        let start = self.open.map_or(0, |(_, _, p0, _)| p0 as usize);
+        if !self.params[start..].iter().any(|(q, s)| *q == p && std::ptr::eq(*s, step)) {
+            self.params.push((p, step));
+        }
+    }
+    fn missing(&mut self, name: &'static str) {
+        self.missing.push(name);
+    }
+    fn outcome(&mut self, outcome: Outcome, note: &'static str) {
+        if let Some((id, i0, p0, m0)) = self.open.take() {
+            self.rules.push(RuleRecord {
+                id,
+                outcome,
+                note,
+                inputs: i0..len32(&self.inputs),
+                params: p0..len32(&self.params),
+                missing: m0..len32(&self.missing),
+            });
+        }
+    }
+}
+
+/// Overall conclusion of an evaluation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Verdict {
+    Eligible,
+    NotEligible,
+    /// No rule failed but some could not decide: see `missing`.
+    Undecided,
+}
+
+/// One rule's trace, as read from an [`Explanation`].
+#[derive(Debug, Clone, Copy)]
+pub struct RuleTrace<'e, 'b> {
+    pub id: RuleId,
+    pub outcome: Outcome,
+    pub note: &'static str,
+    pub inputs: &'e [(&'static str, Input)],
+    pub params: &'e [(P, &'b Step)],
+    pub missing: &'e [&'static str],
+}
+
+impl RuleTrace<'_, '_> {
+    /// The weakest confidence of the parameters the rule read (official when it read none).
+    pub fn confidence(&self) -> Confidence {
+        self.params.iter().map(|(_, s)| s.provenance.confidence).min().unwrap_or(Confidence::Official)
+    }
+}
+
+/// A finished explanation.
+#[derive(Debug, Clone)]
+pub struct Explanation<'b> {
+    pub format_version: &'static str,
+    pub verdict: Verdict,
+    recorder: Recorder<'b>,
+}
+
+impl<'b> Explanation<'b> {
+    pub fn new(verdict: Verdict, recorder: Recorder<'b>) -> Self {
+        Self { format_version: FORMAT_VERSION, verdict, recorder }
+    }
+
+    pub fn rules(&self) -> impl Iterator<Item = RuleTrace<'_, 'b>> {
+        let r = &self.recorder;
+        let slice = |range: &Range<u32>| range.start as usize..range.end as usize;
+        r.rules.iter().map(move |rule| RuleTrace {
+            id: rule.id,
+            outcome: rule.outcome,
+            note: rule.note,
+            inputs: &r.inputs[slice(&rule.inputs)],
+            params: &r.params[slice(&rule.params)],
+            missing: &r.missing[slice(&rule.missing)],
+        })
+    }
+
+    /// The weakest confidence of every parameter the evaluation relied on.
+    pub fn confidence(&self) -> Confidence {
+        self.recorder.params.iter().map(|(_, s)| s.provenance.confidence).min().unwrap_or(Confidence::Official)
+    }
+
+    /// The parameters read whose confidence is below official: what the verdict rests on that
+    /// is "our best reading" rather than "the convention says". Each listed once.
+    pub fn caveats(&self) -> Vec<(P, &'b Step)> {
+        let mut out: Vec<(P, &'b Step)> = Vec::new();
+        for (p, s) in &self.recorder.params {
+            if s.provenance.confidence < Confidence::Official
+                && !out.iter().any(|(q, t)| q == p && std::ptr::eq(*t, *s))
+            {
+                out.push((*p, s));
+            }
+        }
+        out
+    }
+
+    /// Every missing input, each listed once.
+    pub fn missing(&self) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = Vec::new();
+        for m in &self.recorder.missing {
+            if !out.contains(m) {
+                out.push(m);
+            }
+        }
+        out
+    }
+
+    pub fn outcome_of(&self, id: RuleId) -> Option<Outcome> {
+        self.rules().find(|r| r.id == id).map(|r| r.outcome)
+    }
+}
+
+/// Plain, owned form of an explanation, for JSON output (batch files, logs).
+#[derive(Debug, Clone, Serialize)]
+pub struct ExplanationView {
+    pub format_version: &'static str,
+    pub verdict: Verdict,
+    pub confidence: Confidence,
+    pub rules: Vec<RuleView>,
+    pub missing: Vec<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleView {
+    pub rule: RuleId,
+    pub title: &'static str,
+    pub outcome: Outcome,
+    pub note: &'static str,
+    pub confidence: Confidence,
+    pub inputs: Vec<(&'static str, String)>,
+    pub parameters: Vec<ParameterView>,
+    pub missing: Vec<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ParameterView {
+    pub key: &'static str,
+    pub value: String,
+    pub effective_from: NaiveDate,
+    pub reference: String,
+    pub source: String,
+    pub confidence: Confidence,
+    pub checked_on: NaiveDate,
+}
+
+impl ParameterView {
+    pub fn new(p: P, step: &Step) -> Self {
+        Self {
+            key: p.spec().key,
+            value: step.value.to_string(),
+            effective_from: step.from,
+            reference: step.provenance.reference.clone(),
+            source: step.provenance.source.clone(),
+            confidence: step.provenance.confidence,
+            checked_on: step.provenance.checked_on,
+        }
+    }
+}
+
+impl Explanation<'_> {
+    pub fn view(&self) -> ExplanationView {
+        ExplanationView {
+            format_version: self.format_version,
+            verdict: self.verdict,
+            confidence: self.confidence(),
+            missing: self.missing(),
+            rules: self
+                .rules()
+                .map(|r| RuleView {
+                    rule: r.id,
+                    title: r.id.title(),
+                    outcome: r.outcome,
+                    note: r.note,
+                    confidence: r.confidence(),
+                    inputs: r.inputs.iter().map(|(n, v)| (*n, v.to_string())).collect(),
+                    parameters: r.params.iter().map(|(p, s)| ParameterView::new(*p, s)).collect(),
+                    missing: r.missing.to_vec(),
+                })
+                .collect(),
+        }
+    }
+}

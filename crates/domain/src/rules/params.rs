@@ -1,0 +1,577 @@
+//! Dated rule parameters: every figure of the rules, as a step function of time with its
+//! legal reference, source, confidence and the day it was last checked.
+//!
+//! The values live in `config/rules/*.toml` (one file per family), embedded at build time and
+//! overridable by a directory. This module holds the registry of the parameters the code needs
+//! (key, family, type, the date it is needed from) and the loader that validates files against
+//! it: unknown keys, missing parameters, gaps, overlaps and empty references are refused with
+//! the file and the key named.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::codes::{ActivityBand, LegalForm, Specialty};
+
+/// How far a value can be trusted. Ordered from the weakest: `min()` of several is the weakest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Our reading where the sources are silent or conflict.
+    Assumption,
+    /// A faithful second-hand report (union, press, federation).
+    Secondary,
+    /// The text itself or the official ameli page.
+    Official,
+}
+
+impl Confidence {
+    pub fn code(self) -> &'static str {
+        match self {
+            Confidence::Assumption => "ASSUMPTION",
+            Confidence::Secondary => "SECONDARY",
+            Confidence::Official => "OFFICIAL",
+        }
+    }
+}
+
+/// The type of a parameter's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Money,
+    Count,
+    /// Count or the string "NONE" (the rule does not exist yet).
+    OptCount,
+    /// Exact decimal written as a string, e.g. "0.20".
+    Ratio,
+    /// Ratio or "NONE".
+    OptRatio,
+    Bool,
+    /// One of a closed set of strings.
+    Choice(&'static [&'static str]),
+    /// An activity band code or "NONE".
+    OptBand,
+    Specialties,
+    LegalForms,
+}
+
+/// A parameter value, typed by its [`Kind`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Money(Decimal),
+    Count(u32),
+    OptCount(Option<u32>),
+    Ratio(Decimal),
+    OptRatio(Option<Decimal>),
+    Bool(bool),
+    Choice(&'static str),
+    OptBand(Option<ActivityBand>),
+    Specialties(Vec<Specialty>),
+    LegalForms(Vec<LegalForm>),
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn list<T>(f: &mut fmt::Formatter<'_>, items: &[T], code: fn(&T) -> &'static str) -> fmt::Result {
+            let codes: Vec<&str> = items.iter().map(code).collect();
+            write!(f, "[{}]", codes.join(", "))
+        }
+        match self {
+            Value::Money(d) | Value::Ratio(d) | Value::OptRatio(Some(d)) => write!(f, "{d}"),
+            Value::Count(n) | Value::OptCount(Some(n)) => write!(f, "{n}"),
+            Value::OptCount(None) | Value::OptRatio(None) | Value::OptBand(None) => f.write_str("NONE"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Choice(c) => f.write_str(c),
+            Value::OptBand(Some(b)) => f.write_str(b.code()),
+            Value::Specialties(s) => list(f, s, |s| s.code()),
+            Value::LegalForms(l) => list(f, l, |l| l.code()),
+        }
+    }
+}
+
+/// Where a value comes from and how sure we are of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    pub reference: String,
+    pub source: String,
+    pub confidence: Confidence,
+    pub checked_on: NaiveDate,
+}
+
+/// One step of a parameter's series: `value` holds from `from` until the next step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub from: NaiveDate,
+    pub value: Value,
+    pub provenance: Provenance,
+}
+
+const fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    match NaiveDate::from_ymd_opt(y, m, d) {
+        Some(d) => d,
+        None => panic!("invalid constant date"),
+    }
+}
+
+/// First day of the individual aid (R2019): no regime before it.
+pub const INDIVIDUAL_START: NaiveDate = date(2019, 8, 21);
+/// First day of the R2024 revalued tables and options.
+pub const R2024_START: NaiveDate = date(2024, 6, 22);
+/// First day of the collective aid (C2026).
+pub const COLLECTIVE_START: NaiveDate = date(2026, 2, 25);
+
+/// What the code knows of a parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spec {
+    pub id: P,
+    pub key: &'static str,
+    pub family: &'static str,
+    pub kind: Kind,
+    /// The series must have a value from this date on.
+    pub needed_from: NaiveDate,
+}
+
+const REGIMES: Kind = Kind::Choice(&["R2019", "R2020", "R2023", "R2024"]);
+
+macro_rules! registry {
+    ($($id:ident = $key:literal in $family:literal : $kind:expr, from $from:expr;)+) => {
+        /// Every parameter the rules read.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum P { $($id),+ }
+
+        /// The registry, in the order of [`P`].
+        pub const SPECS: &[Spec] = &[
+            $(Spec { id: P::$id, key: $key, family: $family, kind: $kind, needed_from: $from }),+
+        ];
+    };
+}
+
+registry! {
+    RegimeIndividual = "regime.individual" in "regimes": REGIMES, from INDIVIDUAL_START;
+    RegimeCollective = "regime.collective" in "regimes": Kind::Choice(&["C2026"]), from COLLECTIVE_START;
+
+    MixedPracticeAllowed = "eligibility.mixed_practice_allowed" in "eligibility": Kind::Bool, from INDIVIDUAL_START;
+    SpecialtyMode = "eligibility.specialty_mode" in "eligibility": Kind::Choice(&["FRANCE_WIDE_LIST", "ALL_EXCEPT_EXCLUDED"]), from INDIVIDUAL_START;
+    SpecialtiesFranceWide = "eligibility.specialties_france_wide" in "eligibility": Kind::Specialties, from INDIVIDUAL_START;
+    SpecialtiesExcluded = "eligibility.specialties_excluded" in "eligibility": Kind::Specialties, from INDIVIDUAL_START;
+    ClinicalShareSpecialties = "eligibility.clinical_share_specialties" in "eligibility": Kind::Specialties, from INDIVIDUAL_START;
+    ClinicalShareMaxCcam = "eligibility.clinical_share_max_ccam" in "eligibility": Kind::Ratio, from INDIVIDUAL_START;
+    GpFloorIndicator = "eligibility.gp_floor_indicator" in "eligibility": Kind::Choice(&["ADULT_PMT", "PMT"]), from INDIVIDUAL_START;
+    GpFloor = "eligibility.gp_floor" in "eligibility": Kind::Count, from INDIVIDUAL_START;
+    NewInstallYears = "derogation.new_install_years" in "eligibility": Kind::Count, from INDIVIDUAL_START;
+    RqthDerogation = "derogation.rqth" in "eligibility": Kind::Bool, from INDIVIDUAL_START;
+    ChildrenShareMin = "derogation.children_share_min" in "eligibility": Kind::OptRatio, from INDIVIDUAL_START;
+    GroupedRequired = "eligibility.grouped_required" in "eligibility": Kind::Bool, from INDIVIDUAL_START;
+    CoordinatedRequired = "eligibility.coordinated_required" in "eligibility": Kind::Bool, from INDIVIDUAL_START;
+    NoCollective = "eligibility.no_collective" in "eligibility": Kind::Bool, from INDIVIDUAL_START;
+
+    OneThirdOpen = "option.one_third_etp.open" in "options": Kind::Bool, from INDIVIDUAL_START;
+    OneEtpEverywhere = "option.one_etp.everywhere" in "options": Kind::Bool, from INDIVIDUAL_START;
+    OneEtpZacSoloMinBand = "option.one_etp.zac_solo_min_band" in "options": Kind::OptBand, from INDIVIDUAL_START;
+    SecondAssistantOpen = "option.second_assistant.open" in "options": Kind::Bool, from INDIVIDUAL_START;
+    SecondAssistantMinYear = "option.second_assistant.min_contract_year" in "options": Kind::Count, from INDIVIDUAL_START;
+
+    AmountOneThirdY1 = "amount.one_third_etp.year_1" in "amounts": Kind::Money, from INDIVIDUAL_START;
+    AmountOneThirdY2 = "amount.one_third_etp.year_2" in "amounts": Kind::Money, from INDIVIDUAL_START;
+    AmountOneThirdY3 = "amount.one_third_etp.year_3_plus" in "amounts": Kind::Money, from INDIVIDUAL_START;
+    AmountOneThirdP90 = "amount.one_third_etp.p90_p95" in "amounts": Kind::Money, from INDIVIDUAL_START;
+    AmountOneThirdP95 = "amount.one_third_etp.p95_plus" in "amounts": Kind::Money, from INDIVIDUAL_START;
+    AmountHalfY1 = "amount.half_etp.year_1" in "amounts": Kind::Money, from INDIVIDUAL_START;
+    AmountHalfY2 = "amount.half_etp.year_2" in "amounts": Kind::Money, from INDIVIDUAL_START;
+    AmountHalfY3 = "amount.half_etp.year_3_plus" in "amounts": Kind::Money, from INDIVIDUAL_START;
+    AmountHalfP90 = "amount.half_etp.p90_p95" in "amounts": Kind::Money, from INDIVIDUAL_START;
+    AmountHalfP95 = "amount.half_etp.p95_plus" in "amounts": Kind::Money, from INDIVIDUAL_START;
+    AmountOneY1 = "amount.one_etp.year_1" in "amounts": Kind::Money, from INDIVIDUAL_START;
+    AmountOneY2 = "amount.one_etp.year_2" in "amounts": Kind::Money, from INDIVIDUAL_START;
+    AmountOneY3 = "amount.one_etp.year_3_plus" in "amounts": Kind::Money, from INDIVIDUAL_START;
+    AmountOneP90 = "amount.one_etp.p90_p95" in "amounts": Kind::Money, from INDIVIDUAL_START;
+    AmountOneP95 = "amount.one_etp.p95_plus" in "amounts": Kind::Money, from INDIVIDUAL_START;
+    AmountOneHalfY1 = "amount.one_and_half_etp.year_1" in "amounts": Kind::Money, from R2024_START;
+    AmountOneHalfY2 = "amount.one_and_half_etp.year_2" in "amounts": Kind::Money, from R2024_START;
+    AmountOneHalfY3 = "amount.one_and_half_etp.year_3_plus" in "amounts": Kind::Money, from R2024_START;
+    AmountOneHalfP90 = "amount.one_and_half_etp.p90_p95" in "amounts": Kind::Money, from R2024_START;
+    AmountOneHalfP95 = "amount.one_and_half_etp.p95_plus" in "amounts": Kind::Money, from R2024_START;
+    AmountTwoY1 = "amount.two_etp.year_1" in "amounts": Kind::Money, from R2024_START;
+    AmountTwoY2 = "amount.two_etp.year_2" in "amounts": Kind::Money, from R2024_START;
+    AmountTwoY3 = "amount.two_etp.year_3_plus" in "amounts": Kind::Money, from R2024_START;
+    AmountTwoP90 = "amount.two_etp.p90_p95" in "amounts": Kind::Money, from R2024_START;
+    AmountTwoP95 = "amount.two_etp.p95_plus" in "amounts": Kind::Money, from R2024_START;
+    Year1FirstInstalment = "payment.year_1_first_instalment" in "amounts": Kind::Ratio, from INDIVIDUAL_START;
+
+    ObjectiveMode = "objective.mode" in "objectives": Kind::Choice(&["PERCENT_BY_BAND", "EXTRA_PATIENTS_PER_ETP"]), from INDIVIDUAL_START;
+    PctP30OneThird = "objective.percent.p30_p50.one_third_etp" in "objectives": Kind::Ratio, from INDIVIDUAL_START;
+    PctP30Half = "objective.percent.p30_p50.half_etp" in "objectives": Kind::Ratio, from INDIVIDUAL_START;
+    PctP30One = "objective.percent.p30_p50.one_etp" in "objectives": Kind::Ratio, from INDIVIDUAL_START;
+    PctP50OneThird = "objective.percent.p50_p70.one_third_etp" in "objectives": Kind::Ratio, from INDIVIDUAL_START;
+    PctP50Half = "objective.percent.p50_p70.half_etp" in "objectives": Kind::Ratio, from INDIVIDUAL_START;
+    PctP50One = "objective.percent.p50_p70.one_etp" in "objectives": Kind::Ratio, from INDIVIDUAL_START;
+    PctP70OneThird = "objective.percent.p70_p90.one_third_etp" in "objectives": Kind::Ratio, from INDIVIDUAL_START;
+    PctP70Half = "objective.percent.p70_p90.half_etp" in "objectives": Kind::Ratio, from INDIVIDUAL_START;
+    PctP70One = "objective.percent.p70_p90.one_etp" in "objectives": Kind::Ratio, from INDIVIDUAL_START;
+    PctP90OneThird = "objective.percent.p90_p95.one_third_etp" in "objectives": Kind::Ratio, from INDIVIDUAL_START;
+    PctP90Half = "objective.percent.p90_p95.half_etp" in "objectives": Kind::Ratio, from INDIVIDUAL_START;
+    PctP90One = "objective.percent.p90_p95.one_etp" in "objectives": Kind::Ratio, from INDIVIDUAL_START;
+    GpIndicators = "objective.gp_indicators" in "objectives": Kind::Choice(&["BOTH", "EITHER"]), from INDIVIDUAL_START;
+    GpExtraPmtPerEtp = "objective.gp_extra_pmt_per_etp" in "objectives": Kind::Count, from INDIVIDUAL_START;
+    GpExtraFaPerEtp = "objective.gp_extra_fa_per_etp" in "objectives": Kind::Count, from INDIVIDUAL_START;
+    OtherFaIncreasePerEtp = "objective.other_fa_increase_per_etp" in "objectives": Kind::Ratio, from INDIVIDUAL_START;
+    OtherFaMinExtra = "objective.other_fa_min_extra" in "objectives": Kind::Count, from INDIVIDUAL_START;
+    GpP50Pmt = "objective.gp_p50_pmt" in "objectives": Kind::Count, from INDIVIDUAL_START;
+    GpP50Fa = "objective.gp_p50_fa" in "objectives": Kind::Count, from INDIVIDUAL_START;
+    SeniorAge = "objective.senior_age" in "objectives": Kind::OptCount, from INDIVIDUAL_START;
+    SeniorTolerance = "objective.senior_tolerance" in "objectives": Kind::Ratio, from INDIVIDUAL_START;
+    DeadlineContractYear = "objective.deadline_contract_year" in "objectives": Kind::Count, from INDIVIDUAL_START;
+
+    CollectiveSignatoryForms = "collective.signatory_forms" in "collective": Kind::LegalForms, from COLLECTIVE_START;
+    CollectiveMeanPmtThreshold = "collective.mean_pmt_threshold" in "collective": Kind::Count, from COLLECTIVE_START;
+    CollectiveAmountY1 = "collective.amount.year_1" in "collective": Kind::Money, from COLLECTIVE_START;
+    CollectiveAmountY2 = "collective.amount.year_2" in "collective": Kind::Money, from COLLECTIVE_START;
+    CollectiveAmountY3 = "collective.amount.year_3_plus" in "collective": Kind::Money, from COLLECTIVE_START;
+    CollectivePamsuBonus = "collective.pamsu_bonus_etp" in "collective": Kind::Ratio, from COLLECTIVE_START;
+    CollectiveExtraPmtPerEtp = "collective.extra_pmt_per_etp" in "collective": Kind::Count, from COLLECTIVE_START;
+    CollectiveExtraFaPerEtp = "collective.extra_fa_per_etp" in "collective": Kind::Count, from COLLECTIVE_START;
+    CollectiveNewInstallMonths = "collective.new_install_months" in "collective": Kind::Count, from COLLECTIVE_START;
+    CollectiveWaitingYears = "collective.waiting_period_years" in "collective": Kind::Count, from COLLECTIVE_START;
+    CollectiveDurationYears = "collective.duration_years" in "collective": Kind::Count, from COLLECTIVE_START;
+
+    QualificationDeadlineYears = "assistant.qualification_deadline_years" in "assistants": Kind::Count, from INDIVIDUAL_START;
+    QualificationWarningMonths = "assistant.qualification_warning_months" in "assistants": Kind::Count, from INDIVIDUAL_START;
+    SecretaryReplacementMonths = "assistant.secretary_replacement_months" in "assistants": Kind::OptCount, from INDIVIDUAL_START;
+}
+
+impl P {
+    pub fn spec(self) -> &'static Spec {
+        &SPECS[self as usize]
+    }
+}
+
+/// The parameter files compiled into the binary.
+pub const EMBEDDED_FILES: &[(&str, &str)] = &[
+    ("regimes.toml", include_str!("../../../../config/rules/regimes.toml")),
+    ("eligibility.toml", include_str!("../../../../config/rules/eligibility.toml")),
+    ("options.toml", include_str!("../../../../config/rules/options.toml")),
+    ("amounts.toml", include_str!("../../../../config/rules/amounts.toml")),
+    ("objectives.toml", include_str!("../../../../config/rules/objectives.toml")),
+    ("collective.toml", include_str!("../../../../config/rules/collective.toml")),
+    ("assistants.toml", include_str!("../../../../config/rules/assistants.toml")),
+];
+
+/// A refused parameter file, naming the file and the key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {key}: {message}")]
+pub struct LoadError {
+    pub file: String,
+    pub key: String,
+    pub message: String,
+}
+
+fn err(file: &str, key: &str, message: impl Into<String>) -> LoadError {
+    LoadError { file: file.to_owned(), key: key.to_owned(), message: message.into() }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    family: String,
+    #[serde(default)]
+    parameters: BTreeMap<String, RawParameter>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawParameter {
+    description: String,
+    series: Vec<RawStep>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStep {
+    from: toml::value::Datetime,
+    value: toml::Value,
+    reference: String,
+    source: String,
+    confidence: Confidence,
+    checked_on: toml::value::Datetime,
+}
+
+fn to_date(d: &toml::value::Datetime) -> Option<NaiveDate> {
+    match (d.date, d.time, d.offset) {
+        (Some(date), None, None) => {
+            NaiveDate::from_ymd_opt(i32::from(date.year), u32::from(date.month), u32::from(date.day))
+        }
+        _ => None,
+    }
+}
+
+fn parse_decimal(v: &toml::Value) -> Result<Decimal, String> {
+    match v {
+        toml::Value::String(s) => s.parse::<Decimal>().map_err(|_| format!("`{s}` is not a decimal")),
+        toml::Value::Integer(i) => Ok(Decimal::from(*i)),
+        toml::Value::Float(_) => Err("write decimals as strings (\"0.20\") so they stay exact".into()),
+        other => Err(format!("expected a decimal, found {}", other.type_str())),
+    }
+}
+
+fn parse_count(v: &toml::Value) -> Result<u32, String> {
+    match v {
+        toml::Value::Integer(i) => u32::try_from(*i).map_err(|_| format!("{i} is not a count")),
+        toml::Value::String(s) => s.parse::<u32>().map_err(|_| format!("`{s}` is not a count")),
+        other => Err(format!("expected a whole number, found {}", other.type_str())),
+    }
+}
+
+fn is_none(v: &toml::Value) -> bool {
+    matches!(v, toml::Value::String(s) if s == "NONE")
+}
+
+fn codes<T>(v: &toml::Value, parse: fn(&str) -> Result<T, crate::codes::UnknownCode>) -> Result<Vec<T>, String> {
+    let toml::Value::Array(items) = v else { return Err("expected an array of codes".into()) };
+    items
+        .iter()
+        .map(|i| match i {
+            toml::Value::String(s) => parse(s).map_err(|e| e.to_string()),
+            other => Err(format!("expected a code, found {}", other.type_str())),
+        })
+        .collect()
+}
+
+fn parse_value(kind: Kind, v: &toml::Value) -> Result<Value, String> {
+    Ok(match kind {
+        Kind::Money => {
+            let d = parse_decimal(v)?;
+            if d.is_sign_negative() {
+                return Err("an amount cannot be negative".into());
+            }
+            Value::Money(d)
+        }
+        Kind::Count => Value::Count(parse_count(v)?),
+        Kind::OptCount => Value::OptCount(if is_none(v) { None } else { Some(parse_count(v)?) }),
+        Kind::Ratio => Value::Ratio(parse_decimal(v)?),
+        Kind::OptRatio => Value::OptRatio(if is_none(v) { None } else { Some(parse_decimal(v)?) }),
+        Kind::Bool => match v {
+            toml::Value::Boolean(b) => Value::Bool(*b),
+            other => return Err(format!("expected true or false, found {}", other.type_str())),
+        },
+        Kind::Choice(allowed) => match v {
+            toml::Value::String(s) => match allowed.iter().find(|a| **a == s) {
+                Some(a) => Value::Choice(a),
+                None => return Err(format!("`{s}` is not one of {}", allowed.join(", "))),
+            },
+            other => return Err(format!("expected one of {}, found {}", allowed.join(", "), other.type_str())),
+        },
+        Kind::OptBand => match v {
+            toml::Value::String(s) if s == "NONE" => Value::OptBand(None),
+            toml::Value::String(s) => Value::OptBand(Some(ActivityBand::from_code(s).map_err(|e| e.to_string())?)),
+            other => return Err(format!("expected a band code, found {}", other.type_str())),
+        },
+        Kind::Specialties => Value::Specialties(codes(v, Specialty::from_code)?),
+        Kind::LegalForms => Value::LegalForms(codes(v, LegalForm::from_code)?),
+    })
+}
+
+/// Validates one parameter's series.
+fn parse_series(file: &str, key: &str, spec: &Spec, raw: &RawParameter) -> Result<Vec<Step>, LoadError> {
+    if raw.description.trim().is_empty() {
+        return Err(err(file, key, "missing description"));
+    }
+    let mut steps: Vec<Step> = Vec::with_capacity(raw.series.len());
+    for (i, s) in raw.series.iter().enumerate() {
+        let at = |m: String| err(file, key, format!("series[{i}]: {m}"));
+        let from = to_date(&s.from).ok_or_else(|| at("`from` must be a date (YYYY-MM-DD)".into()))?;
+        let checked_on = to_date(&s.checked_on).ok_or_else(|| at("`checked_on` must be a date (YYYY-MM-DD)".into()))?;
+        if s.reference.trim().is_empty() {
+            return Err(at("missing reference".into()));
+        }
+        if !s.source.starts_with("http://") && !s.source.starts_with("https://") {
+            return Err(at("missing source (a URL)".into()));
+        }
+        if let Some(prev) = steps.last() {
+            if from == prev.from {
+                return Err(at(format!("overlap: two values from {from}")));
+            }
+            if from < prev.from {
+                return Err(at(format!("overlap: {from} comes before the previous value's {}", prev.from)));
+            }
+        }
+        let value = parse_value(spec.kind, &s.value).map_err(at)?;
+        steps.push(Step {
+            from,
+            value,
+            provenance: Provenance {
+                reference: s.reference.trim().to_owned(),
+                source: s.source.trim().to_owned(),
+                confidence: s.confidence,
+                checked_on,
+            },
+        });
+    }
+    match steps.first() {
+        None => Err(err(file, key, "empty series")),
+        Some(first) if first.from > spec.needed_from => Err(err(
+            file,
+            key,
+            format!("gap: no value from {} (needed) to {} (first value)", spec.needed_from, first.from),
+        )),
+        Some(_) => Ok(steps),
+    }
+}
+
+fn parse_file(name: &str, text: &str, out: &mut [Option<(String, Vec<Step>)>]) -> Result<(), LoadError> {
+    let raw: RawFile = toml::from_str(text).map_err(|e| err(name, "(file)", e.message().to_owned()))?;
+    for (key, param) in &raw.parameters {
+        let spec = SPECS.iter().find(|s| s.key == key).ok_or_else(|| err(name, key, "unknown parameter"))?;
+        if spec.family != raw.family {
+            return Err(err(name, key, format!("belongs to family `{}`, not `{}`", spec.family, raw.family)));
+        }
+        out[spec.id as usize] = Some((name.to_owned(), parse_series(name, key, spec, param)?));
+    }
+    Ok(())
+}
+
+/// The validated parameters: one series per entry of [`SPECS`].
+#[derive(Debug, Clone)]
+pub struct RuleBook {
+    series: Vec<Vec<Step>>,
+    /// File each parameter was read from (embedded or override).
+    origins: Vec<String>,
+}
+
+impl RuleBook {
+    /// Loads `embedded` files (every parameter must be defined) then `overrides` (each
+    /// parameter they define replaces the embedded series).
+    pub fn load(embedded: &[(&str, &str)], overrides: &[(&str, &str)]) -> Result<Self, LoadError> {
+        let mut slots: Vec<Option<(String, Vec<Step>)>> = vec![None; SPECS.len()];
+        for (name, text) in embedded {
+            parse_file(name, text, &mut slots)?;
+        }
+        if let Some(missing) = SPECS.iter().find(|s| slots[s.id as usize].is_none()) {
+            return Err(err(&format!("{}.toml", missing.family), missing.key, "missing parameter"));
+        }
+        for (name, text) in overrides {
+            parse_file(name, text, &mut slots)?;
+        }
+        let mut series = Vec::with_capacity(SPECS.len());
+        let mut origins = Vec::with_capacity(SPECS.len());
+        for (spec, slot) in SPECS.iter().zip(slots) {
+            let (origin, steps) = slot.ok_or_else(|| err("(rules)", spec.key, "missing parameter"))?;
+            series.push(steps);
+            origins.push(origin);
+        }
+        Ok(Self { series, origins })
+    }
+
+    /// The built-in parameters.
+    pub fn embedded() -> Result<Self, LoadError> {
+        Self::load(EMBEDDED_FILES, &[])
+    }
+
+    /// The step of `p` in force on `day`, if any.
+    #[inline]
+    pub fn step(&self, p: P, day: NaiveDate) -> Option<&Step> {
+        self.series[p as usize].iter().rev().find(|s| s.from <= day)
+    }
+
+    pub fn series(&self, p: P) -> &[Step] {
+        &self.series[p as usize]
+    }
+
+    pub fn origin(&self, p: P) -> &str {
+        &self.origins[p as usize]
+    }
+
+    /// Every parameter in force on `day`, with its step.
+    pub fn in_force(&self, day: NaiveDate) -> impl Iterator<Item = (&'static Spec, &Step)> {
+        SPECS.iter().filter_map(move |spec| self.step(spec.id, day).map(|s| (spec, s)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn amounts_with(replace: &str, with: &str) -> String {
+        let text = EMBEDDED_FILES.iter().find(|(n, _)| *n == "amounts.toml").map(|(_, t)| *t).unwrap_or_default();
+        assert!(text.contains(replace), "fixture text present: {replace}");
+        text.replacen(replace, with, 1)
+    }
+
+    fn load_with_amounts(text: &str) -> Result<RuleBook, LoadError> {
+        let files: Vec<(&str, &str)> =
+            EMBEDDED_FILES.iter().map(|(n, t)| if *n == "amounts.toml" { (*n, text) } else { (*n, *t) }).collect();
+        RuleBook::load(&files, &[])
+    }
+
+    #[test]
+    fn embedded_parameters_load_and_registry_is_in_order() {
+        let book = RuleBook::embedded().expect("embedded files are valid");
+        for (i, spec) in SPECS.iter().enumerate() {
+            assert_eq!(spec.id as usize, i, "{}", spec.key);
+            assert!(!book.series(spec.id).is_empty());
+        }
+    }
+
+    #[test]
+    fn every_kind_of_bad_file_is_refused_with_file_and_key() {
+        let key = "amount.half_etp.year_1";
+        let cases = [
+            ("value = 18000,", "value = 18000.5,", "write decimals as strings"),
+            ("{ from = 2019-08-21, value = 18000,", "{ from = 2019-09-01, value = 18000,", "gap"),
+            ("{ from = 2024-06-22, value = 19000,", "{ from = 2019-08-21, value = 19000,", "overlap"),
+            (
+                "{ from = 2019-08-21, value = 18000, reference = \"Avenant 7, art. 9-5-2-2 (options de financement et objectifs)\"",
+                "{ from = 2019-08-21, value = 18000, reference = \" \"",
+                "missing reference",
+            ),
+        ];
+        for (from, to, message) in cases {
+            let text = amounts_with(&format!("[parameters.\"{key}\"]"), &format!("[parameters.\"{key}\"]"));
+            let start = text.find(&format!("[parameters.\"{key}\"]")).expect("present");
+            let (head, tail) = text.split_at(start);
+            let tail = tail.replacen(from, to, 1);
+            let e = load_with_amounts(&format!("{head}{tail}")).expect_err(message);
+            assert_eq!((e.file.as_str(), e.key.as_str()), ("amounts.toml", key), "{e}");
+            assert!(e.message.contains(message), "{e}");
+        }
+        let e = load_with_amounts(&amounts_with(
+            "[parameters.\"amount.half_etp.year_1\"]",
+            "[parameters.\"amount.half_etp.year_one\"]",
+        ))
+        .expect_err("unknown key");
+        assert_eq!((e.key.as_str(), e.message.as_str()), ("amount.half_etp.year_one", "unknown parameter"));
+        let e = load_with_amounts(&amounts_with(
+            "description = \"Yearly maximum aid, option 1/2 ETP, contract year 1",
+            "colour = \"x\"\ndescription = \"Yearly maximum aid, option 1/2 ETP, contract year 1",
+        ))
+        .expect_err("unknown field");
+        assert_eq!(e.file, "amounts.toml");
+        assert!(e.message.contains("colour"), "{e}");
+    }
+
+    #[test]
+    fn a_missing_parameter_is_named() {
+        let text = amounts_with(
+            "[parameters.\"amount.two_etp.p95_plus\"]",
+            "[parameters.\"amount.two_etp.p95_plus_removed\"]",
+        );
+        let e = load_with_amounts(&text).expect_err("missing");
+        assert_eq!(e.key, "amount.two_etp.p95_plus_removed");
+    }
+
+    #[test]
+    fn an_override_replaces_one_series() {
+        let over = r#"family = "amounts"
+[parameters."amount.half_etp.year_1"]
+description = "test override"
+series = [ { from = 2019-08-21, value = 20000, reference = "test", source = "https://example.org", confidence = "assumption", checked_on = 2026-11-23 } ]
+"#;
+        let book = RuleBook::load(EMBEDDED_FILES, &[("local.toml", over)]).expect("valid override");
+        let step = book.step(P::AmountHalfY1, date(2025, 1, 1)).expect("in force");
+        assert_eq!(step.value, Value::Money(Decimal::from(20_000)));
+        assert_eq!(book.origin(P::AmountHalfY1), "local.toml");
+        assert_eq!(book.origin(P::AmountHalfY2), "amounts.toml");
+    }
+}

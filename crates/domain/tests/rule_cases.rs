@@ -1,0 +1,285 @@
+//! Runs every case of `cases/rules.toml` (format in its header) and checks that each rule id
+//! has at least one case where it passes and one where it fails.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use domain::rules::assistant::{self, AssistantCase};
+use domain::rules::collective::{self, CollectiveCase};
+use domain::rules::individual::{self, IndividualCase};
+use domain::rules::{Explanation, Objectives, Outcome, Recorder, RuleBook, RuleId, RuleSet, Verdict};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+struct CaseFile {
+    case: Vec<Case>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    id: String,
+    #[serde(default)]
+    example: Option<String>,
+    kind: String,
+    input: toml::Value,
+    expect: Expect,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expect {
+    verdict: Option<String>,
+    failing: Option<Vec<String>>,
+    #[serde(default)]
+    rules: BTreeMap<String, String>,
+    contract_year: Option<u32>,
+    year_maximum: Option<String>,
+    payable: Option<String>,
+    achievement_rate: Option<String>,
+    targets: Option<Vec<ExpectTarget>>,
+    schedule: Option<Vec<String>>,
+    mean_pmt: Option<String>,
+    etp_cap: Option<String>,
+    funded_etp: Option<String>,
+    error: Option<String>,
+    missing: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectTarget {
+    indicator: String,
+    target: u32,
+}
+
+/// What one evaluation produced, whatever its kind.
+#[derive(Default)]
+struct Observed {
+    verdict: Option<Verdict>,
+    failing: RuleSet,
+    contract_year: Option<u32>,
+    year_maximum: Option<Decimal>,
+    payable: Option<Decimal>,
+    achievement_rate: Option<Decimal>,
+    objectives: Option<Objectives>,
+    schedule: Vec<Decimal>,
+    mean_pmt: Option<Decimal>,
+    etp_cap: Option<String>,
+    funded_etp: Option<String>,
+}
+
+fn dec(s: &str) -> Decimal {
+    s.parse().unwrap_or_else(|_| panic!("`{s}` is a decimal"))
+}
+
+fn run<'b>(book: &'b RuleBook, case: &Case) -> Result<(Observed, Explanation<'b>), String> {
+    let input = case.input.clone();
+    let mut o = Observed::default();
+    let explanation = match case.kind.as_str() {
+        "individual" => {
+            let c: IndividualCase = input.try_into().map_err(|e| format!("input: {e}"))?;
+            let (r, e) = individual::explain(book, &c).map_err(|e| e.to_string())?;
+            o.verdict = Some(r.verdict);
+            o.failing = r.failing;
+            o.contract_year = r.year.map(|y| y.contract_year);
+            o.year_maximum = r.year.map(|y| y.maximum);
+            o.payable = r.payable;
+            o.achievement_rate = r.achievement_rate;
+            o.objectives = Some(r.objectives);
+            e
+        }
+        "schedule" => {
+            let c: IndividualCase = input.try_into().map_err(|e| format!("input: {e}"))?;
+            let mut rec = Recorder::new();
+            let (years, _) = individual::schedule(book, &c, &mut rec).map_err(|e| e.to_string())?;
+            o.schedule = years.iter().map(|y| y.maximum).collect();
+            Explanation::new(Verdict::Eligible, rec)
+        }
+        "collective" => {
+            let c: CollectiveCase = input.try_into().map_err(|e| format!("input: {e}"))?;
+            let (r, e) = collective::explain(book, &c).map_err(|e| e.to_string())?;
+            o.verdict = Some(r.verdict);
+            o.failing = r.failing;
+            o.contract_year = r.year.map(|y| y.contract_year);
+            o.year_maximum = r.year.map(|y| y.maximum);
+            o.payable = r.payable;
+            o.achievement_rate = r.achievement_rate;
+            o.objectives = Some(r.objectives);
+            o.schedule = r.schedule.iter().map(|y| y.maximum).collect();
+            o.mean_pmt = r.mean_pmt;
+            o.etp_cap = Some(r.etp_cap.to_string());
+            e
+        }
+        "assistant" => {
+            let c: AssistantCase = input.try_into().map_err(|e| format!("input: {e}"))?;
+            let (r, e) = assistant::explain(book, &c).map_err(|e| e.to_string())?;
+            o.verdict = Some(r.verdict);
+            o.funded_etp = Some(r.funded_etp.to_string());
+            let mut failing = RuleSet::default();
+            for trace in e.rules().filter(|t| t.outcome == Outcome::Fail) {
+                failing.insert(trace.id);
+            }
+            o.failing = failing;
+            e
+        }
+        other => return Err(format!("unknown kind {other}")),
+    };
+    Ok((o, explanation))
+}
+
+fn outcome_code(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Pass => "PASS",
+        Outcome::Fail => "FAIL",
+        Outcome::Warn => "WARN",
+        Outcome::NotApplicable => "NOT_APPLICABLE",
+        Outcome::Undecided => "UNDECIDED",
+    }
+}
+
+fn verdict_code(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Eligible => "ELIGIBLE",
+        Verdict::NotEligible => "NOT_ELIGIBLE",
+        Verdict::Undecided => "UNDECIDED",
+    }
+}
+
+/// Checks one case; returns the problems found and the (rule, outcome) pairs it proved.
+fn check(book: &RuleBook, case: &Case) -> (Vec<String>, Vec<(RuleId, &'static str)>) {
+    let mut problems = Vec::new();
+    let mut proved = Vec::new();
+    let e = &case.expect;
+    let (o, explanation) = match run(book, case) {
+        Err(msg) => {
+            match &e.error {
+                Some(want) if msg.contains(want.as_str()) => {}
+                Some(want) => problems.push(format!("error `{msg}` does not contain `{want}`")),
+                None => problems.push(format!("unexpected error: {msg}")),
+            }
+            return (problems, proved);
+        }
+        Ok(x) => x,
+    };
+    if let Some(want) = &e.error {
+        problems.push(format!("expected the error `{want}`, got a result"));
+    }
+    let mut expect_eq = |what: &str, got: String, want: String| {
+        if got != want {
+            problems.push(format!("{what}: got {got}, want {want}"));
+        }
+    };
+    if let Some(v) = &e.verdict {
+        expect_eq("verdict", o.verdict.map(verdict_code).unwrap_or("-").into(), v.clone());
+    }
+    if let Some(f) = &e.failing {
+        let got: BTreeSet<&str> = o.failing.iter().map(RuleId::code).collect();
+        let want: BTreeSet<&str> = f.iter().map(String::as_str).collect();
+        expect_eq("failing", format!("{got:?}"), format!("{want:?}"));
+    }
+    let opt = |d: Option<Decimal>| d.map_or("-".to_owned(), |d| d.normalize().to_string());
+    if let Some(y) = e.contract_year {
+        expect_eq("contract_year", format!("{:?}", o.contract_year), format!("{:?}", Some(y)));
+    }
+    for (what, got, want) in [
+        ("year_maximum", o.year_maximum, &e.year_maximum),
+        ("payable", o.payable, &e.payable),
+        ("achievement_rate", o.achievement_rate, &e.achievement_rate),
+        ("mean_pmt", o.mean_pmt.map(|m| m.round_dp(2)), &e.mean_pmt),
+    ] {
+        if let Some(w) = want {
+            expect_eq(what, opt(got), dec(w).normalize().to_string());
+        }
+    }
+    if let Some(s) = &e.schedule {
+        let got: Vec<String> = o.schedule.iter().map(|d| d.normalize().to_string()).collect();
+        let want: Vec<String> = s.iter().map(|w| dec(w).normalize().to_string()).collect();
+        expect_eq("schedule", got.join(", "), want.join(", "));
+    }
+    if let Some(c) = &e.etp_cap {
+        expect_eq("etp_cap", o.etp_cap.clone().unwrap_or_default(), c.clone());
+    }
+    if let Some(f) = &e.funded_etp {
+        expect_eq("funded_etp", o.funded_etp.clone().unwrap_or_default(), f.clone());
+    }
+    if let Some(targets) = &e.targets {
+        let got: Vec<String> = o
+            .objectives
+            .iter()
+            .flat_map(|obj| obj.iter())
+            .map(|t| format!("{}={}", t.indicator.code(), t.target))
+            .collect();
+        let want: Vec<String> = targets.iter().map(|t| format!("{}={}", t.indicator, t.target)).collect();
+        expect_eq("targets", got.join(", "), want.join(", "));
+    }
+    if let Some(m) = &e.missing {
+        let got = explanation.missing();
+        for name in m {
+            if !got.contains(&name.as_str()) {
+                problems.push(format!("missing: `{name}` not named among {got:?}"));
+            }
+        }
+    }
+    for (rule, want) in &e.rules {
+        let Some(id) = RuleId::from_code(rule) else {
+            problems.push(format!("unknown rule id {rule}"));
+            continue;
+        };
+        let seen: Vec<&str> = explanation.rules().filter(|t| t.id == id).map(|t| outcome_code(t.outcome)).collect();
+        if seen.contains(&want.as_str()) {
+            proved.push((
+                id,
+                if want == "PASS" {
+                    "PASS"
+                } else if want == "FAIL" {
+                    "FAIL"
+                } else {
+                    "OTHER"
+                },
+            ));
+        } else {
+            problems.push(format!("{rule}: want {want}, traced {seen:?}"));
+        }
+    }
+    // Every explanation is complete: a version, and each rule a note.
+    assert_eq!(explanation.format_version, "1.0");
+    assert!(explanation.rules().all(|r| !r.note.is_empty()));
+    (problems, proved)
+}
+
+#[test]
+fn rule_cases() {
+    let book = RuleBook::embedded().expect("embedded parameters load");
+    let file: CaseFile = toml::from_str(include_str!("cases/rules.toml")).expect("case file parses");
+    let mut failures = Vec::new();
+    let mut proved: BTreeSet<(RuleId, &'static str)> = BTreeSet::new();
+    let mut ids = BTreeSet::new();
+    for case in &file.case {
+        assert!(ids.insert(case.id.clone()), "duplicate case id {}", case.id);
+        let (problems, p) = check(&book, case);
+        proved.extend(p);
+        if !problems.is_empty() {
+            failures.push(format!(
+                "{} ({}):\n  {}",
+                case.id,
+                case.example.as_deref().unwrap_or("-"),
+                problems.join("\n  ")
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{} case(s) failed:\n{}", failures.len(), failures.join("\n"));
+
+    let examples: BTreeSet<&str> = file.case.iter().filter_map(|c| c.example.as_deref()).collect();
+    for n in 1..=17 {
+        assert!(examples.contains(format!("E{n}").as_str()), "worked example E{n} has a case");
+    }
+    let uncovered: Vec<String> = RuleId::ALL
+        .iter()
+        .flat_map(|id| ["PASS", "FAIL"].into_iter().map(move |o| (*id, o)))
+        .filter(|pair| !proved.contains(pair))
+        .map(|(id, o)| format!("{} {o}", id.code()))
+        .collect();
+    assert!(uncovered.is_empty(), "rules without a passing/failing case: {uncovered:?}");
+    println!("{} rule cases passed, covering {} rule ids both ways", file.case.len(), RuleId::ALL.len());
+}
