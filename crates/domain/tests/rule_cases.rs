@@ -85,7 +85,7 @@ fn run<'b>(book: &'b RuleBook, case: &Case) -> Result<(Observed, Explanation<'b>
             o.contract_year = r.year.map(|y| y.contract_year);
             o.year_maximum = r.year.map(|y| y.maximum);
             o.payable = r.payable;
-            o.achievement_rate = r.achievement_rate;
+            o.achievement_rate = r.achievement_rate.map(|r| r.to_decimal());
             o.objectives = Some(r.objectives);
             e
         }
@@ -104,7 +104,7 @@ fn run<'b>(book: &'b RuleBook, case: &Case) -> Result<(Observed, Explanation<'b>
             o.contract_year = r.year.map(|y| y.contract_year);
             o.year_maximum = r.year.map(|y| y.maximum);
             o.payable = r.payable;
-            o.achievement_rate = r.achievement_rate;
+            o.achievement_rate = r.achievement_rate.map(|r| r.to_decimal());
             o.objectives = Some(r.objectives);
             o.schedule = r.schedule.iter().map(|y| y.maximum).collect();
             o.mean_pmt = r.mean_pmt;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::explain::{Explanation, Input, Outcome, Recorder, RuleId, Tracer, Verdict};
 use super::params::{COLLECTIVE_START, P, RuleBook};
 use super::{
-    Activity, Combine, Cx, Indicator, Objectives, RuleError, RuleSet, Tally, Target, TargetKind, ceil_count,
+    Activity, Combine, Cx, Indicator, Objectives, Rate, RuleError, RuleSet, Tally, Target, TargetKind, ceil_times_etp,
     contract_year_on, contract_year_start,
 };
 use crate::codes::{ConventionSector, LegalForm, Optam, Specialty};
@@ -100,7 +100,7 @@ pub struct CollectiveResult {
     pub objectives: Objectives,
     pub year: Option<CollectiveYear>,
     pub payable: Option<Decimal>,
-    pub achievement_rate: Option<Decimal>,
+    pub achievement_rate: Option<Rate>,
 }
 
 fn etp_decimal(e: Etp) -> Decimal {
@@ -297,8 +297,8 @@ pub fn evaluate<'b, T: Tracer<'b>>(
 
     // COL-OBJECTIVES: per funded ETP, reduced by patients already gained individually.
     cx.t.rule(RuleId::ColObjectives);
-    let extra_pmt = Decimal::from(cx.count(P::CollectiveExtraPmtPerEtp, signed)?) * etp;
-    let extra_fa = Decimal::from(cx.count(P::CollectiveExtraFaPerEtp, signed)?) * etp;
+    let (need_pmt, _) = ceil_times_etp(cx.count(P::CollectiveExtraPmtPerEtp, signed)?, case.funded_etp);
+    let (need_fa, _) = ceil_times_etp(cx.count(P::CollectiveExtraFaPerEtp, signed)?, case.funded_etp);
     let gained_pmt: u32 = adhering.iter().filter_map(|m| m.gained_under_individual.pmt).sum();
     let gained_fa: u32 = adhering.iter().filter_map(|m| m.gained_under_individual.file_active).sum();
     let base_pmt: Option<u32> = adhering.iter().map(|m| m.pmt).sum();
@@ -308,8 +308,6 @@ pub fn evaluate<'b, T: Tracer<'b>>(
         combine: Some(Combine::Both),
         due_by: contract_year_start(signed, 3).and_then(|d| d.pred_opt()),
     };
-    let (need_pmt, _) = ceil_count(extra_pmt);
-    let (need_fa, _) = ceil_count(extra_fa);
     let need_pmt = need_pmt.saturating_sub(gained_pmt);
     let need_fa = need_fa.saturating_sub(gained_fa);
     cx.t.input("already_gained_pmt", Input::Count(gained_pmt));
@@ -373,10 +371,10 @@ pub fn evaluate<'b, T: Tracer<'b>>(
                     cx.t.outcome(Outcome::Undecided, "give the group's PMT and file active");
                 }
                 Some(Ok(rate)) => {
-                    cx.t.input("achievement_rate", Input::Decimal(rate));
-                    payable = Some((y.maximum * rate).round_dp(2));
+                    cx.t.input("achievement_rate", Input::Decimal(rate.to_decimal()));
+                    payable = Some(rate.apply(y.maximum));
                     achievement_rate = Some(rate);
-                    if rate == Decimal::ONE {
+                    if rate.is_one() {
                         cx.t.outcome(Outcome::Pass, "team objectives reached: the full amount");
                     } else {
                         cx.t.outcome(Outcome::Fail, "team objectives partly reached: the amount is prorated");

@@ -121,6 +121,8 @@ impl fmt::Display for Input {
 
 /// Receives what rules do. Methods take cheap values; [`NoTrace`] ignores them.
 pub trait Tracer<'b> {
+    /// Whether anything is kept: lets a rule skip work done only for the explanation.
+    const RECORDS: bool;
     fn rule(&mut self, id: RuleId);
     fn input(&mut self, name: &'static str, value: Input);
     fn param(&mut self, p: P, step: &'b Step);
@@ -134,6 +136,7 @@ pub trait Tracer<'b> {
 pub struct NoTrace;
 
 impl<'b> Tracer<'b> for NoTrace {
+    const RECORDS: bool = false;
     #[inline(always)]
     fn rule(&mut self, _: RuleId) {}
     #[inline(always)]
@@ -183,6 +186,7 @@ impl Recorder<'_> {
 }
 
 impl<'b> Tracer<'b> for Recorder<'b> {
+    const RECORDS: bool = true;
     fn rule(&mut self, id: RuleId) {
         self.open = Some((id, len32(&self.inputs), len32(&self.params), len32(&self.missing)));
     }

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::explain::{Explanation, Input, Outcome, Recorder, RuleId, Tracer, Verdict};
 use super::params::{INDIVIDUAL_START, P, RuleBook};
 use super::{
-    Activity, Combine, Cx, Indicator, Objectives, Prefix, RuleError, RuleSet, Tally, Target, TargetKind, ceil_count,
-    contract_year_on, contract_year_start,
+    Activity, Combine, Cx, Indicator, Objectives, Prefix, Rate, RuleError, RuleSet, Tally, Target, TargetKind,
+    ceil_decrease, ceil_div, ceil_increase, ceil_times_etp, contract_year_on, contract_year_start, fraction,
 };
 use crate::codes::{ActivityBand, ConventionSector, Optam, PracticeMode, Specialty};
 use crate::options::AidOption;
@@ -157,7 +157,7 @@ pub struct IndividualResult {
     /// Payable amount of that year given the actual activity (OBJ-ACHIEVEMENT).
     pub payable: Option<Decimal>,
     /// Achievement rate used for `payable`, from contract year 3.
-    pub achievement_rate: Option<Decimal>,
+    pub achievement_rate: Option<Rate>,
     pub objectives: Objectives,
 }
 
@@ -818,7 +818,7 @@ fn objectives<'b, T: Tracer<'b>>(
         for (i, ind) in indicators.iter().enumerate() {
             match ind.of(&d.activity) {
                 Some(base) => {
-                    let (floor, r) = ceil_count(Decimal::from(base) * (Decimal::ONE - tolerance));
+                    let (floor, r) = ceil_decrease(base, tolerance);
                     rounded |= r;
                     out.targets[i] =
                         Some(Target { indicator: *ind, kind: TargetKind::Maintain, baseline: base, target: floor });
@@ -868,7 +868,7 @@ fn objectives<'b, T: Tracer<'b>>(
                     match ind.of(&d.activity) {
                         Some(base) => {
                             cx.t.input(ind.input_name(Prefix::Baseline), Input::Count(base));
-                            let (target, r) = ceil_count(Decimal::from(base) * (Decimal::ONE + pct));
+                            let (target, r) = ceil_increase(base, pct);
                             rounded |= r;
                             out.targets[i] =
                                 Some(Target { indicator: *ind, kind: TargetKind::Increase, baseline: base, target });
@@ -884,7 +884,6 @@ fn objectives<'b, T: Tracer<'b>>(
         }
     } else {
         let etp = option.etp();
-        let etp = Decimal::from(etp.numerator()) / Decimal::from(etp.denominator());
         for (i, ind) in indicators.iter().enumerate() {
             let Some(base) = ind.of(&d.activity) else {
                 cx.t.missing(ind.input_name(Prefix::Baseline));
@@ -892,16 +891,17 @@ fn objectives<'b, T: Tracer<'b>>(
                 continue;
             };
             cx.t.input(ind.input_name(Prefix::Baseline), Input::Count(base));
-            let extra = match (gp, ind) {
-                (true, Indicator::FileActive) => Decimal::from(cx.count(P::GpExtraFaPerEtp, day)?) * etp,
-                (true, _) => Decimal::from(cx.count(P::GpExtraPmtPerEtp, day)?) * etp,
+            let (extra, r) = match (gp, ind) {
+                (true, Indicator::FileActive) => ceil_times_etp(cx.count(P::GpExtraFaPerEtp, day)?, etp),
+                (true, _) => ceil_times_etp(cx.count(P::GpExtraPmtPerEtp, day)?, etp),
                 (false, _) => {
-                    let pct = cx.ratio(P::OtherFaIncreasePerEtp, day)?;
-                    let min = Decimal::from(cx.count(P::OtherFaMinExtra, day)?);
-                    (Decimal::from(base) * pct * etp).max(min)
+                    let (m, s) = fraction(cx.ratio(P::OtherFaIncreasePerEtp, day)?);
+                    let min = cx.count(P::OtherFaMinExtra, day)?;
+                    let num = u128::from(base) * m * u128::from(etp.numerator());
+                    let (extra, r) = ceil_div(num, s * u128::from(etp.denominator()));
+                    if extra >= min { (extra, r) } else { (min, false) }
                 }
             };
-            let (extra, r) = ceil_count(extra);
             rounded |= r;
             out.targets[i] =
                 Some(Target { indicator: *ind, kind: TargetKind::Increase, baseline: base, target: base + extra });
@@ -934,7 +934,7 @@ fn achievement<'b, T: Tracer<'b>>(
     year: YearAmount,
     actual: Option<&Activity>,
     signed: NaiveDate,
-) -> Result<(Option<Decimal>, Option<Decimal>), RuleError> {
+) -> Result<(Option<Decimal>, Option<Rate>), RuleError> {
     cx.t.rule(RuleId::ObjAchievement);
     let deadline = cx.count(P::DeadlineContractYear, signed)?;
     if year.contract_year <= deadline {
@@ -958,9 +958,11 @@ fn achievement<'b, T: Tracer<'b>>(
                     cx.t.input(t.indicator.input_name(Prefix::Actual), Input::Count(a));
                 }
             }
-            cx.t.input("achievement_rate", Input::Decimal(rate));
-            let payable = (year.maximum * rate).round_dp(2);
-            if rate == Decimal::ONE {
+            let payable = rate.apply(year.maximum);
+            if T::RECORDS {
+                cx.t.input("achievement_rate", Input::Decimal(rate.to_decimal()));
+            }
+            if rate.is_one() {
                 cx.t.outcome(Outcome::Pass, "objectives reached: the maximum is paid");
             } else {
                 cx.t.outcome(Outcome::Fail, "objectives partly reached: the maximum is prorated");

@@ -130,24 +130,78 @@ pub struct Target {
 
 impl Target {
     /// Achievement rate in [0, 1] (OBJ-ACHIEVEMENT, RULES.md §5.2).
-    pub fn rate(&self, actual: u32) -> Decimal {
+    pub fn rate(&self, actual: u32) -> Rate {
         match self.kind {
-            TargetKind::Maintain => {
-                if actual >= self.target {
-                    Decimal::ONE
-                } else {
-                    Decimal::ZERO
-                }
-            }
+            TargetKind::Maintain => Rate::all_or_nothing(actual >= self.target),
             TargetKind::Increase | TargetKind::ReachMedian => {
                 if self.target <= self.baseline {
-                    return if actual >= self.target { Decimal::ONE } else { Decimal::ZERO };
+                    return Rate::all_or_nothing(actual >= self.target);
                 }
-                let gained = Decimal::from(i64::from(actual) - i64::from(self.baseline));
-                let needed = Decimal::from(self.target - self.baseline);
-                (gained / needed).clamp(Decimal::ZERO, Decimal::ONE)
+                let needed = u128::from(self.target - self.baseline);
+                let gained = u128::from(actual.saturating_sub(self.baseline)).min(needed);
+                Rate { num: gained, den: needed }
             }
         }
+    }
+}
+
+/// An exact rate `num / den` in [0, 1], kept as integers so that batch evaluation needs no
+/// decimal division; converted to a decimal only for display.
+#[derive(Debug, Clone, Copy)]
+pub struct Rate {
+    num: u128,
+    den: u128,
+}
+
+impl Rate {
+    pub const ONE: Rate = Rate { num: 1, den: 1 };
+    pub const ZERO: Rate = Rate { num: 0, den: 1 };
+
+    fn all_or_nothing(met: bool) -> Rate {
+        if met { Rate::ONE } else { Rate::ZERO }
+    }
+
+    pub fn is_one(self) -> bool {
+        self.num == self.den
+    }
+
+    fn mean(a: Rate, b: Rate) -> Rate {
+        Rate { num: a.num * b.den + b.num * a.den, den: 2 * a.den * b.den }
+    }
+
+    fn max(a: Rate, b: Rate) -> Rate {
+        if a.num * b.den >= b.num * a.den { a } else { b }
+    }
+
+    /// `amount × rate`, rounded to the cent, halves up.
+    pub fn apply(self, amount: Decimal) -> Decimal {
+        let (m, scale) = (amount.mantissa(), amount.scale());
+        // Amount in cents (amounts have at most two decimals).
+        let cents = if scale <= 2 { m * 10i128.pow(2 - scale) } else { m / 10i128.pow(scale - 2) };
+        let (num, den) = (self.num as i128, self.den as i128);
+        let paid = (2 * cents * num + den) / (2 * den);
+        Decimal::from_i128_with_scale(paid, 2)
+    }
+
+    /// The rate as a decimal, to six places.
+    pub fn to_decimal(self) -> Decimal {
+        (Decimal::from_i128_with_scale(self.num as i128, 0) / Decimal::from_i128_with_scale(self.den as i128, 0))
+            .round_dp(6)
+            .normalize()
+    }
+}
+
+impl PartialEq for Rate {
+    fn eq(&self, other: &Self) -> bool {
+        self.num * other.den == other.num * self.den
+    }
+}
+
+impl Eq for Rate {}
+
+impl Serialize for Rate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_decimal().to_string())
     }
 }
 
@@ -176,8 +230,8 @@ impl Objectives {
     }
 
     /// Combined rate, or the indicator whose actual value is missing.
-    pub fn rate(&self, actual: &Activity) -> Result<Decimal, Indicator> {
-        let mut rates = [Decimal::ZERO; 2];
+    pub fn rate(&self, actual: &Activity) -> Result<Rate, Indicator> {
+        let mut rates = [Rate::ZERO; 2];
         let mut n = 0;
         for t in self.iter() {
             let a = t.indicator.of(actual).ok_or(t.indicator)?;
@@ -185,19 +239,40 @@ impl Objectives {
             n += 1;
         }
         Ok(match (n, self.combine.unwrap_or(Combine::Both)) {
-            (0, _) => Decimal::ONE,
+            (0, _) => Rate::ONE,
             (1, _) => rates[0],
-            (_, Combine::Both) => (rates[0] + rates[1]) / Decimal::TWO,
-            (_, Combine::Either) => rates[0].max(rates[1]),
+            (_, Combine::Both) => Rate::mean(rates[0], rates[1]),
+            (_, Combine::Either) => Rate::max(rates[0], rates[1]),
         })
     }
 }
 
-/// Rounds a non-negative decimal up to a whole count; `true` when rounding changed it.
-pub(crate) fn ceil_count(x: Decimal) -> (u32, bool) {
-    let up = x.ceil();
-    let n = u32::try_from(up.mantissa() / 10i128.pow(up.scale())).unwrap_or(u32::MAX);
-    (n, up != x)
+/// `ceil(num / den)` as a count; `true` when rounding changed it.
+pub(crate) fn ceil_div(num: u128, den: u128) -> (u32, bool) {
+    let (q, r) = (num / den, num % den);
+    (u32::try_from(q + u128::from(r > 0)).unwrap_or(u32::MAX), r > 0)
+}
+
+/// A non-negative decimal as `mantissa / 10^scale`.
+pub(crate) fn fraction(d: Decimal) -> (u128, u128) {
+    (u128::try_from(d.mantissa()).unwrap_or(0), 10u128.pow(d.scale()))
+}
+
+/// `ceil(count × (1 + pct))`, exactly: the percentage objectives of R2019/R2020.
+pub(crate) fn ceil_increase(count: u32, pct: Decimal) -> (u32, bool) {
+    let (m, s) = fraction(pct);
+    ceil_div(u128::from(count) * (s + m), s)
+}
+
+/// `ceil(count × (1 - pct))`, exactly: the lowest level kept under a tolerated drop.
+pub(crate) fn ceil_decrease(count: u32, pct: Decimal) -> (u32, bool) {
+    let (m, s) = fraction(pct);
+    ceil_div(u128::from(count) * s.saturating_sub(m), s)
+}
+
+/// `ceil(count × etp)` for an ETP fraction.
+pub(crate) fn ceil_times_etp(count: u32, etp: crate::time::Etp) -> (u32, bool) {
+    ceil_div(u128::from(count) * u128::from(etp.numerator()), u128::from(etp.denominator()))
 }
 
 /// Start of contract year `k` (1-based) of a contract signed on `signed_on`.
@@ -339,14 +414,20 @@ mod tests {
 
     #[test]
     fn rounding_and_rates() {
-        assert_eq!(ceil_count(Decimal::new(16125, 1)), (1613, true));
-        assert_eq!(ceil_count(Decimal::from(840)), (840, false));
+        assert_eq!(ceil_increase(1500, Decimal::new(75, 3)), (1613, true));
+        assert_eq!(ceil_increase(700, Decimal::new(20, 2)), (840, false));
+        assert_eq!(ceil_decrease(1200, Decimal::new(10, 2)), (1080, false));
+        assert_eq!(ceil_times_etp(260, crate::time::Etp::new(1, 3)), (87, true));
         let t = Target { indicator: Indicator::Pmt, kind: TargetKind::Increase, baseline: 1000, target: 1260 };
-        assert_eq!(t.rate(1130), Decimal::new(5, 1));
-        assert_eq!(t.rate(900), Decimal::ZERO);
-        assert_eq!(t.rate(2000), Decimal::ONE);
+        assert_eq!(t.rate(1130).to_decimal(), Decimal::new(5, 1));
+        assert_eq!(t.rate(900), Rate::ZERO);
+        assert_eq!(t.rate(2000), Rate::ONE);
         let keep = Target { indicator: Indicator::Pmt, kind: TargetKind::Maintain, baseline: 1000, target: 900 };
-        assert_eq!((keep.rate(900), keep.rate(899)), (Decimal::ONE, Decimal::ZERO));
+        assert_eq!((keep.rate(900), keep.rate(899)), (Rate::ONE, Rate::ZERO));
+        let three_quarters = Rate::mean(Rate { num: 1, den: 2 }, Rate::ONE);
+        assert_eq!(three_quarters.apply(Decimal::from(66_000)), Decimal::new(4_950_000, 2));
+        assert_eq!(Rate { num: 1, den: 3 }.apply(Decimal::from(10_000)), Decimal::new(333_333, 2));
+        assert_eq!(Rate { num: 1, den: 8 }.apply(Decimal::new(1, 1)), Decimal::new(1, 2), "0.0125 rounds half up");
     }
 
     #[test]
