@@ -30,7 +30,9 @@ impl TestApp {
     /// Over an existing store (e.g. a fresh PostgreSQL database), with the demo data loaded.
     pub async fn start_with_store(store: Store) -> Self {
         store.import(&demo::dataset()).await.expect("demo data loads");
-        Self::serve(App::with_store(settings("sqlite::memory:"), store).expect("app builds")).await
+        let settings = settings("sqlite::memory:");
+        let rules = server::load_rules(&settings).expect("rules load");
+        Self::serve(App::with_store(settings, store, rules).expect("app builds")).await
     }
 
     async fn serve(app: App) -> Self {

@@ -101,3 +101,39 @@ async fn real_server_on_postgres() {
     a_write_over_http_is_read_back(&app).await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_rules_override_changes_the_answer() {
+    let dir = std::env::temp_dir().join(format!("amp-e2e-override-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(
+        dir.join("local.toml"),
+        r#"family = "amounts"
+[parameters."amount.half_etp.year_1"]
+description = "Local test: a higher year-1 amount"
+series = [
+  { from = 2019-08-21, value = 18000, reference = "Avenant 7", source = "https://example.org/a7", confidence = "official", checked_on = 2026-11-23 },
+  { from = 2024-06-22, value = 20000, reference = "Test revaluation", source = "https://example.org/test", confidence = "assumption", checked_on = 2026-11-23 },
+]
+"#,
+    )
+    .expect("write override");
+    let query = "{ simulateIndividualAid(input: { signedOn: \"2025-01-06\", option: HALF_ETP,
+        doctor: { specialty: GENERAL_PRACTICE, sector: SECTOR_1, band: P50_P70, activity: { pmt: 1200, fileActive: 2000 } } })
+        { schedule { maximum } explanation { rules { rule parameters { key value reference } } } } }";
+
+    let plain = TestApp::start(settings("sqlite::memory:")).await;
+    let (_, body) = plain.graphql(Some(demo::DEMO_ADMIN_TOKEN), query, json!({})).await;
+    assert_eq!(body["data"]["simulateIndividualAid"]["schedule"][0]["maximum"], "19000.00", "{body}");
+    plain.stop().await;
+
+    let mut with_override = settings("sqlite::memory:");
+    with_override.rules.override_dir = dir.display().to_string();
+    let app = TestApp::start(with_override).await;
+    let (_, body) = app.graphql(Some(demo::DEMO_ADMIN_TOKEN), query, json!({})).await;
+    assert_eq!(body["data"]["simulateIndividualAid"]["schedule"][0]["maximum"], "20000.00", "{body}");
+    let text = body.to_string();
+    assert!(text.contains("Test revaluation"), "the explanation cites the override's reference");
+    app.stop().await;
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -111,12 +111,16 @@ coded_enum! {
     }
 }
 
+// Written out: the vocabulary macro derives the same traits for every enum, and only these two
+// have a natural default.
+#[allow(clippy::derivable_impls)]
 impl Default for Optam {
     fn default() -> Self {
         Optam::None
     }
 }
 
+#[allow(clippy::derivable_impls)]
 impl Default for PracticeMode {
     fn default() -> Self {
         PracticeMode::Liberal

@@ -57,10 +57,23 @@ mirror!(
     /// Where activity figures came from.
     FiguresOrigin = "domain::FiguresOrigin" { Manual, Cpam }
 );
-mirror!(
-    /// Position in the specialty's national distribution (lower bound inclusive).
-    ActivityBand = "domain::ActivityBand" { BelowP30, P30P50, P50P70, P70P90, P90P95, P95Plus }
-);
+/// Position in the specialty's national distribution (lower bound inclusive, upper exclusive).
+#[derive(Debug, Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "domain::ActivityBand")]
+pub enum ActivityBand {
+    #[graphql(name = "BELOW_P30")]
+    BelowP30,
+    #[graphql(name = "P30_P50")]
+    P30P50,
+    #[graphql(name = "P50_P70")]
+    P50P70,
+    #[graphql(name = "P70_P90")]
+    P70P90,
+    #[graphql(name = "P90_P95")]
+    P90P95,
+    #[graphql(name = "P95_PLUS")]
+    P95Plus,
+}
 mirror!(
     /// Option of an individual contract: the minimum assistant time the doctor commits to.
     AidOption = "domain::AidOption" { OneThirdEtp, HalfEtp, OneEtp, OneAndHalfEtp, TwoEtp }

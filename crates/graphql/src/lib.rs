@@ -12,16 +12,25 @@ pub mod loaders;
 pub mod mutation;
 pub mod query;
 pub mod scalars;
+pub mod simulation;
+pub mod stored;
 pub mod types;
 pub mod validate;
 
-use async_graphql::{EmptySubscription, Request, Schema};
+use std::sync::Arc;
+
+use async_graphql::{EmptySubscription, MergedObject, Request, Schema};
+use domain::rules::RuleBook;
 use persistence::Store;
 
 pub use auth::{Principal, Role, TokenEntry, TokenTable, Viewer};
 pub use error::codes;
 
-pub type AppSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
+/// Every read entry point: stored data, and the rules.
+#[derive(Debug, Default, MergedObject)]
+pub struct Query(query::QueryRoot, simulation::RulesQuery);
+
+pub type AppSchema = Schema<Query, mutation::MutationRoot, EmptySubscription>;
 
 /// Limits that keep one request from exhausting the server.
 #[derive(Debug, Clone, Copy)]
@@ -36,9 +45,10 @@ impl Default for Limits {
     }
 }
 
-pub fn build_schema(store: Store, limits: Limits) -> AppSchema {
-    Schema::build(query::QueryRoot, mutation::MutationRoot::default(), EmptySubscription)
+pub fn build_schema(store: Store, rules: Arc<RuleBook>, limits: Limits) -> AppSchema {
+    Schema::build(Query::default(), mutation::MutationRoot::default(), EmptySubscription)
         .data(store)
+        .data(rules)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .finish()
@@ -46,7 +56,7 @@ pub fn build_schema(store: Store, limits: Limits) -> AppSchema {
 
 /// The schema as SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(query::QueryRoot, mutation::MutationRoot::default(), EmptySubscription).finish().sdl()
+    Schema::build(Query::default(), mutation::MutationRoot::default(), EmptySubscription).finish().sdl()
 }
 
 /// Adds what one request needs: the authenticated viewer and per-request DataLoaders.

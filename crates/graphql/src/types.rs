@@ -3,6 +3,7 @@
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ID, Interface, Object, OutputType};
 use chrono::{DateTime, Utc};
+use domain::rules::individual::IndividualCase;
 use domain::{ContractTerms, Employer};
 use persistence::{Page, Visibility};
 
@@ -12,6 +13,10 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids::{self, NodeType};
 use crate::loaders::load;
 use crate::scalars::Date;
+use crate::simulation::{
+    CollectiveSimulation, IndividualSimulation, rule_book, simulate_collective, simulate_individual,
+};
+use crate::stored;
 
 /// Largest page a client may ask for.
 pub const MAX_PAGE_SIZE: i32 = 100;
@@ -211,6 +216,27 @@ impl PractitionerObject {
         let rows = store(ctx)?.figures_of(self.0.id).await.map_err(ApiError::from)?;
         Ok(rows.into_iter().map(ActivityFiguresObject).collect())
     }
+
+    /// The individual aid this doctor would get for `option` signed on `signedOn`, from the
+    /// recorded data: the figures of the year before signature as baseline, the latest figures
+    /// as progress. Facts the store does not hold (zone, RQTH…) are listed in `missingInputs`.
+    async fn aid_simulation(
+        &self,
+        ctx: &Context<'_>,
+        signed_on: Date,
+        option: AidOption,
+        as_of: Option<Date>,
+    ) -> async_graphql::Result<IndividualSimulation> {
+        let (doctor, figures) = stored::doctor(store(ctx)?, &self.0, signed_on.0).await?;
+        let case = IndividualCase {
+            signed_on: signed_on.0,
+            option: option.into(),
+            doctor,
+            as_of: as_of.map(|d| d.0),
+            actual: stored::latest_actual(&figures, signed_on.0),
+        };
+        Ok(simulate_individual(rule_book(ctx)?, &case)?)
+    }
 }
 
 /// A collective contract is visible with its structure; an individual one with its doctor,
@@ -397,6 +423,37 @@ impl AidContractObject {
         let ContractTerms::Collective { structure_id, .. } = &self.0.fields.terms else { return Ok(None) };
         Ok(load(ctx, *structure_id).await?.map(StructureObject))
     }
+    /// The contract evaluated from the recorded data: eligibility on the signature date,
+    /// schedule, objectives and progress from the latest figures, and the year running on
+    /// `asOf` (today when omitted).
+    async fn evaluation(&self, ctx: &Context<'_>, as_of: Option<Date>) -> async_graphql::Result<ContractEvaluation> {
+        let store = store(ctx)?;
+        let book = rule_book(ctx)?;
+        let as_of = as_of.map_or_else(|| Utc::now().date_naive(), |d| d.0).max(self.0.fields.signed_on);
+        match &self.0.fields.terms {
+            ContractTerms::Individual { practitioner_id, option } => {
+                let p = load(ctx, *practitioner_id).await?.ok_or(ApiError::NotFound("practitioner"))?;
+                let signed_on = self.0.fields.signed_on;
+                let (doctor, figures) = stored::doctor(store, &p, signed_on).await?;
+                let case = IndividualCase {
+                    signed_on,
+                    option: *option,
+                    doctor,
+                    as_of: Some(as_of),
+                    actual: stored::latest_actual(&figures, signed_on),
+                };
+                Ok(ContractEvaluation::Individual(simulate_individual(book, &case)?))
+            }
+            ContractTerms::Collective { structure_id, .. } => {
+                let s = load(ctx, *structure_id).await?.ok_or(ApiError::NotFound("structure"))?;
+                let case = stored::collective_case(store, &self.0, &s, Some(as_of))
+                    .await?
+                    .ok_or(ApiError::NotFound("collective contract"))?;
+                Ok(ContractEvaluation::Collective(simulate_collective(book, &case)?))
+            }
+        }
+    }
+
     /// Doctors adhering to a collective contract.
     async fn members(&self) -> Vec<ContractMemberObject> {
         match &self.0.fields.terms {
@@ -404,6 +461,13 @@ impl AidContractObject {
             ContractTerms::Individual { .. } => Vec::new(),
         }
     }
+}
+
+/// A stored contract's evaluation, by kind.
+#[derive(Debug, async_graphql::Union)]
+pub enum ContractEvaluation {
+    Individual(IndividualSimulation),
+    Collective(CollectiveSimulation),
 }
 
 /// A doctor's adhesion to a collective contract.

@@ -1,6 +1,7 @@
 //! The am-planner service: settings, start-up (migrations, demo data), the HTTP router with
 //! GraphQL, GraphiQL and health, and graceful shutdown. `main.rs` is only the command line.
 
+pub mod batch;
 pub mod demo;
 pub mod settings;
 
@@ -16,6 +17,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use domain::rules::RuleBook;
 use graphql::{AppSchema, Limits, Role, TokenEntry, TokenTable, Viewer};
 use persistence::Store;
 use serde::Deserialize;
@@ -78,10 +80,37 @@ fn load_tokens(settings: &Settings) -> anyhow::Result<TokenTable> {
     Ok(table)
 }
 
+/// The built-in rule parameters, with the override directory's files layered on top. A bad
+/// file is refused with its path and the parameter key.
+pub fn load_rules(settings: &Settings) -> anyhow::Result<RuleBook> {
+    let dir = settings.rules.override_dir.trim();
+    let mut files: Vec<(String, String)> = Vec::new();
+    if !dir.is_empty() {
+        let entries = std::fs::read_dir(dir).with_context(|| format!("reading the rules override directory {dir}"))?;
+        for entry in entries {
+            let path = entry?.path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+                files.push((path.display().to_string(), text));
+            }
+        }
+        files.sort();
+    }
+    let overrides: Vec<(&str, &str)> = files.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let book = RuleBook::load(domain::rules::params::EMBEDDED_FILES, &overrides)
+        .map_err(|e| anyhow::anyhow!("invalid rule parameters: {e}"))?;
+    if !overrides.is_empty() {
+        tracing::info!(files = overrides.len(), dir, "rule parameter overrides loaded");
+    }
+    Ok(book)
+}
+
 impl App {
     /// Connects, migrates, loads the demo data on an empty database if enabled, and builds
     /// the schema.
     pub async fn prepare(settings: Settings) -> anyhow::Result<Self> {
+        // Parameters first: a bad override stops the start before anything is touched.
+        let rules = load_rules(&settings)?;
         let store = Store::connect(&settings.database.url)
             .await
             .with_context(|| format!("connecting to the database {}", redact(&settings.database.url)))?;
@@ -90,14 +119,14 @@ impl App {
             let summary = store.import(&demo::dataset()).await.context("loading the demo data")?;
             tracing::info!(?summary, "empty database: demo MSP loaded");
         }
-        Self::with_store(settings, store)
+        Self::with_store(settings, store, rules)
     }
 
-    /// Builds the app over an already-prepared store.
-    pub fn with_store(settings: Settings, store: Store) -> anyhow::Result<Self> {
+    /// Builds the app over an already-prepared store and rule parameters.
+    pub fn with_store(settings: Settings, store: Store, rules: RuleBook) -> anyhow::Result<Self> {
         let tokens = load_tokens(&settings)?;
         let limits = Limits { max_depth: settings.graphql.max_depth, max_complexity: settings.graphql.max_complexity };
-        let schema = graphql::build_schema(store.clone(), limits);
+        let schema = graphql::build_schema(store.clone(), Arc::new(rules), limits);
         let graphiql_token = settings.auth.demo_tokens.then_some(demo::DEMO_COORDINATOR_TOKEN);
         Ok(Self { schema, store, tokens: Arc::new(tokens), graphiql_token, settings: Arc::new(settings) })
     }

@@ -28,6 +28,42 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Evaluate individual situations from a JSON Lines file (or stdin), one result line each.
+    Evaluate {
+        /// Input file of situations, one JSON object per line; stdin when omitted.
+        #[arg(long)]
+        input: Option<PathBuf>,
+        /// Output file of results; stdout when omitted.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+fn evaluate(
+    settings: &Settings,
+    input: Option<&std::path::Path>,
+    output: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    use std::io::{BufReader, BufWriter};
+    let book = server::load_rules(settings)?;
+    let started = std::time::Instant::now();
+    let out: Box<dyn std::io::Write> = match output {
+        Some(path) => Box::new(BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        )),
+        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+    };
+    let summary = match input {
+        Some(path) => {
+            let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+            let size = file.metadata().ok().map(|m| m.len());
+            server::batch::run(&book, BufReader::new(file), out, size)?
+        }
+        None => server::batch::run(&book, std::io::stdin().lock(), out, None)?,
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    eprintln!("evaluated {} situations, {} lines refused, in {seconds:.2} s", summary.evaluated, summary.errors);
+    Ok(())
 }
 
 fn init_tracing(filter: &str) {
@@ -58,6 +94,7 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!(database = store.backend_name(), "migrations applied");
             Ok(())
         }
+        Command::Evaluate { input, output } => evaluate(&settings, input.as_deref(), output.as_deref()),
         Command::ExportSchema { .. } => Ok(()),
     }
 }

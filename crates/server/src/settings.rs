@@ -19,6 +19,7 @@ pub struct Settings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
     pub graphql: GraphqlSettings,
+    pub rules: RulesSettings,
     pub demo: DemoSettings,
     pub auth: AuthSettings,
     pub log: LogSettings,
@@ -44,6 +45,12 @@ pub struct GraphqlSettings {
     pub max_depth: usize,
     pub max_complexity: usize,
     pub graphiql: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesSettings {
+    pub override_dir: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

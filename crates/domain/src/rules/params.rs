@@ -420,14 +420,18 @@ fn parse_series(file: &str, key: &str, spec: &Spec, raw: &RawParameter) -> Resul
     }
 }
 
-fn parse_file(name: &str, text: &str, out: &mut [Option<(String, Vec<Step>)>]) -> Result<(), LoadError> {
+/// A parameter as read from a file: where, what it means, its series.
+type Loaded = (String, String, Vec<Step>);
+
+fn parse_file(name: &str, text: &str, out: &mut [Option<Loaded>]) -> Result<(), LoadError> {
     let raw: RawFile = toml::from_str(text).map_err(|e| err(name, "(file)", e.message().to_owned()))?;
     for (key, param) in &raw.parameters {
         let spec = SPECS.iter().find(|s| s.key == key).ok_or_else(|| err(name, key, "unknown parameter"))?;
         if spec.family != raw.family {
             return Err(err(name, key, format!("belongs to family `{}`, not `{}`", spec.family, raw.family)));
         }
-        out[spec.id as usize] = Some((name.to_owned(), parse_series(name, key, spec, param)?));
+        let series = parse_series(name, key, spec, param)?;
+        out[spec.id as usize] = Some((name.to_owned(), param.description.trim().to_owned(), series));
     }
     Ok(())
 }
@@ -438,13 +442,14 @@ pub struct RuleBook {
     series: Vec<Vec<Step>>,
     /// File each parameter was read from (embedded or override).
     origins: Vec<String>,
+    descriptions: Vec<String>,
 }
 
 impl RuleBook {
     /// Loads `embedded` files (every parameter must be defined) then `overrides` (each
     /// parameter they define replaces the embedded series).
     pub fn load(embedded: &[(&str, &str)], overrides: &[(&str, &str)]) -> Result<Self, LoadError> {
-        let mut slots: Vec<Option<(String, Vec<Step>)>> = vec![None; SPECS.len()];
+        let mut slots: Vec<Option<Loaded>> = vec![None; SPECS.len()];
         for (name, text) in embedded {
             parse_file(name, text, &mut slots)?;
         }
@@ -456,12 +461,14 @@ impl RuleBook {
         }
         let mut series = Vec::with_capacity(SPECS.len());
         let mut origins = Vec::with_capacity(SPECS.len());
+        let mut descriptions = Vec::with_capacity(SPECS.len());
         for (spec, slot) in SPECS.iter().zip(slots) {
-            let (origin, steps) = slot.ok_or_else(|| err("(rules)", spec.key, "missing parameter"))?;
+            let (origin, description, steps) = slot.ok_or_else(|| err("(rules)", spec.key, "missing parameter"))?;
             series.push(steps);
             origins.push(origin);
+            descriptions.push(description);
         }
-        Ok(Self { series, origins })
+        Ok(Self { series, origins, descriptions })
     }
 
     /// The built-in parameters.
@@ -481,6 +488,10 @@ impl RuleBook {
 
     pub fn origin(&self, p: P) -> &str {
         &self.origins[p as usize]
+    }
+
+    pub fn description(&self, p: P) -> &str {
+        &self.descriptions[p as usize]
     }
 
     /// Every parameter in force on `day`, with its step.

@@ -1,0 +1,146 @@
+//! Rules cases built from stored records: a doctor's record, memberships, contracts and the
+//! latest recorded figures. What the store does not know (zoning, RQTH…) stays unknown, so the
+//! rules that need it answer "undecided" and name it.
+
+use chrono::{Datelike, NaiveDate};
+use domain::rules::Activity;
+use domain::rules::collective::{CollectiveCase, Member};
+use domain::rules::individual::Doctor;
+use domain::{ActivityFigures, AidContract, ContractStatus, ContractTerms, Practitioner, Structure, StructureKind};
+use persistence::Store;
+use rust_decimal::Decimal;
+
+use crate::error::ApiResult;
+
+fn activity(f: &ActivityFigures) -> Activity {
+    Activity { pmt: f.fields.pmt, adult_pmt: f.fields.adult_pmt, file_active: f.fields.file_active }
+}
+
+/// Figures known at signature: the latest year before the signature year (figures are yearly
+/// and a year's figures are known after it ends), or else the oldest recorded.
+fn baseline(figures: &[ActivityFigures], signed_on: NaiveDate) -> Option<&ActivityFigures> {
+    figures.iter().find(|f| f.fields.year < signed_on.year()).or_else(|| figures.last())
+}
+
+/// The latest figures after the baseline year: the activity reached so far.
+pub fn latest_actual(figures: &[ActivityFigures], signed_on: NaiveDate) -> Option<Activity> {
+    let base_year = baseline(figures, signed_on).map(|f| f.fields.year)?;
+    figures.first().filter(|f| f.fields.year > base_year).map(activity)
+}
+
+/// A stored doctor as the individual rules see them on `on`.
+pub async fn doctor(store: &Store, p: &Practitioner, on: NaiveDate) -> ApiResult<(Doctor, Vec<ActivityFigures>)> {
+    let figures = store.figures_of(p.id).await?;
+    let base = baseline(&figures, on);
+    let mut grouped = None;
+    let mut coordinated = None;
+    for m in store.memberships_of(p.id).await?.into_iter().filter(|m| m.period.contains(on)) {
+        let page = store.list_members(m.structure_id, Some(on), None, 2).await?;
+        if page.items.len() >= 2 {
+            grouped = Some(true);
+        }
+        if let Some(s) = store.structure(m.structure_id).await?
+            && matches!(s.fields.kind, StructureKind::Msp | StructureKind::CentreDeSante | StructureKind::Esp)
+        {
+            coordinated = Some(true);
+        }
+    }
+    let contracts = store.practitioner_contracts(p.id).await?;
+    let collective = |c: &&AidContract| matches!(c.fields.terms, ContractTerms::Collective { .. });
+    let in_collective_contract = contracts.iter().filter(collective).any(|c| {
+        c.fields.status == ContractStatus::Active
+            && matches!(&c.fields.terms, ContractTerms::Collective { members, .. }
+                if members.iter().any(|m| m.practitioner_id == p.id && m.period.contains(on)))
+    });
+    let collective_ended_on = contracts
+        .iter()
+        .filter(collective)
+        .filter(|c| matches!(c.fields.status, ContractStatus::Ended | ContractStatus::Terminated))
+        .filter_map(|c| c.fields.ends_on)
+        .max();
+    let f = &p.fields;
+    let doctor = Doctor {
+        specialty: f.specialty,
+        sector: f.sector,
+        optam: f.optam,
+        practice_mode: f.practice_mode,
+        mep: f.mep,
+        installed_on: f.installed_on,
+        birth_year: f.birth_year,
+        rqth: false,
+        children_share: None,
+        zone: None,
+        grouped_practice: grouped,
+        coordinated_practice: coordinated,
+        underserved_departement: None,
+        ccam_share: base.and_then(|b| b.fields.ccam_share_bp).map(|bp| Decimal::new(i64::from(bp), 4)),
+        band: base.and_then(|b| b.fields.band),
+        activity: base.map(activity).unwrap_or_default(),
+        specialty_median: None,
+        in_collective_contract,
+        collective_ended_on,
+        first_contract: None,
+    };
+    Ok((doctor, figures))
+}
+
+/// A stored collective contract as the collective rules see it on `as_of`.
+pub async fn collective_case(
+    store: &Store,
+    contract: &AidContract,
+    structure: &Structure,
+    as_of: Option<NaiveDate>,
+) -> ApiResult<Option<CollectiveCase>> {
+    let ContractTerms::Collective { funded_etp, members, .. } = &contract.fields.terms else { return Ok(None) };
+    let signed = contract.fields.signed_on;
+    let practitioners =
+        store.practitioners_by_ids(&members.iter().map(|m| m.practitioner_id).collect::<Vec<_>>()).await?;
+    let mut out = Vec::with_capacity(members.len());
+    let mut actual = Activity { pmt: Some(0), adult_pmt: None, file_active: Some(0) };
+    for m in members {
+        let Some(p) = practitioners.iter().find(|p| p.id == m.practitioner_id) else { continue };
+        let partner = store
+            .memberships_of(p.id)
+            .await?
+            .iter()
+            .any(|ms| ms.structure_id == structure.id && ms.partner && ms.period.contains(m.period.from()));
+        let figures = store.figures_of(p.id).await?;
+        let base = baseline(&figures, signed);
+        let reached = latest_actual(&figures, signed);
+        actual.pmt = actual.pmt.zip(reached.and_then(|r| r.pmt)).map(|(a, b)| a + b);
+        actual.file_active = actual.file_active.zip(reached.and_then(|r| r.file_active)).map(|(a, b)| a + b);
+        let others = store.practitioner_contracts(p.id).await?;
+        out.push(Member {
+            label: format!("{} {} ({})", p.fields.first_name, p.fields.last_name, p.fields.rpps),
+            specialty: p.fields.specialty,
+            sector: p.fields.sector,
+            optam: p.fields.optam,
+            mep: p.fields.mep,
+            partner,
+            pmt: base.and_then(|b| b.fields.pmt),
+            file_active: base.and_then(|b| b.fields.file_active),
+            installed_on: p.fields.installed_on,
+            hosts_docteur_junior: false,
+            holds_individual_contract: others.iter().any(|c| {
+                matches!(c.fields.terms, ContractTerms::Individual { .. })
+                    && c.fields.status == ContractStatus::Active
+                    && c.fields.signed_on <= m.period.from()
+            }),
+            collective_ended_on: None,
+            gained_under_individual: Activity::default(),
+        });
+    }
+    Ok(Some(CollectiveCase {
+        signed_on: signed,
+        legal_form: structure.fields.legal_form,
+        training_site: false,
+        funded_etp: *funded_etp,
+        members: out,
+        as_of,
+        actual: if actual.pmt.is_some() && actual.file_active.is_some() && !members.is_empty() {
+            Some(actual)
+        } else {
+            None
+        },
+    }))
+}
