@@ -11,7 +11,7 @@ fn readme_queries() -> Vec<String> {
 
 async fn readme_examples_answer_on_the_demo_data(app: &TestApp) {
     let queries = readme_queries();
-    assert_eq!(queries.len(), 3, "the README shows three example queries");
+    assert!(queries.len() >= 3, "the README shows example queries");
     for query in &queries {
         let body = app.as_coordinator(query).await;
         assert!(body.get("errors").is_none(), "README example failed: {query}\n{body}");

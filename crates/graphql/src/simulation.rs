@@ -440,8 +440,12 @@ pub struct IndividualSimulation {
     /// Regime of the signature date: R2019, R2020, R2023 or R2024.
     pub regime: String,
     pub verdict: Verdict,
-    /// Weakest confidence of the parameters relied on.
+    /// Weakest confidence of the parameters the eligibility verdict rests on.
     pub confidence: Confidence,
+    /// Weakest confidence of the parameters behind the amounts.
+    pub amounts_confidence: Confidence,
+    /// Weakest confidence of the parameters behind the objectives.
+    pub objectives_confidence: Confidence,
     /// Parameters relied on that are not the text's own (SECONDARY or ASSUMPTION).
     pub caveats: Vec<ParameterUse>,
     pub failing_rules: Vec<String>,
@@ -490,7 +494,9 @@ pub fn simulate_individual(book: &RuleBook, case: &IndividualCase) -> ApiResult<
     Ok(IndividualSimulation {
         regime: result.regime.to_owned(),
         verdict: result.verdict.into(),
-        confidence: explanation.confidence().into(),
+        confidence: explanation.confidence_of(RuleId::decides_eligibility).into(),
+        amounts_confidence: explanation.confidence_of(RuleId::is_amount).into(),
+        objectives_confidence: explanation.confidence_of(RuleId::is_objective).into(),
         caveats: caveats(&explanation),
         failing_rules: codes(result.failing),
         undecided_rules: codes(result.undecided),
@@ -527,7 +533,10 @@ pub struct CollectiveYearObject {
 #[derive(Debug, Clone, SimpleObject)]
 pub struct CollectiveSimulation {
     pub verdict: Verdict,
+    /// Weakest confidence of the parameters the eligibility verdict rests on.
     pub confidence: Confidence,
+    pub amounts_confidence: Confidence,
+    pub objectives_confidence: Confidence,
     pub caveats: Vec<ParameterUse>,
     pub failing_rules: Vec<String>,
     pub undecided_rules: Vec<String>,
@@ -555,7 +564,9 @@ pub fn simulate_collective(book: &RuleBook, case: &CollectiveCase) -> ApiResult<
     };
     Ok(CollectiveSimulation {
         verdict: r.verdict.into(),
-        confidence: explanation.confidence().into(),
+        confidence: explanation.confidence_of(RuleId::decides_eligibility).into(),
+        amounts_confidence: explanation.confidence_of(RuleId::is_amount).into(),
+        objectives_confidence: explanation.confidence_of(RuleId::is_objective).into(),
         caveats: caveats(&explanation),
         failing_rules: codes(r.failing),
         undecided_rules: codes(r.undecided),

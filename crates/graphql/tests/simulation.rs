@@ -22,7 +22,7 @@ async fn schema() -> (AppSchema, Store) {
 
 const SIMULATE: &str = "query($input: IndividualSimulationInput!) {
   simulateIndividualAid(input: $input) {
-    regime verdict confidence failingRules undecidedRules missingInputs
+    regime verdict confidence amountsConfidence objectivesConfidence failingRules undecidedRules missingInputs
     caveats { key confidence reference }
     options { option outcome reason }
     schedule { contractYear startsOn row maximum revalued }
@@ -60,8 +60,13 @@ async fn individual_what_if_explains_itself() {
     // Every option with its reason; 1/3 ETP closed since 2023-05-01.
     let third = s["options"].as_array().expect("options").iter().find(|o| o["option"] == "ONE_THIRD_ETP").cloned();
     assert_eq!(third.as_ref().map(|o| o["outcome"].clone()), Some(json!("FAIL")));
-    // The verdict rests on assumptions (the 2024 objective table is not published): it says so.
-    assert_eq!(s["confidence"], "ASSUMPTION");
+    // Eligibility rests on second-hand reports (the C2026 no-cumulation rule, the 2024 list of
+    // surgical specialties); amounts are the official table; objectives are our assumption
+    // (the 2024 table is not published). Each says so.
+    assert_eq!(s["confidence"], "SECONDARY");
+    assert_eq!(s["amountsConfidence"], "SECONDARY", "the R2023+ payment schedule is second-hand");
+    assert_eq!(s["objectivesConfidence"], "ASSUMPTION");
+    assert_eq!(s["explanation"]["confidence"], "ASSUMPTION", "the explanation's is the weakest of all");
     assert!(s["caveats"].as_array().expect("caveats").iter().any(|c| c["key"] == "objective.gp_extra_pmt_per_etp"));
     let e = &s["explanation"];
     assert_eq!(e["formatVersion"], "1.0");

@@ -75,6 +75,40 @@ rule_ids! {
     ColDuration = "COL-DURATION", "Five-year term";
 }
 
+impl RuleId {
+    /// The rules an eligibility verdict rests on (as opposed to amounts and objectives).
+    pub fn decides_eligibility(self) -> bool {
+        !matches!(
+            self,
+            RuleId::AmtBand
+                | RuleId::AmtRevaluation
+                | RuleId::PaySchedule
+                | RuleId::ObjTargets
+                | RuleId::ObjRounding
+                | RuleId::ObjAchievement
+                | RuleId::ColAmounts
+                | RuleId::ColObjectives
+                | RuleId::ColAchievement
+                | RuleId::ColDuration
+        )
+    }
+
+    pub fn is_amount(self) -> bool {
+        matches!(self, RuleId::AmtBand | RuleId::AmtRevaluation | RuleId::PaySchedule | RuleId::ColAmounts)
+    }
+
+    pub fn is_objective(self) -> bool {
+        matches!(
+            self,
+            RuleId::ObjTargets
+                | RuleId::ObjRounding
+                | RuleId::ObjAchievement
+                | RuleId::ColObjectives
+                | RuleId::ColAchievement
+        )
+    }
+}
+
 impl Serialize for RuleId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.code())
@@ -274,6 +308,11 @@ impl<'b> Explanation<'b> {
     /// The weakest confidence of every parameter the evaluation relied on.
     pub fn confidence(&self) -> Confidence {
         self.recorder.params.iter().map(|(_, s)| s.provenance.confidence).min().unwrap_or(Confidence::Official)
+    }
+
+    /// The weakest confidence of the parameters read by the rules `which` selects.
+    pub fn confidence_of(&self, which: impl Fn(RuleId) -> bool) -> Confidence {
+        self.rules().filter(|r| which(r.id)).map(|r| r.confidence()).min().unwrap_or(Confidence::Official)
     }
 
     /// The parameters read whose confidence is below official: what the verdict rests on that
