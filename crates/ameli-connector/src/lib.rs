@@ -1,7 +1,44 @@
 //! The CPAM (Assurance Maladie) connector.
 //!
-//! The CPAM holds what the rules need and a coordinator cannot type in reliably: sector and
-//! OPTAM status, yearly patientèle figures and percentile bands, zoning, existing contracts.
-//! No public API exists, so this crate will define the contract (OpenAPI), a resilient HTTP
-//! client and a wiremock stub serving fixtures. Until then it only reserves its place in the
-//! dependency graph (`ameli-connector -> domain`); figures are typed in through the API.
+//! The CPAM holds what the rules need and a coordinator cannot type in reliably: each doctor's
+//! sector and OPTAM status, yearly figures and band, the zoning of a commune, existing aid
+//! contracts, a structure's ACI contract. No public API exists, so this crate defines the
+//! contract (`contract/openapi.json`), a client that survives a slow or failing CPAM
+//! ([`CpamClient`]), and a wiremock stub serving fixtures ([`stub::CpamStub`]).
+
+pub mod client;
+pub mod dto;
+pub mod stub;
+
+pub use client::{BreakerState, CpamClient, CpamConfig};
+pub use dto::{CpamActivity, CpamContract, CpamPractitioner, CpamZoning, Zone};
+
+/// The contract document.
+pub const OPENAPI: &str = include_str!("../contract/openapi.json");
+
+/// What a CPAM call can fail with.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CpamError {
+    #[error("not known to the CPAM")]
+    NotFound,
+    #[error("the CPAM refused our credentials")]
+    Unauthorized,
+    /// Timeouts, outages, rate limits and an open circuit: retrying later may succeed.
+    #[error("the CPAM is unavailable: {0}")]
+    Unavailable(String),
+    /// The answer does not follow the contract.
+    #[error("the CPAM answered something unexpected: {0}")]
+    InvalidResponse(String),
+}
+
+impl CpamError {
+    /// Stable code for clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CpamError::NotFound => "CPAM_NOT_FOUND",
+            CpamError::Unauthorized => "CPAM_UNAUTHORIZED",
+            CpamError::Unavailable(_) => "CPAM_UNAVAILABLE",
+            CpamError::InvalidResponse(_) => "CPAM_INVALID_RESPONSE",
+        }
+    }
+}
