@@ -10,6 +10,7 @@ use tokio::task::JoinHandle;
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    store: Store,
     pub client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
@@ -32,17 +33,22 @@ impl TestApp {
         store.import(&demo::dataset()).await.expect("demo data loads");
         let settings = settings("sqlite::memory:");
         let rules = server::load_rules(&settings).expect("rules load");
-        Self::serve(App::with_store(settings, store, rules).expect("app builds")).await
+        Self::serve(App::with_store(settings, store, rules).await.expect("app builds")).await
     }
 
     async fn serve(app: App) -> Self {
+        let store = app.store().clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("port 0 binds");
         let addr = listener.local_addr().expect("bound address");
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(app.serve(listener, async {
             stopped.await.ok();
         }));
-        Self { addr, client: reqwest::Client::new(), stop: Some(stop), task: Some(task) }
+        Self { addr, store, client: reqwest::Client::new(), stop: Some(stop), task: Some(task) }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 
     pub fn url(&self, path: &str) -> String {

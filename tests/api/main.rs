@@ -1,5 +1,6 @@
 //! End-to-end: the real server on an ephemeral port, queried over HTTP like a client would.
 //! One test binary for all HTTP tests (compiles once).
 
+mod cpam;
 mod helpers;
 mod http;

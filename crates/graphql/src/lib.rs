@@ -45,10 +45,17 @@ impl Default for Limits {
     }
 }
 
-pub fn build_schema(store: Store, rules: Arc<RuleBook>, limits: Limits) -> AppSchema {
+/// The schema over a store, the rule parameters and, when the service has one, a CPAM client.
+pub fn build_schema(
+    store: Store,
+    rules: Arc<RuleBook>,
+    cpam: Option<ameli_connector::CpamClient>,
+    limits: Limits,
+) -> AppSchema {
     Schema::build(Query::default(), mutation::MutationRoot::default(), EmptySubscription)
         .data(store)
         .data(rules)
+        .data(mutation::CpamGateway(cpam))
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .finish()

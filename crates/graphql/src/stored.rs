@@ -34,15 +34,20 @@ pub async fn doctor(store: &Store, p: &Practitioner, on: NaiveDate) -> ApiResult
     let base = baseline(&figures, on);
     let mut grouped = None;
     let mut coordinated = None;
+    let mut zone = None;
     for m in store.memberships_of(p.id).await?.into_iter().filter(|m| m.period.contains(on)) {
         let page = store.list_members(m.structure_id, Some(on), None, 2).await?;
         if page.items.len() >= 2 {
             grouped = Some(true);
         }
-        if let Some(s) = store.structure(m.structure_id).await?
-            && matches!(s.fields.kind, StructureKind::Msp | StructureKind::CentreDeSante | StructureKind::Esp)
-        {
-            coordinated = Some(true);
+        if let Some(s) = store.structure(m.structure_id).await? {
+            if matches!(s.fields.kind, StructureKind::Msp | StructureKind::CentreDeSante | StructureKind::Esp) {
+                coordinated = Some(true);
+            }
+            // The zone of the practice's commune on that day, as last obtained from the CPAM.
+            if zone.is_none() {
+                zone = store.zoning_on(&s.fields.commune, on).await?.map(|z| z.zone);
+            }
         }
     }
     let contracts = store.practitioner_contracts(p.id).await?;
@@ -69,7 +74,7 @@ pub async fn doctor(store: &Store, p: &Practitioner, on: NaiveDate) -> ApiResult
         birth_year: f.birth_year,
         rqth: false,
         children_share: None,
-        zone: None,
+        zone,
         grouped_practice: grouped,
         coordinated_practice: coordinated,
         underserved_departement: None,

@@ -211,10 +211,32 @@ impl PractitionerObject {
         Ok(rows.into_iter().filter(|c| contract_visible_with(c, visibility)).map(AidContractObject).collect())
     }
 
-    /// Yearly activity figures, newest year first.
+    /// Yearly activity figures, newest year first. Figures from the CPAM are flagged stale
+    /// when a refresh failed after they were obtained.
     async fn activity_figures(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ActivityFiguresObject>> {
-        let rows = store(ctx)?.figures_of(self.0.id).await.map_err(ApiError::from)?;
-        Ok(rows.into_iter().map(ActivityFiguresObject).collect())
+        let store = store(ctx)?;
+        let rows = store.figures_of(self.0.id).await.map_err(ApiError::from)?;
+        let failing_since = store.cpam_status(self.0.id).await.map_err(ApiError::from)?.failing_since;
+        Ok(rows
+            .into_iter()
+            .map(|f| {
+                let stale_since = failing_since
+                    .filter(|since| f.fields.origin == domain::FiguresOrigin::Cpam && *since >= f.fields.obtained_at);
+                ActivityFiguresObject { figures: f, stale_since }
+            })
+            .collect())
+    }
+
+    /// How the doctor's data stands with the CPAM: last refresh, last failure, staleness.
+    async fn cpam_status(&self, ctx: &Context<'_>) -> async_graphql::Result<CpamStatusObject> {
+        let s = store(ctx)?.cpam_status(self.0.id).await.map_err(ApiError::from)?;
+        Ok(CpamStatusObject {
+            last_success_at: s.last_success,
+            last_failure_at: s.last_failure.as_ref().map(|f| f.0),
+            last_error_code: s.last_failure.as_ref().map(|f| f.1.clone()),
+            stale: s.failing_since.is_some(),
+            stale_since: s.failing_since,
+        })
     }
 
     /// The individual aid this doctor would get for `option` signed on `signedOn`, from the
@@ -488,39 +510,65 @@ impl ContractMemberObject {
     }
 }
 
+/// Where a doctor's data stands with the CPAM.
+#[derive(Debug, Clone, async_graphql::SimpleObject)]
+#[graphql(name = "CpamStatus")]
+pub struct CpamStatusObject {
+    pub last_success_at: Option<DateTime<Utc>>,
+    pub last_failure_at: Option<DateTime<Utc>>,
+    /// Code of the last failure, e.g. `CPAM_UNAVAILABLE`.
+    pub last_error_code: Option<String>,
+    /// The last refresh failed: figures from the CPAM may be out of date.
+    pub stale: bool,
+    /// First failed refresh since the last success.
+    pub stale_since: Option<DateTime<Utc>>,
+}
+
 /// A doctor's activity over one calendar year: counts only.
 #[derive(Debug, Clone)]
-pub struct ActivityFiguresObject(pub domain::ActivityFigures);
+pub struct ActivityFiguresObject {
+    pub figures: domain::ActivityFigures,
+    /// Set when a CPAM refresh failed after these figures were obtained.
+    pub stale_since: Option<DateTime<Utc>>,
+}
 
 #[Object(name = "ActivityFigures")]
 impl ActivityFiguresObject {
     async fn year(&self) -> i32 {
-        self.0.fields.year
+        self.figures.fields.year
     }
     /// Patientèle médecin traitant, all ages.
     async fn pmt(&self) -> Option<u32> {
-        self.0.fields.pmt
+        self.figures.fields.pmt
     }
     /// Adult patientèle médecin traitant.
     async fn adult_pmt(&self) -> Option<u32> {
-        self.0.fields.adult_pmt
+        self.figures.fields.adult_pmt
     }
     /// File active: distinct patients seen in the year.
     async fn file_active(&self) -> Option<u32> {
-        self.0.fields.file_active
+        self.figures.fields.file_active
     }
     /// Share of CCAM (technical) fees in total fees, in percent with two decimals, e.g. `"12.50"`.
     async fn ccam_share_percent(&self) -> Option<String> {
-        self.0.fields.ccam_share_bp.map(|bp| format!("{}.{:02}", bp / 100, bp % 100))
+        self.figures.fields.ccam_share_bp.map(|bp| format!("{}.{:02}", bp / 100, bp % 100))
     }
     async fn band(&self) -> Option<ActivityBand> {
-        self.0.fields.band.map(Into::into)
+        self.figures.fields.band.map(Into::into)
     }
     async fn origin(&self) -> FiguresOrigin {
-        self.0.fields.origin.into()
+        self.figures.fields.origin.into()
     }
     /// When these figures were typed in or received from the CPAM.
     async fn obtained_at(&self) -> DateTime<Utc> {
-        self.0.fields.obtained_at
+        self.figures.fields.obtained_at
+    }
+    /// A CPAM refresh failed after these figures were obtained: they may be out of date.
+    async fn stale(&self) -> bool {
+        self.stale_since.is_some()
+    }
+    /// Since when they are stale: the first failed refresh after they were obtained.
+    async fn stale_since(&self) -> Option<DateTime<Utc>> {
+        self.stale_since
     }
 }

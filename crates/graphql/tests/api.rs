@@ -20,7 +20,7 @@ fn admin() -> Viewer {
 
 impl Api {
     fn new(store: Store) -> Self {
-        Self { schema: build_schema(store.clone(), rules(), Limits::default()), store }
+        Self { schema: build_schema(store.clone(), rules(), None, Limits::default()), store }
     }
 
     async fn run_as(&self, viewer: Option<Viewer>, query: &str, variables: Value) -> Value {
@@ -398,11 +398,11 @@ async fn pagination_walks_every_row_once(store: Store) {
 }
 
 async fn depth_and_complexity_are_limited(store: Store) {
-    let schema = build_schema(store.clone(), rules(), Limits { max_depth: 4, max_complexity: 1_000 });
+    let schema = build_schema(store.clone(), rules(), None, Limits { max_depth: 4, max_complexity: 1_000 });
     let deep = "{ structures(first: 1) { edges { node { members(first: 1) { edges { node { practitioner { rpps } } } } } } } }";
     let response = schema.execute(request_data(Request::new(deep), &store, admin())).await;
     assert!(!response.errors.is_empty(), "depth limit applies");
-    let schema = build_schema(store.clone(), rules(), Limits { max_depth: 20, max_complexity: 5 });
+    let schema = build_schema(store.clone(), rules(), None, Limits { max_depth: 20, max_complexity: 5 });
     let response = schema.execute(request_data(Request::new(deep), &store, admin())).await;
     assert!(
         response.errors.iter().any(|e| e.message.contains("omplex")),

@@ -17,7 +17,7 @@ async fn run(schema: &AppSchema, store: &Store, query: &str, variables: Value) -
 async fn schema() -> (AppSchema, Store) {
     let store = persistence::testing::sqlite().await;
     let rules = Arc::new(RuleBook::embedded().expect("embedded rules"));
-    (build_schema(store.clone(), rules, Limits::default()), store)
+    (build_schema(store.clone(), rules, None, Limits::default()), store)
 }
 
 const SIMULATE: &str = "query($input: IndividualSimulationInput!) {

@@ -7,6 +7,7 @@
 mod assistants;
 mod contracts;
 mod convert;
+mod cpam;
 mod entities;
 mod figures;
 pub mod import;
@@ -21,6 +22,7 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqlErr};
 
 pub use assistants::NewAssignment;
+pub use cpam::{CpamRefresh, CpamStatus, ZoningRecord};
 pub use figures::FiguresUpsert;
 pub use practitioners::{MemberRow, NewMembership};
 
@@ -157,6 +159,8 @@ impl Store {
             "aid_contracts",
             "contract_members",
             "activity_figures",
+            "cpam_refreshes",
+            "zonings",
         ];
         let table = TABLES.iter().find(|t| **t == table).ok_or(StoreError::NotFound("table"))?;
         let backend = self.db.get_database_backend();

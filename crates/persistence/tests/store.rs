@@ -278,7 +278,79 @@ async fn import_is_all_or_nothing(store: Store) {
     assert_eq!(counts(&store, &tables).await, vec![1, 1, 1, 1]);
 }
 
+async fn cpam_refresh_is_all_or_nothing_and_failures_make_figures_stale(store: Store) {
+    use persistence::CpamRefresh;
+    let (p, _) = store.create_practitioner(&gp("10003461034"), None).await.expect("p");
+    let at = |h: u32| chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 2, h, 0, 0).single().expect("valid");
+    let cpam_figures = |year, pmt| ActivityFiguresFields {
+        year,
+        pmt: Some(pmt),
+        adult_pmt: None,
+        file_active: Some(2_000),
+        ccam_share_bp: None,
+        band: Some(ActivityBand::P50P70),
+        origin: FiguresOrigin::Cpam,
+        obtained_at: at(9),
+    };
+    let mut refreshed = gp("10003461034");
+    refreshed.sector = ConventionSector::Sector2;
+    refreshed.optam = Optam::Optam;
+    let ok = CpamRefresh {
+        practitioner_id: p.id,
+        fields: refreshed.clone(),
+        figures: vec![cpam_figures(2025, 1_200)],
+        at: at(9),
+    };
+    store.apply_cpam_refresh(&ok).await.expect("refresh stored");
+    assert_eq!(store.practitioner(p.id).await.expect("read").map(|x| x.fields.sector), Some(ConventionSector::Sector2));
+
+    // A refresh whose second year cannot be stored: the profile and the first year roll back.
+    let mut again = refreshed.clone();
+    again.sector = ConventionSector::Sector1;
+    let bad = CpamRefresh {
+        practitioner_id: p.id,
+        fields: again,
+        figures: vec![cpam_figures(2025, 1_300), cpam_figures(2024, u32::MAX)],
+        at: at(10),
+    };
+    assert!(store.apply_cpam_refresh(&bad).await.is_err());
+    assert_eq!(store.practitioner(p.id).await.expect("read").map(|x| x.fields.sector), Some(ConventionSector::Sector2));
+    assert_eq!(store.figures_of(p.id).await.expect("read")[0].fields.pmt, Some(1_200));
+    assert_eq!(store.count_rows("cpam_refreshes").await.expect("count"), 1);
+
+    // Failures after the last success make the figures stale since the first of them.
+    store.record_cpam_failure(p.id, at(11), "CPAM_UNAVAILABLE", "down").await.expect("recorded");
+    store.record_cpam_failure(p.id, at(12), "CPAM_UNAVAILABLE", "still down").await.expect("recorded");
+    let status = store.cpam_status(p.id).await.expect("status");
+    assert_eq!((status.last_success, status.failing_since), (Some(at(9)), Some(at(11))));
+    store.apply_cpam_refresh(&CpamRefresh { at: at(13), ..ok }).await.expect("recovered");
+    assert_eq!(store.cpam_status(p.id).await.expect("status").failing_since, None);
+}
+
+async fn zoning_is_looked_up_by_date(store: Store) {
+    use domain::rules::individual::Zone;
+    use persistence::ZoningRecord;
+    let commune = InseeCommune::parse("33039").expect("valid");
+    let record = |zone, from: NaiveDate, to| ZoningRecord {
+        commune: commune.clone(),
+        zone,
+        valid_from: from,
+        valid_to: to,
+        decision: None,
+        obtained_at: Utc::now(),
+    };
+    store.save_zoning(&record(Zone::Zac, day(2021, 12, 1), Some(day(2025, 5, 15)))).await.expect("saved");
+    store.save_zoning(&record(Zone::Zip, day(2025, 5, 16), None)).await.expect("saved");
+    store.save_zoning(&record(Zone::Zip, day(2025, 5, 16), None)).await.expect("saved again, replaced");
+    assert_eq!(store.zoning_on(&commune, day(2024, 1, 1)).await.expect("read").map(|z| z.zone), Some(Zone::Zac));
+    assert_eq!(store.zoning_on(&commune, day(2026, 1, 1)).await.expect("read").map(|z| z.zone), Some(Zone::Zip));
+    assert_eq!(store.zoning_on(&commune, day(2020, 1, 1)).await.expect("read"), None);
+    assert_eq!(store.count_rows("zonings").await.expect("count"), 2);
+}
+
 persistence::backend_tests!(
+    cpam_refresh_is_all_or_nothing_and_failures_make_figures_stale,
+    zoning_is_looked_up_by_date,
     import_is_all_or_nothing,
     structures_round_trip_and_paginate,
     duplicate_finess_and_rpps_are_refused,

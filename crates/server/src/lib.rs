@@ -9,6 +9,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use ameli_connector::CpamClient;
+use ameli_connector::stub::{CpamStub, Fixtures, StubOptions};
 use anyhow::Context;
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
@@ -27,6 +29,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use settings::CpamMode;
 pub use settings::Settings;
 
 /// Everything a request handler needs; cheap to clone.
@@ -37,6 +40,39 @@ pub struct App {
     tokens: Arc<TokenTable>,
     graphiql_token: Option<&'static str>,
     settings: Arc<Settings>,
+    /// The in-process CPAM stub, kept alive as long as the app (cpam.mode = "stub").
+    _stub: Option<Arc<CpamStub>>,
+}
+
+/// The CPAM client the settings ask for, and the stub it talks to in stub mode.
+pub async fn cpam_client(settings: &Settings) -> anyhow::Result<(Option<CpamClient>, Option<Arc<CpamStub>>)> {
+    let cpam = &settings.cpam;
+    match cpam.mode {
+        CpamMode::Off => Ok((None, None)),
+        CpamMode::Remote => {
+            anyhow::ensure!(!cpam.base_url.trim().is_empty(), "cpam.mode = \"remote\" needs cpam.base_url");
+            let client = CpamClient::new(cpam.client_config(cpam.base_url.clone()))?;
+            Ok((Some(client), None))
+        }
+        CpamMode::Stub => {
+            let fixtures = if cpam.fixtures_file.trim().is_empty() {
+                Fixtures::embedded().context("built-in CPAM fixtures")?
+            } else {
+                let text = std::fs::read_to_string(&cpam.fixtures_file)
+                    .with_context(|| format!("reading CPAM fixtures {}", cpam.fixtures_file))?;
+                Fixtures::parse(&text).with_context(|| format!("parsing CPAM fixtures {}", cpam.fixtures_file))?
+            };
+            let options = StubOptions {
+                token: cpam.token.clone(),
+                delay: Duration::from_millis(cpam.stub_delay_ms),
+                fail: cpam.stub_fail,
+            };
+            let stub = CpamStub::start(fixtures, options).await;
+            tracing::info!(url = %stub.base_url(), fail = cpam.stub_fail, "CPAM stub started in-process");
+            let client = CpamClient::new(cpam.client_config(stub.base_url()))?;
+            Ok((Some(client), Some(Arc::new(stub))))
+        }
+    }
 }
 
 impl std::fmt::Debug for App {
@@ -119,16 +155,17 @@ impl App {
             let summary = store.import(&demo::dataset()).await.context("loading the demo data")?;
             tracing::info!(?summary, "empty database: demo MSP loaded");
         }
-        Self::with_store(settings, store, rules)
+        Self::with_store(settings, store, rules).await
     }
 
     /// Builds the app over an already-prepared store and rule parameters.
-    pub fn with_store(settings: Settings, store: Store, rules: RuleBook) -> anyhow::Result<Self> {
+    pub async fn with_store(settings: Settings, store: Store, rules: RuleBook) -> anyhow::Result<Self> {
         let tokens = load_tokens(&settings)?;
+        let (cpam, stub) = cpam_client(&settings).await?;
         let limits = Limits { max_depth: settings.graphql.max_depth, max_complexity: settings.graphql.max_complexity };
-        let schema = graphql::build_schema(store.clone(), Arc::new(rules), limits);
+        let schema = graphql::build_schema(store.clone(), Arc::new(rules), cpam, limits);
         let graphiql_token = settings.auth.demo_tokens.then_some(demo::DEMO_COORDINATOR_TOKEN);
-        Ok(Self { schema, store, tokens: Arc::new(tokens), graphiql_token, settings: Arc::new(settings) })
+        Ok(Self { schema, store, tokens: Arc::new(tokens), graphiql_token, settings: Arc::new(settings), _stub: stub })
     }
 
     pub fn store(&self) -> &Store {

@@ -389,7 +389,10 @@ impl ContractMutations {
         };
         let result = store.upsert_figures(&[upsert]).await;
         let saved = result.and_then(|mut v| v.pop().ok_or(persistence::StoreError::NotFound("figures")));
-        Ok(ActivityFiguresPayload::from_write(c, saved.map(ActivityFiguresObject))?)
+        Ok(ActivityFiguresPayload::from_write(
+            c,
+            saved.map(|figures| ActivityFiguresObject { figures, stale_since: None }),
+        )?)
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod assistants;
 mod contracts;
+mod cpam;
 mod practitioners;
 mod structures;
 
@@ -14,12 +15,15 @@ use crate::ids::{self, NodeType};
 use crate::validate::Checker;
 use persistence::Store;
 
+pub use cpam::CpamGateway;
+
 #[derive(Debug, Default, MergedObject)]
 pub struct MutationRoot(
     structures::StructureMutations,
     practitioners::PractitionerMutations,
     assistants::AssistantMutations,
     contracts::ContractMutations,
+    cpam::CpamMutations,
 );
 
 /// Declares a mutation payload: the object (absent when rejected), `userErrors`, `warnings`.
@@ -47,6 +51,7 @@ macro_rules! payload {
             }
 
             /// The payload of a write: its result, or the user errors a refused write means.
+            #[allow(dead_code)] // not every payload is written through the store's own errors
             pub fn from_write(
                 mut checker: crate::validate::Checker,
                 result: Result<$ty, persistence::StoreError>,

@@ -5,6 +5,8 @@ pub mod aid_contract;
 pub mod assignment;
 pub mod assistant;
 pub mod contract_member;
+pub mod cpam_refresh;
 pub mod membership;
 pub mod practitioner;
 pub mod structure;
+pub mod zoning;
