@@ -12,7 +12,7 @@ use sea_orm::{
 
 use crate::convert::RowContext;
 use crate::entities::{assignment, assistant};
-use crate::{Page, Store, StoreError, StoreResult, db_id, exists};
+use crate::{Page, Store, StoreError, StoreResult, db_id, exists, updated};
 
 /// An assignment to create: time per week for one practitioner over a period.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,11 +114,7 @@ impl Store {
             updated_at: Set(Utc::now()),
             ..Default::default()
         };
-        let row = match am.update(&txn).await {
-            Ok(row) => row,
-            Err(sea_orm::DbErr::RecordNotUpdated) => return Err(StoreError::NotFound("assistant")),
-            Err(e) => return Err(e.into()),
-        };
+        let row = updated(am.update(&txn).await, "assistant")?;
         txn.commit().await?;
         Ok(assistant_from_row(row)?.1)
     }
@@ -171,11 +167,7 @@ impl Store {
             updated_at: Set(Utc::now()),
             ..Default::default()
         };
-        match am.update(self.db()).await {
-            Ok(row) => assignment_from_row(row),
-            Err(sea_orm::DbErr::RecordNotUpdated) => Err(StoreError::NotFound("assignment")),
-            Err(e) => Err(e.into()),
-        }
+        assignment_from_row(updated(am.update(self.db()).await, "assignment")?)
     }
 
     pub async fn assignment(&self, id: AssignmentId) -> StoreResult<Option<Assignment>> {

@@ -13,7 +13,7 @@ use sea_orm::{
 
 use crate::convert::RowContext;
 use crate::entities::{aid_contract, contract_member, membership};
-use crate::{Page, Store, StoreError, StoreResult, db_id, exists};
+use crate::{Page, Store, StoreError, StoreResult, db_id, exists, updated};
 
 fn member_from_row(row: &contract_member::Model) -> StoreResult<ContractMember> {
     let cx = RowContext::new("contract_members", row.id);
@@ -163,11 +163,7 @@ impl Store {
             updated_at: Set(Utc::now()),
             ..Default::default()
         };
-        match am.update(&txn).await {
-            Ok(_) => {}
-            Err(sea_orm::DbErr::RecordNotUpdated) => return Err(StoreError::NotFound("contract")),
-            Err(e) => return Err(e.into()),
-        }
+        updated(am.update(&txn).await, "contract")?;
         contract_member::Entity::delete_many().filter(contract_member::Column::ContractId.eq(cid)).exec(&txn).await?;
         if let ContractTerms::Collective { members, .. } = &fields.terms {
             insert_members(&txn, cid, members).await?;

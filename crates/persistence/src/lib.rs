@@ -190,6 +190,14 @@ fn sqlite_file_path(url: &str) -> Option<&str> {
     (!path.is_empty() && path != ":memory:" && !rest.contains("mode=memory")).then_some(path)
 }
 
+/// An update's result: no row updated means the record does not exist.
+pub(crate) fn updated<T>(result: Result<T, DbErr>, what: &'static str) -> StoreResult<T> {
+    match result {
+        Err(DbErr::RecordNotUpdated) => Err(StoreError::NotFound(what)),
+        other => Ok(other?),
+    }
+}
+
 /// Converts a domain id to the database's 32-bit key; out-of-range ids cannot exist.
 pub(crate) fn db_id(id: i64, what: &'static str) -> StoreResult<i32> {
     i32::try_from(id).map_err(|_| StoreError::NotFound(what))

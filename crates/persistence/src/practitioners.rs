@@ -9,7 +9,7 @@ use sea_orm::{
 
 use crate::convert::{RowContext, practitioner_from_row};
 use crate::entities::{membership, practitioner};
-use crate::{Page, Store, StoreError, StoreResult, Visibility, db_id, exists};
+use crate::{Page, Store, StoreError, StoreResult, Visibility, db_id, exists, updated};
 
 /// A membership to create with, or for, a practitioner.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,11 +115,7 @@ impl Store {
     ) -> StoreResult<Practitioner> {
         let mut am = practitioner_active_model(fields);
         am.id = sea_orm::ActiveValue::Unchanged(db_id(id.0, "practitioner")?);
-        match am.update(self.db()).await {
-            Ok(row) => practitioner_from_row(row),
-            Err(sea_orm::DbErr::RecordNotUpdated) => Err(StoreError::NotFound("practitioner")),
-            Err(e) => Err(e.into()),
-        }
+        practitioner_from_row(updated(am.update(self.db()).await, "practitioner")?)
     }
 
     pub async fn practitioner(&self, id: PractitionerId) -> StoreResult<Option<Practitioner>> {
@@ -175,11 +171,7 @@ impl Store {
             updated_at: Set(Utc::now()),
             ..Default::default()
         };
-        match am.update(self.db()).await {
-            Ok(row) => membership_from_row(row),
-            Err(sea_orm::DbErr::RecordNotUpdated) => Err(StoreError::NotFound("membership")),
-            Err(e) => Err(e.into()),
-        }
+        membership_from_row(updated(am.update(self.db()).await, "membership")?)
     }
 
     pub async fn membership(&self, id: MembershipId) -> StoreResult<Option<Membership>> {

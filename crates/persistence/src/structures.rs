@@ -9,7 +9,7 @@ use sea_orm::{
 
 use crate::convert::structure_from_row;
 use crate::entities::structure::{self, ActiveModel, Column, Entity};
-use crate::{Page, Store, StoreError, StoreResult, Visibility, db_id};
+use crate::{Page, Store, StoreResult, Visibility, db_id, updated};
 
 fn active_model(fields: &StructureFields) -> ActiveModel {
     ActiveModel {
@@ -41,11 +41,7 @@ impl Store {
     pub async fn update_structure(&self, id: StructureId, fields: &StructureFields) -> StoreResult<Structure> {
         let mut am = active_model(fields);
         am.id = sea_orm::ActiveValue::Unchanged(db_id(id.0, "structure")?);
-        match am.update(self.db()).await {
-            Ok(row) => structure_from_row(row),
-            Err(sea_orm::DbErr::RecordNotUpdated) => Err(StoreError::NotFound("structure")),
-            Err(e) => Err(e.into()),
-        }
+        structure_from_row(updated(am.update(self.db()).await, "structure")?)
     }
 
     pub async fn structure(&self, id: StructureId) -> StoreResult<Option<Structure>> {

@@ -1,13 +1,10 @@
 //! createAssistant, updateAssistant, createAssignment, updateAssignment.
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
-use domain::{
-    AssignmentId, AssistantFields, AssistantId, Employer, LegalForm, Period, PractitionerId, Qualification,
-    StructureId, WeeklyTime,
-};
+use domain::{AssignmentId, AssistantFields, AssistantId, Employer, LegalForm, Period, Qualification, WeeklyTime};
 use persistence::{NewAssignment, Store};
 
-use super::{decode_id, not_found, payload, session};
+use super::{decode_id, find_practitioner, find_structure, not_found, payload, session};
 use crate::access;
 use crate::auth::Viewer;
 use crate::enums;
@@ -100,11 +97,7 @@ async fn employer(
     match (structure_id, practitioner_id) {
         (Some(id), None) => {
             let field = &["employerStructureId"];
-            let Some(n) = decode_id(c, field, NodeType::Structure, id) else { return Ok(None) };
-            let Some(s) = access::structure(store, viewer, StructureId(n)).await? else {
-                not_found(c, field, NodeType::Structure);
-                return Ok(None);
-            };
+            let Some(s) = find_structure(c, store, viewer, field, id).await? else { return Ok(None) };
             if s.fields.legal_form == LegalForm::Sisa && !s.fields.sisa_employer_group {
                 c.warn(
                     field,
@@ -116,15 +109,8 @@ async fn employer(
             Ok(Some(Employer::Structure(s.id)))
         }
         (None, Some(id)) => {
-            let field = &["employerPractitionerId"];
-            let Some(n) = decode_id(c, field, NodeType::Practitioner, id) else { return Ok(None) };
-            match access::practitioner(store, viewer, PractitionerId(n)).await? {
-                Some(p) => Ok(Some(Employer::Practitioner(p.id))),
-                None => {
-                    not_found(c, field, NodeType::Practitioner);
-                    Ok(None)
-                }
-            }
+            let p = find_practitioner(c, store, viewer, &["employerPractitionerId"], id).await?;
+            Ok(p.map(|p| Employer::Practitioner(p.id)))
         }
         (None, None) => {
             c.error(&["employerStructureId"], "EMPLOYER_REQUIRED", "give the employing company or doctor");
@@ -174,24 +160,6 @@ fn check_assignments(
     }
 }
 
-/// A practitioner given as a global ID in `field`, visible to the viewer.
-async fn practitioner_id(
-    c: &mut Checker,
-    store: &Store,
-    viewer: &Viewer,
-    field: &[&str],
-    id: &ID,
-) -> async_graphql::Result<Option<PractitionerId>> {
-    let Some(n) = decode_id(c, field, NodeType::Practitioner, id) else { return Ok(None) };
-    match access::practitioner(store, viewer, PractitionerId(n)).await? {
-        Some(p) => Ok(Some(p.id)),
-        None => {
-            not_found(c, field, NodeType::Practitioner);
-            Ok(None)
-        }
-    }
-}
-
 async fn existing_assignments(store: &Store, id: AssistantId) -> async_graphql::Result<Vec<domain::Assignment>> {
     Ok(store.assignments_of(&[id]).await.map_err(crate::error::ApiError::from)?)
 }
@@ -209,13 +177,8 @@ impl AssistantMutations {
     ) -> async_graphql::Result<AssistantPayload> {
         let (store, viewer) = session(ctx)?;
         let mut c = Checker::default();
-        let structure_id = match decode_id(&mut c, &["structureId"], NodeType::Structure, &input.structure_id) {
-            Some(n) => access::structure(store, viewer, StructureId(n)).await?.map(|s| s.id),
-            None => None,
-        };
-        if structure_id.is_none() && c.is_ok() {
-            not_found(&mut c, &["structureId"], NodeType::Structure);
-        }
+        let structure_id =
+            find_structure(&mut c, store, viewer, &["structureId"], &input.structure_id).await?.map(|s| s.id);
         let employer = employer(
             &mut c,
             store,
@@ -230,9 +193,15 @@ impl AssistantMutations {
         let mut assignments = Vec::with_capacity(input.assignments.len());
         for (i, a) in input.assignments.iter().enumerate() {
             let index = i.to_string();
-            let practitioner =
-                practitioner_id(&mut c, store, viewer, &["assignments", &index, "practitionerId"], &a.practitioner_id)
-                    .await?;
+            let practitioner = find_practitioner(
+                &mut c,
+                store,
+                viewer,
+                &["assignments", &index, "practitionerId"],
+                &a.practitioner_id,
+            )
+            .await?
+            .map(|p| p.id);
             let time = c.weekly_time(&["assignments", &index, "weeklyHours"], &a.weekly_hours);
             let period = c.period(&["assignments", &index], a.from, a.to);
             if let (Some(practitioner_id), Some(weekly_time), Some(period)) = (practitioner, time, period) {
@@ -344,7 +313,8 @@ impl AssistantMutations {
             }
             None => None,
         };
-        let practitioner = practitioner_id(&mut c, store, viewer, &["practitionerId"], &input.practitioner_id).await?;
+        let practitioner =
+            find_practitioner(&mut c, store, viewer, &["practitionerId"], &input.practitioner_id).await?.map(|p| p.id);
         let weekly_time = c.weekly_time(&["weeklyHours"], &input.weekly_hours);
         let period = c.period(&[], input.from, input.to);
         let (Some((_, assistant)), Some(practitioner_id), Some(weekly_time), Some(period)) =

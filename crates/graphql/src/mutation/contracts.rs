@@ -6,11 +6,11 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use chrono::{Datelike, Utc};
 use domain::{
     ActivityFiguresFields, AidContractFields, AidOption, ContractId, ContractKind, ContractMember, ContractStatus,
-    ContractTerms, Etp, FiguresOrigin, PractitionerId, StructureId,
+    ContractTerms, Etp, FiguresOrigin,
 };
 use persistence::{FiguresUpsert, Store};
 
-use super::{decode_id, not_found, payload, session};
+use super::{decode_id, find_practitioner, find_structure, not_found, payload, session};
 use crate::access;
 use crate::auth::Viewer;
 use crate::enums;
@@ -107,11 +107,7 @@ async fn members(
     for (i, m) in input.iter().enumerate() {
         let index = i.to_string();
         let field = ["members", index.as_str(), "practitionerId"];
-        let Some(n) = decode_id(c, &field, NodeType::Practitioner, &m.practitioner_id) else { continue };
-        let Some(p) = access::practitioner(store, viewer, PractitionerId(n)).await? else {
-            not_found(c, &field, NodeType::Practitioner);
-            continue;
-        };
+        let Some(p) = find_practitioner(c, store, viewer, &field, &m.practitioner_id).await? else { continue };
         if !seen.insert(p.id) {
             c.error(&field, "DUPLICATE_MEMBER", "this doctor is already listed");
             continue;
@@ -177,16 +173,7 @@ impl ContractMutations {
                     );
                 }
                 let practitioner = match &input.practitioner_id {
-                    Some(id) => match decode_id(&mut c, &["practitionerId"], NodeType::Practitioner, id) {
-                        Some(n) => {
-                            let p = access::practitioner(store, viewer, PractitionerId(n)).await?;
-                            if p.is_none() {
-                                not_found(&mut c, &["practitionerId"], NodeType::Practitioner);
-                            }
-                            p
-                        }
-                        None => None,
-                    },
+                    Some(id) => find_practitioner(&mut c, store, viewer, &["practitionerId"], id).await?,
                     None => {
                         c.error(&["practitionerId"], "REQUIRED", "an individual contract is signed by a doctor");
                         None
@@ -209,16 +196,7 @@ impl ContractMutations {
                     );
                 }
                 let structure = match &input.structure_id {
-                    Some(id) => match decode_id(&mut c, &["structureId"], NodeType::Structure, id) {
-                        Some(n) => {
-                            let s = access::structure(store, viewer, StructureId(n)).await?;
-                            if s.is_none() {
-                                not_found(&mut c, &["structureId"], NodeType::Structure);
-                            }
-                            s
-                        }
-                        None => None,
-                    },
+                    Some(id) => find_structure(&mut c, store, viewer, &["structureId"], id).await?,
                     None => {
                         c.error(&["structureId"], "REQUIRED", "a collective contract is signed by the company");
                         None
@@ -324,17 +302,8 @@ impl ContractMutations {
     ) -> async_graphql::Result<ActivityFiguresPayload> {
         let (store, viewer) = session(ctx)?;
         let mut c = Checker::default();
-        let practitioner = match decode_id(&mut c, &["practitionerId"], NodeType::Practitioner, &input.practitioner_id)
-        {
-            Some(n) => {
-                let p = access::practitioner(store, viewer, PractitionerId(n)).await?;
-                if p.is_none() {
-                    not_found(&mut c, &["practitionerId"], NodeType::Practitioner);
-                }
-                p
-            }
-            None => None,
-        };
+        let practitioner =
+            find_practitioner(&mut c, store, viewer, &["practitionerId"], &input.practitioner_id).await?;
         let last_year = Utc::now().year();
         if !(FIRST_YEAR..=last_year).contains(&input.year) {
             c.error(&["year"], "YEAR_OUT_OF_RANGE", format!("figures are for a year from {FIRST_YEAR} to {last_year}"));

@@ -7,13 +7,11 @@ use ameli_connector::{CpamClient, CpamError, CpamZoning};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{Datelike, Utc};
 use domain::rules::individual::Zone;
-use domain::{ActivityFiguresFields, FiguresOrigin, Practitioner, PractitionerFields, PractitionerId, StructureId};
+use domain::{ActivityFiguresFields, FiguresOrigin, Practitioner, PractitionerFields};
 use persistence::{CpamRefresh, Store, ZoningRecord};
 
-use super::{decode_id, not_found, payload, session};
-use crate::access;
+use super::{find_practitioner, find_structure, payload, session};
 use crate::error::ApiError;
-use crate::ids::NodeType;
 use crate::types::{PractitionerObject, StructureObject};
 use crate::validate::Checker;
 
@@ -165,17 +163,8 @@ impl CpamMutations {
         let (store, viewer) = session(ctx)?;
         let mut c = Checker::default();
         let client = gateway(ctx, &mut c);
-        let practitioner = match decode_id(&mut c, &["practitionerId"], NodeType::Practitioner, &input.practitioner_id)
-        {
-            Some(n) => {
-                let p = access::practitioner(store, viewer, PractitionerId(n)).await?;
-                if p.is_none() {
-                    not_found(&mut c, &["practitionerId"], NodeType::Practitioner);
-                }
-                p
-            }
-            None => None,
-        };
+        let practitioner =
+            find_practitioner(&mut c, store, viewer, &["practitionerId"], &input.practitioner_id).await?;
         let (Some(client), Some(p)) = (client, practitioner) else {
             return Ok(RefreshPractitionerPayload::rejected(c));
         };
@@ -206,16 +195,7 @@ impl CpamMutations {
         let (store, viewer) = session(ctx)?;
         let mut c = Checker::default();
         let client = gateway(ctx, &mut c);
-        let structure = match decode_id(&mut c, &["structureId"], NodeType::Structure, &input.structure_id) {
-            Some(n) => {
-                let s = access::structure(store, viewer, StructureId(n)).await?;
-                if s.is_none() {
-                    not_found(&mut c, &["structureId"], NodeType::Structure);
-                }
-                s
-            }
-            None => None,
-        };
+        let structure = find_structure(&mut c, store, viewer, &["structureId"], &input.structure_id).await?;
         let (Some(client), Some(structure)) = (client, structure) else {
             let (user_errors, warnings) = c.into_parts();
             return Ok(RefreshStructurePayload {

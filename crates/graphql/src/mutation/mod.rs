@@ -83,6 +83,40 @@ pub(crate) fn decode_id(checker: &mut Checker, field: &[&str], kind: NodeType, i
     decoded
 }
 
+/// A practitioner given as a global ID in `field`, within the viewer's structures; otherwise
+/// records `PRACTITIONER_NOT_FOUND` on that field.
+pub(crate) async fn find_practitioner(
+    c: &mut Checker,
+    store: &Store,
+    viewer: &Viewer,
+    field: &[&str],
+    id: &ID,
+) -> ApiResult<Option<domain::Practitioner>> {
+    let Some(n) = decode_id(c, field, NodeType::Practitioner, id) else { return Ok(None) };
+    let found = crate::access::practitioner(store, viewer, domain::PractitionerId(n)).await?;
+    if found.is_none() {
+        not_found(c, field, NodeType::Practitioner);
+    }
+    Ok(found)
+}
+
+/// A structure given as a global ID in `field`, within the viewer's structures; otherwise
+/// records `STRUCTURE_NOT_FOUND` on that field.
+pub(crate) async fn find_structure(
+    c: &mut Checker,
+    store: &Store,
+    viewer: &Viewer,
+    field: &[&str],
+    id: &ID,
+) -> ApiResult<Option<domain::Structure>> {
+    let Some(n) = decode_id(c, field, NodeType::Structure, id) else { return Ok(None) };
+    let found = crate::access::structure(store, viewer, domain::StructureId(n)).await?;
+    if found.is_none() {
+        not_found(c, field, NodeType::Structure);
+    }
+    Ok(found)
+}
+
 pub(crate) fn not_found(checker: &mut Checker, field: &[&str], kind: NodeType) {
     let (code, what) = match kind {
         NodeType::Structure => ("STRUCTURE_NOT_FOUND", "structure"),

@@ -2,18 +2,16 @@
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use chrono::{Datelike, Utc};
-use domain::{ConventionSector, MembershipId, Optam, PractitionerFields, PractitionerId, Rpps, StructureId};
+use domain::{ConventionSector, MembershipId, Optam, PractitionerFields, Rpps};
 use persistence::NewMembership;
 
-use super::{decode_id, not_found, payload, session};
+use super::{decode_id, find_practitioner, find_structure, not_found, payload, session};
 use crate::access;
-use crate::auth::Viewer;
 use crate::enums;
 use crate::ids::NodeType;
 use crate::scalars::Date;
 use crate::types::{MembershipObject, PractitionerObject};
 use crate::validate::Checker;
-use persistence::Store;
 
 payload!(
     /// Result of createPractitioner / updatePractitioner.
@@ -108,24 +106,6 @@ fn check_consistency(c: &mut Checker, fields: &PractitionerFields) {
     }
 }
 
-/// A structure the viewer may write to, given as a global ID in `field`.
-async fn target_structure(
-    c: &mut Checker,
-    store: &Store,
-    viewer: &Viewer,
-    field: &[&str],
-    id: &ID,
-) -> async_graphql::Result<Option<StructureId>> {
-    let Some(n) = decode_id(c, field, NodeType::Structure, id) else { return Ok(None) };
-    match access::structure(store, viewer, StructureId(n)).await? {
-        Some(s) => Ok(Some(s.id)),
-        None => {
-            not_found(c, field, NodeType::Structure);
-            Ok(None)
-        }
-    }
-}
-
 #[derive(Debug, Default)]
 pub struct PractitionerMutations;
 
@@ -148,7 +128,9 @@ impl PractitionerMutations {
         let membership = match &input.membership {
             Some(m) => {
                 let structure_id =
-                    target_structure(&mut c, store, viewer, &["membership", "structureId"], &m.structure_id).await?;
+                    find_structure(&mut c, store, viewer, &["membership", "structureId"], &m.structure_id)
+                        .await?
+                        .map(|s| s.id);
                 let period = c.period(&["membership"], m.from, m.to);
                 structure_id.zip(period).map(|(structure_id, period)| NewMembership {
                     structure_id,
@@ -196,11 +178,7 @@ impl PractitionerMutations {
     ) -> async_graphql::Result<PractitionerPayload> {
         let (store, viewer) = session(ctx)?;
         let mut c = Checker::default();
-        let Some(id) = decode_id(&mut c, &["id"], NodeType::Practitioner, &input.id) else {
-            return Ok(PractitionerPayload::rejected(c));
-        };
-        let Some(current) = access::practitioner(store, viewer, PractitionerId(id)).await? else {
-            not_found(&mut c, &["id"], NodeType::Practitioner);
+        let Some(current) = find_practitioner(&mut c, store, viewer, &["id"], &input.id).await? else {
             return Ok(PractitionerPayload::rejected(c));
         };
         let mut fields = current.fields.clone();
@@ -247,20 +225,12 @@ impl PractitionerMutations {
     async fn add_member(&self, ctx: &Context<'_>, input: AddMemberInput) -> async_graphql::Result<MembershipPayload> {
         let (store, viewer) = session(ctx)?;
         let mut c = Checker::default();
-        let structure_id = target_structure(&mut c, store, viewer, &["structureId"], &input.structure_id).await?;
+        let structure_id =
+            find_structure(&mut c, store, viewer, &["structureId"], &input.structure_id).await?.map(|s| s.id);
         // A coordinator only links doctors already in one of their structures; bringing in a
         // doctor recorded elsewhere (whose figures would then show) is an administrator's act.
         let practitioner_id =
-            match decode_id(&mut c, &["practitionerId"], NodeType::Practitioner, &input.practitioner_id) {
-                Some(n) => match access::practitioner(store, viewer, PractitionerId(n)).await? {
-                    Some(p) => Some(p.id),
-                    None => {
-                        not_found(&mut c, &["practitionerId"], NodeType::Practitioner);
-                        None
-                    }
-                },
-                None => None,
-            };
+            find_practitioner(&mut c, store, viewer, &["practitionerId"], &input.practitioner_id).await?.map(|p| p.id);
         let period = c.period(&[], input.from, input.to);
         let (Some(structure_id), Some(practitioner_id), Some(period)) = (structure_id, practitioner_id, period) else {
             return Ok(MembershipPayload::rejected(c));

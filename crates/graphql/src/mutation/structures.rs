@@ -1,13 +1,11 @@
 //! createStructure, updateStructure.
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
-use domain::{Finess, InseeCommune, LegalForm, Siret, StructureFields, StructureId};
+use domain::{Finess, InseeCommune, LegalForm, Siret, StructureFields};
 
-use super::{decode_id, not_found, payload, session};
-use crate::access;
+use super::{find_structure, payload, session};
 use crate::enums;
 use crate::error::ApiError;
-use crate::ids::NodeType;
 use crate::scalars::Date;
 use crate::types::StructureObject;
 use crate::validate::Checker;
@@ -119,11 +117,7 @@ impl StructureMutations {
     ) -> async_graphql::Result<StructurePayload> {
         let (store, viewer) = session(ctx)?;
         let mut c = Checker::default();
-        let Some(id) = decode_id(&mut c, &["id"], NodeType::Structure, &input.id) else {
-            return Ok(StructurePayload::rejected(c));
-        };
-        let Some(current) = access::structure(store, viewer, StructureId(id)).await? else {
-            not_found(&mut c, &["id"], NodeType::Structure);
+        let Some(current) = find_structure(&mut c, store, viewer, &["id"], &input.id).await? else {
             return Ok(StructurePayload::rejected(c));
         };
         let mut fields = current.fields.clone();
