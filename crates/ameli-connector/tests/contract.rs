@@ -353,7 +353,7 @@ async fn concurrency_is_limited() {
     c.request_timeout_ms = 2_000;
     let client = CpamClient::new(c).expect("client");
     let started = Instant::now();
-    let calls = f.practitioners.iter().take(10).map(|p| {
+    let calls = f.practitioners.iter().take(20).map(|p| {
         let client = client.clone();
         let r = rpps(&p.rpps);
         async move { client.practitioner(&r).await }
@@ -361,8 +361,9 @@ async fn concurrency_is_limited() {
     let results = futures_join(calls).await;
     assert!(results.iter().all(Result::is_ok));
     let elapsed = started.elapsed();
-    // 10 calls of 100 ms, 5 at a time: two waves, not one (unbounded) nor ten (serial).
-    assert!(elapsed >= Duration::from_millis(190) && elapsed < Duration::from_millis(900), "{elapsed:?}");
+    // 20 calls of 100 ms, 5 at a time: four waves (0.4 s); unbounded would take one (0.1 s),
+    // one after another twenty (2 s).
+    assert!(elapsed >= Duration::from_millis(380) && elapsed < Duration::from_millis(1_600), "{elapsed:?}");
 }
 
 async fn futures_join<F>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output>
