@@ -62,8 +62,8 @@ async fn refresh_fills_figures_and_a_cpam_outage_keeps_them_flagged_stale() {
     // Same database, the CPAM down: the refresh fails clearly, figures stay and are stale.
     let mut down = settings(&url);
     down.cpam.stub_fail = true;
-    down.cpam.max_retries = 1;
-    down.cpam.backoff_base_ms = 1;
+    down.cpam.client.max_retries = 1;
+    down.cpam.client.backoff_base_ms = 1;
     let app = TestApp::start(down).await;
     let (_, body) = app.graphql(Some(demo::DEMO_COORDINATOR_TOKEN), REFRESH, json!({ "id": id })).await;
     let r = &body["data"]["refreshStructureFromCpam"];
@@ -145,7 +145,7 @@ async fn refreshing_25_doctors_runs_concurrently_within_the_limit() {
     let mut s = settings("sqlite::memory:");
     s.demo.load_on_empty_database = false;
     s.cpam.stub_delay_ms = 50;
-    s.cpam.max_concurrency = 8;
+    s.cpam.client.max_concurrency = 8;
     let app = TestApp::start(s).await;
     app.store().import(&data).await.expect("dataset");
     let (_, body) = app

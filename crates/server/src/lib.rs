@@ -50,9 +50,11 @@ pub async fn cpam_client(settings: &Settings) -> anyhow::Result<(Option<CpamClie
     match cpam.mode {
         CpamMode::Off => Ok((None, None)),
         CpamMode::Remote => {
-            anyhow::ensure!(!cpam.base_url.trim().is_empty(), "cpam.mode = \"remote\" needs cpam.base_url");
-            let client = CpamClient::new(cpam.client_config(cpam.base_url.clone()))?;
-            Ok((Some(client), None))
+            anyhow::ensure!(
+                !cpam.client.base_url.trim().is_empty(),
+                "cpam.mode = \"remote\" needs cpam.client.base_url"
+            );
+            Ok((Some(CpamClient::new(cpam.client.clone())?), None))
         }
         CpamMode::Stub => {
             let fixtures = if cpam.fixtures_file.trim().is_empty() {
@@ -63,13 +65,14 @@ pub async fn cpam_client(settings: &Settings) -> anyhow::Result<(Option<CpamClie
                 Fixtures::parse(&text).with_context(|| format!("parsing CPAM fixtures {}", cpam.fixtures_file))?
             };
             let options = StubOptions {
-                token: cpam.token.clone(),
+                token: cpam.client.token.clone(),
                 delay: Duration::from_millis(cpam.stub_delay_ms),
                 fail: cpam.stub_fail,
             };
             let stub = CpamStub::start(fixtures, options).await;
             tracing::info!(url = %stub.base_url(), fail = cpam.stub_fail, "CPAM stub started in-process");
-            let client = CpamClient::new(cpam.client_config(stub.base_url()))?;
+            let client =
+                CpamClient::new(ameli_connector::CpamConfig { base_url: stub.base_url(), ..cpam.client.clone() })?;
             Ok((Some(client), Some(Arc::new(stub))))
         }
     }

@@ -66,41 +66,11 @@ pub enum CpamMode {
 #[serde(deny_unknown_fields)]
 pub struct CpamSettings {
     pub mode: CpamMode,
-    pub base_url: String,
-    pub token: String,
     pub fixtures_file: String,
     pub stub_delay_ms: u64,
     pub stub_fail: bool,
-    pub connect_timeout_ms: u64,
-    pub request_timeout_ms: u64,
-    pub max_retries: u32,
-    pub backoff_base_ms: u64,
-    pub backoff_max_ms: u64,
-    pub retry_after_max_ms: u64,
-    pub breaker_failures: u32,
-    pub breaker_cooldown_ms: u64,
-    pub max_concurrency: usize,
-    pub cache_ttl_seconds: u64,
-}
-
-impl CpamSettings {
-    /// The client's configuration for a base URL.
-    pub fn client_config(&self, base_url: String) -> ameli_connector::CpamConfig {
-        ameli_connector::CpamConfig {
-            base_url,
-            token: self.token.clone(),
-            connect_timeout_ms: self.connect_timeout_ms,
-            request_timeout_ms: self.request_timeout_ms,
-            max_retries: self.max_retries,
-            backoff_base_ms: self.backoff_base_ms,
-            backoff_max_ms: self.backoff_max_ms,
-            retry_after_max_ms: self.retry_after_max_ms,
-            breaker_failures: self.breaker_failures,
-            breaker_cooldown_ms: self.breaker_cooldown_ms,
-            max_concurrency: self.max_concurrency,
-            cache_ttl_seconds: self.cache_ttl_seconds,
-        }
-    }
+    /// The client's own configuration, `[cpam.client]`.
+    pub client: ameli_connector::CpamConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
