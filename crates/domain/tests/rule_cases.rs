@@ -244,7 +244,7 @@ fn check(book: &RuleBook, case: &Case) -> (Vec<String>, Vec<(RuleId, &'static st
     }
     // Every explanation is complete: a version, and each rule a note.
     assert_eq!(explanation.format_version, "1.0");
-    assert!(explanation.rules().all(|r| !r.note.is_empty()));
+    assert!(explanation.rules().all(|r| !r.note.is_empty() && !r.id.reference().is_empty()));
     (problems, proved)
 }
 

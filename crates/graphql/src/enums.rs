@@ -2,14 +2,16 @@
 
 use async_graphql::Enum;
 
+/// Declares a GraphQL enum mirroring a domain enum variant for variant.
 macro_rules! mirror {
     ($(#[$m:meta])* $name:ident = $remote:literal { $($v:ident),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Enum, Copy, Clone, Eq, PartialEq)]
+        #[derive(Debug, async_graphql::Enum, Copy, Clone, Eq, PartialEq)]
         #[graphql(remote = $remote)]
         pub enum $name { $($v),+ }
     };
 }
+pub(crate) use mirror;
 
 mirror!(
     /// Medical specialty.

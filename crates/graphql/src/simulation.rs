@@ -12,7 +12,7 @@ use domain::rules::{Activity, Explanation, Objectives, Rate, Recorder, RuleBook,
 use domain::{AidOption, Etp};
 use rust_decimal::Decimal;
 
-use crate::enums;
+use crate::enums::{self, mirror};
 use crate::error::{ApiError, ApiResult};
 use crate::scalars::{Date, Money};
 
@@ -24,15 +24,6 @@ pub fn rule_book<'a>(ctx: &Context<'a>) -> ApiResult<&'a Arc<RuleBook>> {
 /// A rule error is the caller's: a date without regime, an evaluation date before signing…
 pub fn rule_error(e: RuleError) -> ApiError {
     ApiError::BadInput(e.to_string())
-}
-
-macro_rules! mirror {
-    ($(#[$m:meta])* $name:ident = $remote:literal { $($v:ident),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Enum, Copy, Clone, Eq, PartialEq)]
-        #[graphql(remote = $remote)]
-        pub enum $name { $($v),+ }
-    };
 }
 
 mirror!(
@@ -304,6 +295,8 @@ pub struct RuleTrace {
     /// Stable rule id, e.g. `IND-SECTOR`.
     pub rule: String,
     pub title: String,
+    /// The texts the rule comes from; each parameter adds its own dated reference.
+    pub reference: String,
     pub outcome: Outcome,
     /// Why, in a sentence.
     pub note: String,
@@ -338,6 +331,7 @@ impl From<ExplanationView> for ExplanationObject {
                 .map(|r| RuleTrace {
                     rule: r.rule.code().to_owned(),
                     title: r.title.to_owned(),
+                    reference: r.reference.to_owned(),
                     outcome: r.outcome.into(),
                     note: r.note.to_owned(),
                     confidence: r.confidence.into(),
@@ -430,15 +424,10 @@ fn codes(set: RuleSet) -> Vec<String> {
     set.iter().map(|r| r.code().to_owned()).collect()
 }
 
-fn caveats(e: &Explanation<'_>) -> Vec<ParameterUse> {
-    e.caveats().into_iter().map(|(p, s)| ParameterView::new(p, s).into()).collect()
-}
-
-/// The individual aid for one doctor, option and signature date.
+/// What every evaluation says of itself: the verdict, how far it can be trusted, what failed,
+/// what is missing, and the explanation. Flattened into each simulation's fields.
 #[derive(Debug, Clone, SimpleObject)]
-pub struct IndividualSimulation {
-    /// Regime of the signature date: R2019, R2020, R2023 or R2024.
-    pub regime: String,
+pub struct Assessment {
     pub verdict: Verdict,
     /// Weakest confidence of the parameters the eligibility verdict rests on.
     pub confidence: Confidence,
@@ -452,6 +441,32 @@ pub struct IndividualSimulation {
     pub undecided_rules: Vec<String>,
     /// Inputs that would let undecided rules decide.
     pub missing_inputs: Vec<String>,
+    pub explanation: ExplanationObject,
+}
+
+impl Assessment {
+    fn new(verdict: domain::rules::Verdict, failing: RuleSet, undecided: RuleSet, e: &Explanation<'_>) -> Self {
+        Self {
+            verdict: verdict.into(),
+            confidence: e.confidence_of(RuleId::decides_eligibility).into(),
+            amounts_confidence: e.confidence_of(RuleId::is_amount).into(),
+            objectives_confidence: e.confidence_of(RuleId::is_objective).into(),
+            caveats: e.caveats().into_iter().map(|(p, s)| ParameterView::new(p, s).into()).collect(),
+            failing_rules: codes(failing),
+            undecided_rules: codes(undecided),
+            missing_inputs: e.missing().into_iter().map(str::to_owned).collect(),
+            explanation: e.view().into(),
+        }
+    }
+}
+
+/// The individual aid for one doctor, option and signature date.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct IndividualSimulation {
+    /// Regime of the signature date: R2019, R2020, R2023 or R2024.
+    pub regime: String,
+    #[graphql(flatten)]
+    pub assessment: Assessment,
     /// Every option on the signature date, open or not, with the reason.
     pub options: Vec<OptionAvailability>,
     /// Maxima of contract years 1 to 5.
@@ -462,7 +477,6 @@ pub struct IndividualSimulation {
     pub payable: Option<Money>,
     pub achievement_rate: Option<String>,
     pub objectives: ObjectivesObject,
-    pub explanation: ExplanationObject,
 }
 
 /// Runs the individual aid on a case, with the other options and the 5-year schedule.
@@ -493,21 +507,13 @@ pub fn simulate_individual(book: &RuleBook, case: &IndividualCase) -> ApiResult<
     }
     Ok(IndividualSimulation {
         regime: result.regime.to_owned(),
-        verdict: result.verdict.into(),
-        confidence: explanation.confidence_of(RuleId::decides_eligibility).into(),
-        amounts_confidence: explanation.confidence_of(RuleId::is_amount).into(),
-        objectives_confidence: explanation.confidence_of(RuleId::is_objective).into(),
-        caveats: caveats(&explanation),
-        failing_rules: codes(result.failing),
-        undecided_rules: codes(result.undecided),
-        missing_inputs: explanation.missing().into_iter().map(str::to_owned).collect(),
+        assessment: Assessment::new(result.verdict, result.failing, result.undecided, &explanation),
         options,
         schedule,
         year: result.year.map(Into::into),
         payable: result.payable.map(Money),
         achievement_rate: result.achievement_rate.map(rate_text),
         objectives: objectives_object(&result.objectives, case.actual.as_ref()),
-        explanation: explanation.view().into(),
     })
 }
 
@@ -532,15 +538,8 @@ pub struct CollectiveYearObject {
 /// The collective aid (C2026) for a group of GPs.
 #[derive(Debug, Clone, SimpleObject)]
 pub struct CollectiveSimulation {
-    pub verdict: Verdict,
-    /// Weakest confidence of the parameters the eligibility verdict rests on.
-    pub confidence: Confidence,
-    pub amounts_confidence: Confidence,
-    pub objectives_confidence: Confidence,
-    pub caveats: Vec<ParameterUse>,
-    pub failing_rules: Vec<String>,
-    pub undecided_rules: Vec<String>,
-    pub missing_inputs: Vec<String>,
+    #[graphql(flatten)]
+    pub assessment: Assessment,
     pub members: Vec<MemberOutcome>,
     /// Mean PMT of the doctors who can adhere, to two decimals.
     pub mean_pmt: Option<String>,
@@ -552,7 +551,6 @@ pub struct CollectiveSimulation {
     pub payable: Option<Money>,
     pub achievement_rate: Option<String>,
     pub objectives: ObjectivesObject,
-    pub explanation: ExplanationObject,
 }
 
 pub fn simulate_collective(book: &RuleBook, case: &CollectiveCase) -> ApiResult<CollectiveSimulation> {
@@ -563,14 +561,7 @@ pub fn simulate_collective(book: &RuleBook, case: &CollectiveCase) -> ApiResult<
         maximum: Money(y.maximum),
     };
     Ok(CollectiveSimulation {
-        verdict: r.verdict.into(),
-        confidence: explanation.confidence_of(RuleId::decides_eligibility).into(),
-        amounts_confidence: explanation.confidence_of(RuleId::is_amount).into(),
-        objectives_confidence: explanation.confidence_of(RuleId::is_objective).into(),
-        caveats: caveats(&explanation),
-        failing_rules: codes(r.failing),
-        undecided_rules: codes(r.undecided),
-        missing_inputs: explanation.missing().into_iter().map(str::to_owned).collect(),
+        assessment: Assessment::new(r.verdict, r.failing, r.undecided, &explanation),
         members: r
             .members
             .into_iter()
@@ -584,7 +575,6 @@ pub fn simulate_collective(book: &RuleBook, case: &CollectiveCase) -> ApiResult<
         payable: r.payable.map(Money),
         achievement_rate: r.achievement_rate.map(rate_text),
         objectives: objectives_object(&r.objectives, case.actual.as_ref()),
-        explanation: explanation.view().into(),
     })
 }
 

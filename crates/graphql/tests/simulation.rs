@@ -30,7 +30,7 @@ const SIMULATE: &str = "query($input: IndividualSimulationInput!) {
     payable achievementRate
     objectives { dueBy targets { indicator kind baseline target actual rate } }
     explanation { formatVersion verdict confidence
-      rules { rule title outcome note confidence inputs { name value } missing
+      rules { rule title reference outcome note confidence inputs { name value } missing
               parameters { key value effectiveFrom reference source confidence checkedOn } } }
   }
 }";
@@ -70,6 +70,10 @@ async fn individual_what_if_explains_itself() {
     assert!(s["caveats"].as_array().expect("caveats").iter().any(|c| c["key"] == "objective.gp_extra_pmt_per_etp"));
     let e = &s["explanation"];
     assert_eq!(e["formatVersion"], "1.0");
+    // A rule that reads no parameter still cites its texts.
+    let sector = e["rules"].as_array().expect("rules").iter().find(|r| r["rule"] == "IND-SECTOR").expect("traced");
+    assert_eq!(sector["parameters"], json!([]));
+    assert!(sector["reference"].as_str().is_some_and(|r| r.contains("Avenant 7") && r.contains("OPTAM")), "{sector}");
     let amounts =
         e["rules"].as_array().expect("rules").iter().find(|r| r["rule"] == "AMT-REVALUATION").expect("traced");
     let p = &amounts["parameters"][0];

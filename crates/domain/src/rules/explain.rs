@@ -19,7 +19,7 @@ use super::params::{Confidence, P, Step};
 pub const FORMAT_VERSION: &str = "1.0";
 
 macro_rules! rule_ids {
-    ($($id:ident = $code:literal, $title:literal;)+) => {
+    ($($id:ident = $code:literal, $title:literal, $reference:literal;)+) => {
         /// Stable rule ids (RULES.md): names for explanations, tests and clients.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum RuleId { $($id),+ }
@@ -35,6 +35,12 @@ macro_rules! rule_ids {
                 match self { $(RuleId::$id => $title),+ }
             }
 
+            /// The texts the rule comes from, as a person cites them. The parameters it reads
+            /// carry their own, dated, references.
+            pub fn reference(self) -> &'static str {
+                match self { $(RuleId::$id => $reference),+ }
+            }
+
             pub fn from_code(code: &str) -> Option<Self> {
                 Self::ALL.iter().copied().find(|r| r.code() == code)
             }
@@ -43,36 +49,36 @@ macro_rules! rule_ids {
 }
 
 rule_ids! {
-    IndLiberal = "IND-LIBERAL", "Liberal (conventionné) practice";
-    IndSector = "IND-SECTOR", "Sector 1, or sector 2 with OPTAM";
-    IndSpecialty = "IND-SPECIALTY", "Eligible specialty";
-    IndClinicalShare = "IND-CLINICAL-SHARE", "Mostly clinical fees (surgeons, ENT, gynaecologists)";
-    IndActivityFloor = "IND-ACTIVITY-FLOOR", "Activity at or above P30 of the specialty";
-    IndActivityDerogation = "IND-ACTIVITY-DEROGATION", "Derogation to the activity floor";
-    IndGrouped = "IND-GROUPED", "Grouped practice";
-    IndCoordinated = "IND-COORDINATED", "Coordinated practice";
-    IndNoCollective = "IND-NO-COLLECTIVE", "Not in a collective contract";
-    IndOption = "IND-OPTION", "Option open to a new contract";
-    AmtBand = "AMT-BAND", "Amount of the activity band";
-    AmtRevaluation = "AMT-REVALUATION", "Revaluation at the first anniversary from 2024-06-22";
-    PaySchedule = "PAY-SCHEDULE", "Payment of the year-1 aid";
-    ObjTargets = "OBJ-TARGETS", "Patient objectives";
-    ObjRounding = "OBJ-ROUNDING", "Targets in whole patients, rounded up";
-    ObjAchievement = "OBJ-ACHIEVEMENT", "Achievement and payable amount";
-    AmQualification = "AM-QUALIFICATION", "Assistant's qualification within the deadline";
-    AmNoSubstitution = "AM-NO-SUBSTITUTION", "No substitution of an existing job";
-    AmEtpConsistency = "AM-ETP-CONSISTENCY", "Funded time within the assistant's contract";
-    AmTraceability = "AM-TRACEABILITY", "Monthly records of the assistant's activity";
-    ColSignatory = "COL-SIGNATORY", "Company that may sign a collective contract";
-    ColMembers = "COL-MEMBERS", "Doctors who may adhere";
-    ColThreshold = "COL-THRESHOLD", "Mean PMT of the adhering doctors";
-    ColEtpCap = "COL-ETP-CAP", "Funded ETP within the cap";
-    ColAmounts = "COL-AMOUNTS", "Yearly amounts per funded ETP";
-    ColObjectives = "COL-OBJECTIVES", "Team objectives";
-    ColAchievement = "COL-ACHIEVEMENT", "Achievement and prorated amount";
-    ColNoCumulation = "COL-NO-CUMULATION", "No individual contract alongside";
-    ColWaitingPeriod = "COL-WAITING-PERIOD", "Waiting period after a collective contract";
-    ColDuration = "COL-DURATION", "Five-year term";
+    IndLiberal = "IND-LIBERAL", "Liberal (conventionné) practice", "Avenant 7 à la convention médicale de 2016, sous-titre I bis (médecins libéraux conventionnés) ; convention médicale 2024-2029 (activité mixte)";
+    IndSector = "IND-SECTOR", "Sector 1, or sector 2 with OPTAM", "Avenant 7, sous-titre I bis (secteur 1, ou secteur 2 adhérent à l'OPTAM / OPTAM-CO) ; règlement arbitral de 2023 ; convention médicale 2024-2029";
+    IndSpecialty = "IND-SPECIALTY", "Eligible specialty", "Avenant 7 (spécialités éligibles sur tout le territoire ou dans 30 % des départements) ; convention médicale 2024-2029 (spécialités exclues)";
+    IndClinicalShare = "IND-CLINICAL-SHARE", "Mostly clinical fees (surgeons, ENT, gynaecologists)", "Convention médicale 2024-2029 : chirurgiens, ORL et gynécologues, honoraires CCAM < 20 % sur les 12 mois précédant la signature";
+    IndActivityFloor = "IND-ACTIVITY-FLOOR", "Activity at or above P30 of the specialty", "Avenant 7 (P30 de la spécialité, 640 patients MT adultes) ; règlement arbitral de 2023 (775 patients MT, P30 au 31/12/2021)";
+    IndActivityDerogation = "IND-ACTIVITY-DEROGATION", "Derogation to the activity floor", "Avenant 7 (nouveaux installés, RQTH, plus de 20 % d'enfants) ; règlement arbitral de 2023 ; convention médicale 2024-2029";
+    IndGrouped = "IND-GROUPED", "Grouped practice", "Avenant 7 (exercice regroupé, dérogation en zone sous-dense) ; avenant 8 (médecin seul en ZAC) ; condition supprimée par le règlement arbitral de 2023";
+    IndCoordinated = "IND-COORDINATED", "Coordinated practice", "Avenant 7 (exercice coordonné, ou engagement sous 2 ans) ; condition supprimée par le règlement arbitral de 2023";
+    IndNoCollective = "IND-NO-COLLECTIVE", "Not in a collective contract", "Aide collective C2026 : pas de cumul avec un contrat individuel";
+    IndOption = "IND-OPTION", "Option open to a new contract", "Avenant 7, art. 9-5-2-2 (options) ; avenant 8 (1 ETP en ZAC) ; règlement arbitral de 2023 (fermeture du 1/3 ETP) ; convention médicale 2024-2029 (second assistant)";
+    AmtBand = "AMT-BAND", "Amount of the activity band", "Avenant 7, art. 9-5-2-2 (montants majorés P90-P95 et P95) ; convention médicale 2024-2029 (tableau ameli de juin 2024)";
+    AmtRevaluation = "AMT-REVALUATION", "Revaluation at the first anniversary from 2024-06-22", "Convention médicale 2024-2029 : contrats en cours revalorisés à leur date anniversaire";
+    PaySchedule = "PAY-SCHEDULE", "Payment of the year-1 aid", "Avenant 7 (70 % de l'aide de l'année 1 sous 15 jours) ; règlement arbitral de 2023 (année 1 versée le mois suivant la signature)";
+    ObjTargets = "OBJ-TARGETS", "Patient objectives", "Avenant 7, art. 9-5-2-2 (hausse en % selon la tranche et l'option) ; règlement arbitral de 2023 et convention médicale 2024-2029 (patients supplémentaires)";
+    ObjRounding = "OBJ-ROUNDING", "Targets in whole patients, rounded up", "Choix du projet (RULES.md §5.1) : cibles en patients entiers, arrondies au supérieur";
+    ObjAchievement = "OBJ-ACHIEVEMENT", "Achievement and payable amount", "Avenant 7, art. 9-5-2-2 (aide maximale modulée selon l'atteinte des objectifs à partir de l'année 3)";
+    AmQualification = "AM-QUALIFICATION", "Assistant's qualification within the deadline", "Arrêté du 7 novembre 2019 (formation sous 3 ans) ; convention médicale 2024-2029 (CQP ou FAE sous 2 ans)";
+    AmNoSubstitution = "AM-NO-SUBSTITUTION", "No substitution of an existing job", "Avenant 7 (l'assistant ne remplace pas un emploi existant) ; convention médicale 2024-2029 (remplacement du secrétariat sous 6 mois)";
+    AmEtpConsistency = "AM-ETP-CONSISTENCY", "Funded time within the assistant's contract", "Avenant 7, art. 9-5-2-2 (l'option est un temps d'assistant minimal) ; lecture du projet (RULES.md §6)";
+    AmTraceability = "AM-TRACEABILITY", "Monthly records of the assistant's activity", "Traçabilité de l'activité de l'assistant au niveau de la structure (documents sources du projet, RULES.md §6)";
+    ColSignatory = "COL-SIGNATORY", "Company that may sign a collective contract", "Aide collective C2026 : SCP, SCM ou SISA, SEL exclue";
+    ColMembers = "COL-MEMBERS", "Doctors who may adhere", "Aide collective C2026 : médecins généralistes associés en nom propre, hors MEP, secteur 1 ou 2 OPTAM";
+    ColThreshold = "COL-THRESHOLD", "Mean PMT of the adhering doctors", "Aide collective C2026 : patientèle MT moyenne d'au moins 775 (P30 au 31/12/2021)";
+    ColEtpCap = "COL-ETP-CAP", "Funded ETP within the cap", "Aide collective C2026 : un ETP par médecin, +0,5 par médecin PAMSU accueillant un docteur junior à partir de novembre 2026";
+    ColAmounts = "COL-AMOUNTS", "Yearly amounts per funded ETP", "Aide collective C2026 : 38 000, 28 000 puis 22 000 euros par ETP financé";
+    ColObjectives = "COL-OBJECTIVES", "Team objectives", "Aide collective C2026 : +260 patients MT et +110 en file active par ETP en 2 ans, moins les gains des contrats individuels";
+    ColAchievement = "COL-ACHIEVEMENT", "Achievement and prorated amount", "Aide collective C2026 : aide proratisée à l'atteinte des objectifs à partir de l'année 3";
+    ColNoCumulation = "COL-NO-CUMULATION", "No individual contract alongside", "Aide collective C2026 : contrats individuels clos avant l'adhésion";
+    ColWaitingPeriod = "COL-WAITING-PERIOD", "Waiting period after a collective contract", "Aide collective C2026 : délai de carence de 2 ans après la fin d'un contrat collectif";
+    ColDuration = "COL-DURATION", "Five-year term", "Aide collective C2026 : contrat de 5 ans, renouvelable";
 }
 
 impl RuleId {
@@ -359,6 +365,7 @@ pub struct ExplanationView {
 pub struct RuleView {
     pub rule: RuleId,
     pub title: &'static str,
+    pub reference: &'static str,
     pub outcome: Outcome,
     pub note: &'static str,
     pub confidence: Confidence,
@@ -404,6 +411,7 @@ impl Explanation<'_> {
                 .map(|r| RuleView {
                     rule: r.id,
                     title: r.id.title(),
+                    reference: r.id.reference(),
                     outcome: r.outcome,
                     note: r.note,
                     confidence: r.confidence(),
