@@ -56,6 +56,11 @@ impl Period {
     pub fn contains(&self, day: NaiveDate) -> bool {
         day >= self.from && self.to.is_none_or(|to| day <= to)
     }
+
+    /// Whether the two periods share at least one day (both ends are inclusive).
+    pub fn overlaps(&self, other: &Period) -> bool {
+        self.contains(other.from) || other.contains(self.from)
+    }
 }
 
 /// A care structure (RULES.md §8).
@@ -229,5 +234,17 @@ mod tests {
         let open = Period::new(day(2025, 1, 1), None).expect("valid");
         assert!(open.contains(day(2099, 1, 1)));
         assert!(Period::new(day(2025, 1, 1), Some(day(2025, 1, 1))).is_ok(), "one-day period");
+    }
+
+    #[test]
+    fn periods_overlap_when_they_share_a_day() {
+        let p = |from, to| Period::new(from, to).expect("valid");
+        let year = p(day(2025, 1, 1), Some(day(2025, 12, 31)));
+        assert!(year.overlaps(&p(day(2025, 12, 31), None)), "the last day is shared");
+        assert!(!year.overlaps(&p(day(2026, 1, 1), None)), "the next day is not");
+        assert!(p(day(2026, 1, 1), None).overlaps(&year) == year.overlaps(&p(day(2026, 1, 1), None)));
+        assert!(p(day(2020, 1, 1), None).overlaps(&year), "an open period covers later ones");
+        assert!(year.overlaps(&p(day(2025, 3, 1), Some(day(2025, 3, 1)))), "one inside the other");
+        assert!(!year.overlaps(&p(day(2024, 1, 1), Some(day(2024, 12, 31)))));
     }
 }

@@ -1,53 +1,117 @@
-//! Loading objects on behalf of a viewer: anything outside the viewer's structures is treated
-//! exactly like something that does not exist, so ids reveal nothing.
+//! The one place objects are loaded on behalf of a viewer. Anything outside the viewer's
+//! structures is treated exactly like something that does not exist, so ids reveal nothing.
+//!
+//! Every output object wraps a [`Visible`] value, and only this module makes one (plus
+//! [`Visible::written`] for what a mutation has just written after checking its scope): a
+//! resolver, present or future, cannot hand out an object that did not go through the check.
+//! Relations reached from a list go through the per-request [`ScopedLoader`], which batches
+//! them (one query per relation per page, not per row) and applies the same scope.
 
+use std::collections::HashMap;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use async_graphql::Context;
+use async_graphql::dataloader::{DataLoader, Loader};
 use domain::{
-    AidContract, Assignment, AssignmentId, Assistant, AssistantId, ContractId, ContractTerms, Membership, MembershipId,
-    Practitioner, PractitionerId, Structure, StructureId,
+    ActivityFigures, AidContract, Assignment, AssignmentId, Assistant, AssistantId, ContractId, ContractTerms,
+    Membership, MembershipId, Practitioner, PractitionerId, Rpps, Structure, StructureId,
 };
-use persistence::Store;
+use persistence::{CpamStatus, Store, StoreError, Visibility};
 
 use crate::auth::Viewer;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::ids::{self, NodeType};
 use crate::types::{
     AidContractObject, AssignmentObject, AssistantObject, MembershipObject, Node, PractitionerObject, StructureObject,
 };
 
-pub async fn structure(store: &Store, viewer: &Viewer, id: StructureId) -> ApiResult<Option<Structure>> {
+/// A value the viewer may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visible<T>(T);
+
+impl<T> Deref for Visible<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> Visible<T> {
+    /// What a mutation of this request has just written, within a scope it checked first.
+    pub(crate) fn written(value: T) -> Self {
+        Visible(value)
+    }
+
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+fn visible_if<T>(allowed: bool, value: T) -> Option<Visible<T>> {
+    allowed.then_some(Visible(value))
+}
+
+/// A collective contract is visible with its company; an individual one with its doctor.
+async fn contract_visible(store: &Store, visibility: &Visibility, c: &AidContract) -> Result<bool, StoreError> {
+    Ok(match &c.fields.terms {
+        ContractTerms::Collective { structure_id, .. } => visibility.allows(*structure_id),
+        ContractTerms::Individual { practitioner_id, .. } => {
+            store.practitioner_visible(*practitioner_id, visibility).await?
+        }
+    })
+}
+
+pub async fn structure(store: &Store, viewer: &Viewer, id: StructureId) -> ApiResult<Option<Visible<Structure>>> {
+    // Decided before any query, so an id outside the scope costs the same whether it exists.
     if !viewer.visibility.allows(id) {
         return Ok(None);
     }
-    Ok(store.structure(id).await?)
+    Ok(store.structure(id).await?.map(Visible))
 }
 
-pub async fn practitioner(store: &Store, viewer: &Viewer, id: PractitionerId) -> ApiResult<Option<Practitioner>> {
-    let Some(p) = store.practitioner(id).await? else { return Ok(None) };
-    Ok(store.practitioner_visible(id, &viewer.visibility).await?.then_some(p))
+pub async fn practitioner(
+    store: &Store,
+    viewer: &Viewer,
+    id: PractitionerId,
+) -> ApiResult<Option<Visible<Practitioner>>> {
+    // Scope first: the same one query for a doctor of another structure and an absent one.
+    if !store.practitioner_visible(id, &viewer.visibility).await? {
+        return Ok(None);
+    }
+    Ok(store.practitioner(id).await?.map(Visible))
 }
 
-pub async fn membership(store: &Store, viewer: &Viewer, id: MembershipId) -> ApiResult<Option<Membership>> {
-    Ok(store.membership(id).await?.filter(|m| viewer.visibility.allows(m.structure_id)))
+/// A practitioner by RPPS, in one query whether the doctor is absent or recorded elsewhere.
+pub async fn practitioner_by_rpps(
+    store: &Store,
+    viewer: &Viewer,
+    rpps: &Rpps,
+) -> ApiResult<Option<Visible<Practitioner>>> {
+    Ok(store.practitioner_by_rpps_within(rpps, &viewer.visibility).await?.map(Visible))
 }
 
-pub async fn assistant(store: &Store, viewer: &Viewer, id: AssistantId) -> ApiResult<Option<(StructureId, Assistant)>> {
-    Ok(store.assistant(id).await?.filter(|(s, _)| viewer.visibility.allows(*s)))
+pub async fn membership(store: &Store, viewer: &Viewer, id: MembershipId) -> ApiResult<Option<Visible<Membership>>> {
+    Ok(store.membership(id).await?.and_then(|m| visible_if(viewer.visibility.allows(m.structure_id), m)))
 }
 
-pub async fn assignment(store: &Store, viewer: &Viewer, id: AssignmentId) -> ApiResult<Option<Assignment>> {
+pub async fn assistant(
+    store: &Store,
+    viewer: &Viewer,
+    id: AssistantId,
+) -> ApiResult<Option<Visible<(StructureId, Assistant)>>> {
+    Ok(store.assistant(id).await?.and_then(|a| visible_if(viewer.visibility.allows(a.0), a)))
+}
+
+pub async fn assignment(store: &Store, viewer: &Viewer, id: AssignmentId) -> ApiResult<Option<Visible<Assignment>>> {
     let Some(a) = store.assignment(id).await? else { return Ok(None) };
-    Ok(assistant(store, viewer, a.assistant_id).await?.map(|_| a))
+    Ok(assistant(store, viewer, a.assistant_id).await?.map(|_| Visible(a)))
 }
 
-pub async fn contract(store: &Store, viewer: &Viewer, id: ContractId) -> ApiResult<Option<AidContract>> {
+pub async fn contract(store: &Store, viewer: &Viewer, id: ContractId) -> ApiResult<Option<Visible<AidContract>>> {
     let Some(c) = store.contract(id).await? else { return Ok(None) };
-    let visible = match &c.fields.terms {
-        ContractTerms::Collective { structure_id, .. } => viewer.visibility.allows(*structure_id),
-        ContractTerms::Individual { practitioner_id, .. } => {
-            store.practitioner_visible(*practitioner_id, &viewer.visibility).await?
-        }
-    };
-    Ok(visible.then_some(c))
+    let allowed = contract_visible(store, &viewer.visibility, &c).await?;
+    Ok(visible_if(allowed, c))
 }
 
 /// Resolves a global ID to a visible node.
@@ -63,9 +127,9 @@ pub async fn node(store: &Store, viewer: &Viewer, id: &str) -> ApiResult<Option<
         NodeType::Membership => {
             membership(store, viewer, MembershipId(n)).await?.map(|m| Node::Membership(MembershipObject(m)))
         }
-        NodeType::Assistant => assistant(store, viewer, AssistantId(n))
-            .await?
-            .map(|(structure_id, assistant)| Node::Assistant(AssistantObject { structure_id, assistant })),
+        NodeType::Assistant => {
+            assistant(store, viewer, AssistantId(n)).await?.map(|a| Node::Assistant(AssistantObject(a)))
+        }
         NodeType::Assignment => {
             assignment(store, viewer, AssignmentId(n)).await?.map(|a| Node::Assignment(AssignmentObject(a)))
         }
@@ -73,4 +137,170 @@ pub async fn node(store: &Store, viewer: &Viewer, id: &str) -> ApiResult<Option<
             contract(store, viewer, ContractId(n)).await?.map(|c| Node::AidContract(AidContractObject(c)))
         }
     })
+}
+
+/// The rows of a list whose parent is visible. Lists hang off a visible object, and their rows
+/// belong to it (a structure's members, an assistant's assignments…), so they share its scope.
+pub fn rows_of<T>(_parent: &Visible<impl Sized>, rows: Vec<T>) -> Vec<Visible<T>> {
+    rows.into_iter().map(Visible).collect()
+}
+
+/// The structures `Store::list_structures` returned for the viewer's visibility.
+pub fn listed_structures(rows: Vec<Structure>) -> Vec<Visible<Structure>> {
+    rows.into_iter().map(Visible).collect()
+}
+
+/// Relations of one practitioner, batched by the loader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MembershipsOf(pub PractitionerId);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ContractsOf(pub PractitionerId);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FiguresOf(pub PractitionerId);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CpamStatusOf(pub PractitionerId);
+
+/// Per-request loader: the store seen through the viewer's scope.
+#[derive(Debug)]
+pub struct ScopedLoader {
+    store: Store,
+    visibility: Visibility,
+}
+
+type LoadResult<K, V> = Result<HashMap<K, V>, Arc<StoreError>>;
+
+impl Loader<StructureId> for ScopedLoader {
+    type Value = Visible<Structure>;
+    type Error = Arc<StoreError>;
+
+    async fn load(&self, keys: &[StructureId]) -> LoadResult<StructureId, Self::Value> {
+        let allowed: Vec<StructureId> = keys.iter().copied().filter(|id| self.visibility.allows(*id)).collect();
+        if allowed.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = self.store.structures_by_ids(&allowed).await.map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|s| (s.id, Visible(s))).collect())
+    }
+}
+
+impl Loader<PractitionerId> for ScopedLoader {
+    type Value = Visible<Practitioner>;
+    type Error = Arc<StoreError>;
+
+    async fn load(&self, keys: &[PractitionerId]) -> LoadResult<PractitionerId, Self::Value> {
+        let allowed: Vec<PractitionerId> =
+            self.store.visible_practitioners(keys, &self.visibility).await.map_err(Arc::new)?.into_iter().collect();
+        if allowed.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = self.store.practitioners_by_ids(&allowed).await.map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|p| (p.id, Visible(p))).collect())
+    }
+}
+
+impl Loader<AssistantId> for ScopedLoader {
+    type Value = Vec<Visible<Assignment>>;
+    type Error = Arc<StoreError>;
+
+    /// Assignments of assistants the caller already sees (keys come from visible assistants).
+    async fn load(&self, keys: &[AssistantId]) -> LoadResult<AssistantId, Self::Value> {
+        let rows = self.store.assignments_of(keys).await.map_err(Arc::new)?;
+        let mut grouped: HashMap<AssistantId, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for row in rows {
+            grouped.entry(row.assistant_id).or_default().push(Visible(row));
+        }
+        Ok(grouped)
+    }
+}
+
+impl Loader<MembershipsOf> for ScopedLoader {
+    type Value = Vec<Visible<Membership>>;
+    type Error = Arc<StoreError>;
+
+    async fn load(&self, keys: &[MembershipsOf]) -> LoadResult<MembershipsOf, Self::Value> {
+        let ids: Vec<PractitionerId> = keys.iter().map(|k| k.0).collect();
+        let rows = self.store.memberships_of_many(&ids).await.map_err(Arc::new)?;
+        let mut grouped: HashMap<MembershipsOf, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for m in rows.into_iter().filter(|m| self.visibility.allows(m.structure_id)) {
+            grouped.entry(MembershipsOf(m.practitioner_id)).or_default().push(Visible(m));
+        }
+        Ok(grouped)
+    }
+}
+
+impl Loader<ContractsOf> for ScopedLoader {
+    type Value = Vec<Visible<AidContract>>;
+    type Error = Arc<StoreError>;
+
+    async fn load(&self, keys: &[ContractsOf]) -> LoadResult<ContractsOf, Self::Value> {
+        let ids: Vec<PractitionerId> = keys.iter().map(|k| k.0).collect();
+        let pairs = self.store.practitioner_contracts_many(&ids).await.map_err(Arc::new)?;
+        let signers: Vec<PractitionerId> = pairs
+            .iter()
+            .filter_map(|(_, c)| match &c.fields.terms {
+                ContractTerms::Individual { practitioner_id, .. } => Some(*practitioner_id),
+                ContractTerms::Collective { .. } => None,
+            })
+            .collect();
+        let visible_signers = self.store.visible_practitioners(&signers, &self.visibility).await.map_err(Arc::new)?;
+        let mut grouped: HashMap<ContractsOf, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for (p, c) in pairs {
+            let allowed = match &c.fields.terms {
+                ContractTerms::Collective { structure_id, .. } => self.visibility.allows(*structure_id),
+                ContractTerms::Individual { practitioner_id, .. } => visible_signers.contains(practitioner_id),
+            };
+            if allowed {
+                grouped.entry(ContractsOf(p)).or_default().push(Visible(c));
+            }
+        }
+        Ok(grouped)
+    }
+}
+
+impl Loader<FiguresOf> for ScopedLoader {
+    type Value = Vec<ActivityFigures>;
+    type Error = Arc<StoreError>;
+
+    /// Figures of doctors the caller already sees (keys come from visible practitioners).
+    async fn load(&self, keys: &[FiguresOf]) -> LoadResult<FiguresOf, Self::Value> {
+        let ids: Vec<PractitionerId> = keys.iter().map(|k| k.0).collect();
+        let rows = self.store.figures_of_many(&ids).await.map_err(Arc::new)?;
+        let mut grouped: HashMap<FiguresOf, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for f in rows {
+            grouped.entry(FiguresOf(f.practitioner_id)).or_default().push(f);
+        }
+        Ok(grouped)
+    }
+}
+
+impl Loader<CpamStatusOf> for ScopedLoader {
+    type Value = CpamStatus;
+    type Error = Arc<StoreError>;
+
+    async fn load(&self, keys: &[CpamStatusOf]) -> LoadResult<CpamStatusOf, Self::Value> {
+        let ids: Vec<PractitionerId> = keys.iter().map(|k| k.0).collect();
+        let mut statuses = self.store.cpam_statuses(&ids).await.map_err(Arc::new)?;
+        Ok(keys.iter().map(|k| (*k, statuses.remove(&k.0).unwrap_or_default())).collect())
+    }
+}
+
+pub type Loaders = DataLoader<ScopedLoader>;
+
+/// The loaders of one request, for one viewer. DataLoader does not cache by default, so a
+/// mutation's later reads see its writes.
+pub fn new_loaders(store: Store, viewer: &Viewer) -> Loaders {
+    DataLoader::new(ScopedLoader { store, visibility: viewer.visibility.clone() }, tokio::spawn)
+}
+
+fn loaders<'a>(ctx: &Context<'a>) -> ApiResult<&'a Loaders> {
+    ctx.data_opt::<Loaders>().ok_or_else(|| ApiError::internal(&"loaders missing from the request data"))
+}
+
+/// One key through the scoped loader: `None` when absent or outside the viewer's structures.
+pub async fn load<K>(ctx: &Context<'_>, key: K) -> ApiResult<Option<<ScopedLoader as Loader<K>>::Value>>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    ScopedLoader: Loader<K, Error = Arc<StoreError>>,
+{
+    loaders(ctx)?.load_one(key).await.map_err(|e| ApiError::internal(&e))
 }

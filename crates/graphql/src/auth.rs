@@ -76,9 +76,19 @@ impl TokenTable {
         self.entries.is_empty()
     }
 
-    /// The principal holding the token of an `Authorization: Bearer <token>` header value.
-    pub fn authenticate(&self, authorization: &str) -> Option<&Principal> {
-        let token = authorization.strip_prefix("Bearer ").or_else(|| authorization.strip_prefix("bearer "))?.trim();
+    /// The principal holding the token of an `Authorization` header (absent: `None`). The
+    /// scheme is case-insensitive and may be followed by spaces or tabs (RFC 7235, RFC 6750).
+    pub fn authenticate(&self, authorization: Option<&str>) -> Result<&Principal, AuthFailure> {
+        let header = authorization.map(|h| h.trim_matches([' ', '\t'])).filter(|h| !h.is_empty());
+        let Some(header) = header else { return Err(AuthFailure::Missing) };
+        let (scheme, token) = header.split_once([' ', '\t']).ok_or(AuthFailure::NotBearer)?;
+        if !scheme.eq_ignore_ascii_case("bearer") {
+            return Err(AuthFailure::NotBearer);
+        }
+        self.find(token.trim_matches([' ', '\t'])).ok_or(AuthFailure::UnknownToken)
+    }
+
+    fn find(&self, token: &str) -> Option<&Principal> {
         let mut found = None;
         for (candidate, principal) in &self.entries {
             // Visit every entry and compare every byte so timing says nothing about the token.
@@ -87,6 +97,35 @@ impl TokenTable {
             }
         }
         found
+    }
+}
+
+/// Why a request is not authenticated; each says what to do about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthFailure {
+    Missing,
+    NotBearer,
+    UnknownToken,
+}
+
+impl AuthFailure {
+    pub fn message(self) -> &'static str {
+        match self {
+            AuthFailure::Missing => "authentication required: send `Authorization: Bearer <token>`",
+            AuthFailure::NotBearer => "unsupported authorization scheme: send `Authorization: Bearer <token>`",
+            AuthFailure::UnknownToken => {
+                "the token is not recognised: it is wrong, revoked or meant for another server"
+            }
+        }
+    }
+
+    /// The RFC 6750 error of the `WWW-Authenticate` challenge, when there is one.
+    pub fn challenge(self) -> &'static str {
+        match self {
+            AuthFailure::Missing => "Bearer",
+            AuthFailure::NotBearer => "Bearer error=\"invalid_request\"",
+            AuthFailure::UnknownToken => "Bearer error=\"invalid_token\"",
+        }
     }
 }
 
@@ -150,11 +189,25 @@ mod tests {
             entry("msp", "coord-token-0123456789", Role::Coordinator, &["010780914"]),
         ])
         .expect("valid table");
-        assert_eq!(table.authenticate("Bearer admin-token-0123456789").map(|p| p.role), Some(Role::Admin));
-        let coordinator = table.authenticate("Bearer coord-token-0123456789").expect("known");
+        let auth = |h: &str| table.authenticate(Some(h)).map(|p| p.role);
+        assert_eq!(auth("Bearer admin-token-0123456789"), Ok(Role::Admin));
+        let coordinator = table.authenticate(Some("Bearer coord-token-0123456789")).expect("known");
         assert_eq!(coordinator.structures[0].as_str(), "010780914");
-        assert!(table.authenticate("Bearer admin-token-012345678").is_none());
-        assert!(table.authenticate("admin-token-0123456789").is_none(), "scheme is required");
+        for spelling in [
+            "bearer admin-token-0123456789",
+            "BEARER admin-token-0123456789",
+            "Bearer\tadmin-token-0123456789",
+            "Bearer   admin-token-0123456789 ",
+            " BeArEr \t admin-token-0123456789",
+        ] {
+            assert_eq!(auth(spelling), Ok(Role::Admin), "{spelling:?}");
+        }
+        assert_eq!(auth("Bearer admin-token-012345678"), Err(AuthFailure::UnknownToken));
+        assert_eq!(auth("admin-token-0123456789"), Err(AuthFailure::NotBearer), "scheme is required");
+        assert_eq!(auth("Basic YWRtaW46eA=="), Err(AuthFailure::NotBearer));
+        assert_eq!(auth("Bearer"), Err(AuthFailure::NotBearer));
+        assert_eq!(auth("   "), Err(AuthFailure::Missing));
+        assert_eq!(table.authenticate(None).map(|p| p.role), Err(AuthFailure::Missing));
     }
 
     #[test]

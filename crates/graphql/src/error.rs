@@ -8,6 +8,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_graphql::{ErrorExtensions, SimpleObject};
+use domain::{IdentifierError, IdentifierKind, IdentifierProblem};
 use persistence::StoreError;
 
 /// Stable `extensions.code` values.
@@ -17,6 +18,21 @@ pub mod codes {
     pub const FORBIDDEN: &str = "FORBIDDEN";
     pub const NOT_FOUND: &str = "NOT_FOUND";
     pub const INTERNAL: &str = "INTERNAL";
+    /// The document is not GraphQL.
+    pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
+    /// The document does not fit the schema (unknown field, unused variable, wrong literal…).
+    pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
+    pub const QUERY_TOO_COMPLEX: &str = "QUERY_TOO_COMPLEX";
+    pub const QUERY_TOO_DEEP: &str = "QUERY_TOO_DEEP";
+    /// Too many fields or root fields in one operation.
+    pub const QUERY_TOO_LARGE: &str = "QUERY_TOO_LARGE";
+    /// The answer would exceed the response size limit.
+    pub const RESPONSE_TOO_LARGE: &str = "RESPONSE_TOO_LARGE";
+    /// The HTTP body is not a GraphQL request (malformed JSON, a batch…).
+    pub const BAD_REQUEST: &str = "BAD_REQUEST";
+    pub const BATCH_NOT_SUPPORTED: &str = "BATCH_NOT_SUPPORTED";
+    pub const PAYLOAD_TOO_LARGE: &str = "PAYLOAD_TOO_LARGE";
+    pub const TIMEOUT: &str = "TIMEOUT";
 }
 
 /// A request-level failure. Deliberately not `Display`: async-graphql converts any `Display`
@@ -85,6 +101,118 @@ impl From<ApiError> for async_graphql::Error {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// Stable machine-readable codes of `userErrors`, `warnings` and CPAM refresh failures.
+/// One enum, exposed in the schema, so clients can switch on it and a typo cannot ship.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, async_graphql::Enum)]
+pub enum UserErrorCode {
+    AdultPmtExceedsPmt,
+    AlreadyExists,
+    AmNumberBadCheckDigit,
+    AmNumberMalformed,
+    AssignmentsExceedContract,
+    AssignmentBeforeHire,
+    AssignmentNotFound,
+    AssistantNotFound,
+    BirthYearOutOfRange,
+    CcamShareInvalid,
+    ContractNotFound,
+    CountOutOfRange,
+    CpamDisabled,
+    CpamInvalidResponse,
+    CpamNotFound,
+    CpamTimeout,
+    CpamUnauthorized,
+    CpamUnavailable,
+    DuplicateMember,
+    EmployerAmbiguous,
+    EmployerGroupRequiresSisa,
+    EmployerRequired,
+    EndBeforeStart,
+    EndDateRequired,
+    FieldsNotForCollective,
+    FieldsNotForIndividual,
+    FiguresAlreadyExist,
+    FinessAlreadyExists,
+    FinessBadCheckDigit,
+    FinessLocked,
+    FinessMalformed,
+    FundedEtpInvalid,
+    InseeCommuneBadCheckDigit,
+    InseeCommuneMalformed,
+    MembershipNotFound,
+    MembershipOverlaps,
+    MembershipRequired,
+    MembersRequired,
+    MemberBeforeSignature,
+    NameInvalidCharacters,
+    NoFigures,
+    #[graphql(name = "OPTAM_REQUIRES_SECTOR_2")]
+    OptamRequiresSector2,
+    PractitionerNotFound,
+    QualifiedOnRequired,
+    QualifiedOnWithoutQualification,
+    ReferenceNotFound,
+    Required,
+    RppsAlreadyExists,
+    RppsBadCheckDigit,
+    RppsCheckDigitUnverified,
+    RppsMalformed,
+    RppsRequiresAdministrator,
+    SirenBadCheckDigit,
+    SirenMalformed,
+    SiretBadCheckDigit,
+    SiretMalformed,
+    SisaNotEmployerGroup,
+    StructureNotFound,
+    TooLong,
+    WeeklyHoursMalformed,
+    WeeklyHoursNotWholeMinutes,
+    WeeklyHoursOverFullTime,
+    WeeklyHoursZero,
+    YearOutOfRange,
+}
+
+impl UserErrorCode {
+    /// The code of a rejected identifier, e.g. `FINESS_MALFORMED` or `SIRET_BAD_CHECK_DIGIT`.
+    pub fn of_identifier(e: &IdentifierError) -> Self {
+        use IdentifierKind as K;
+        use IdentifierProblem::{BadCheckDigit as Bad, Malformed as Mal};
+        match (e.kind, e.problem) {
+            (K::Rpps, Mal) => Self::RppsMalformed,
+            (K::Rpps, Bad) => Self::RppsBadCheckDigit,
+            (K::Finess, Mal) => Self::FinessMalformed,
+            (K::Finess, Bad) => Self::FinessBadCheckDigit,
+            (K::Siren, Mal) => Self::SirenMalformed,
+            (K::Siren, Bad) => Self::SirenBadCheckDigit,
+            (K::Siret, Mal) => Self::SiretMalformed,
+            (K::Siret, Bad) => Self::SiretBadCheckDigit,
+            (K::InseeCommune, Mal) => Self::InseeCommuneMalformed,
+            (K::InseeCommune, Bad) => Self::InseeCommuneBadCheckDigit,
+            (K::AmNumber, Mal) => Self::AmNumberMalformed,
+            (K::AmNumber, Bad) => Self::AmNumberBadCheckDigit,
+        }
+    }
+
+    /// The code of a failed CPAM call.
+    pub fn of_cpam(e: &ameli_connector::CpamError) -> Self {
+        use ameli_connector::CpamError as E;
+        match e {
+            E::NotFound => Self::CpamNotFound,
+            E::Unauthorized => Self::CpamUnauthorized,
+            E::Unavailable(_) => Self::CpamUnavailable,
+            E::InvalidResponse(_) => Self::CpamInvalidResponse,
+        }
+    }
+
+    /// The code as sent to clients, e.g. `"FINESS_MALFORMED"`.
+    pub fn as_str(self) -> &'static str {
+        <Self as async_graphql::resolver_utils::EnumType>::items()
+            .iter()
+            .find(|i| i.value == self)
+            .map_or("UNKNOWN", |i| i.name)
+    }
+}
+
 /// Something wrong with a mutation's input. Nothing was written.
 #[derive(Debug, Clone, PartialEq, Eq, SimpleObject)]
 pub struct UserError {
@@ -93,7 +221,7 @@ pub struct UserError {
     /// Human-readable explanation.
     pub message: String,
     /// Stable machine-readable code, e.g. `FINESS_MALFORMED` or `END_BEFORE_START`.
-    pub code: String,
+    pub code: UserErrorCode,
 }
 
 /// Accepted input that deserves a second look (e.g. an RPPS failing the unconfirmed key).
@@ -101,5 +229,5 @@ pub struct UserError {
 pub struct UserWarning {
     pub field: Vec<String>,
     pub message: String,
-    pub code: String,
+    pub code: UserErrorCode,
 }

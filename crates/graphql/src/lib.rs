@@ -7,8 +7,8 @@ pub mod access;
 pub mod auth;
 pub mod enums;
 pub mod error;
+pub mod guard;
 pub mod ids;
-pub mod loaders;
 pub mod mutation;
 pub mod query;
 pub mod scalars;
@@ -23,7 +23,7 @@ use async_graphql::{EmptySubscription, MergedObject, Request, Schema};
 use domain::rules::RuleBook;
 use persistence::Store;
 
-pub use auth::{Principal, Role, TokenEntry, TokenTable, Viewer};
+pub use auth::{AuthFailure, Principal, Role, TokenEntry, TokenTable, Viewer};
 pub use error::codes;
 
 /// Every read entry point: stored data, and the rules.
@@ -37,27 +37,34 @@ pub type AppSchema = Schema<Query, mutation::MutationRoot, EmptySubscription>;
 pub struct Limits {
     pub max_depth: usize,
     pub max_complexity: usize,
+    /// Fields per operation, fragments expanded and aliases counted.
+    pub max_fields: usize,
+    /// Root fields per operation (aliases of one root field count each).
+    pub max_root_fields: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_depth: 12, max_complexity: 20_000 }
+        Self { max_depth: 12, max_complexity: 20_000, max_fields: 1_000, max_root_fields: 20 }
     }
 }
 
-/// The schema over a store, the rule parameters and, when the service has one, a CPAM client.
-pub fn build_schema(
-    store: Store,
-    rules: Arc<RuleBook>,
-    cpam: Option<ameli_connector::CpamClient>,
-    limits: Limits,
-) -> AppSchema {
+pub use mutation::CpamGateway;
+
+/// The schema over a store, the rule parameters and the CPAM gateway.
+pub fn build_schema(store: Store, rules: Arc<RuleBook>, cpam: CpamGateway, limits: Limits) -> AppSchema {
     Schema::build(Query::default(), mutation::MutationRoot::default(), EmptySubscription)
         .data(store)
         .data(rules)
-        .data(mutation::CpamGateway(cpam))
+        .data(cpam)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
+        .limit_recursive_depth(64)
+        .limit_directives(8)
+        .extension(guard::RequestGuard(guard::FieldLimits {
+            max_fields: limits.max_fields,
+            max_root_fields: limits.max_root_fields,
+        }))
         .finish()
 }
 
@@ -68,5 +75,6 @@ pub fn sdl() -> String {
 
 /// Adds what one request needs: the authenticated viewer and per-request DataLoaders.
 pub fn request_data(request: Request, store: &Store, viewer: Viewer) -> Request {
-    request.data(viewer).data(loaders::new_loaders(store.clone()))
+    let loaders = access::new_loaders(store.clone(), &viewer);
+    request.data(viewer).data(loaders)
 }

@@ -38,6 +38,8 @@ impl QueryRoot {
             .list_structures(&viewer(ctx)?.visibility, after.map(StructureId), first)
             .await
             .map_err(ApiError::from)?;
+        // `list_structures` filters by the viewer's scope itself.
+        let page = page.map(access::listed_structures);
         Ok(connection(page, after.is_some(), |s| s.id.0, StructureObject))
     }
 
@@ -50,9 +52,6 @@ impl QueryRoot {
     /// A practitioner by RPPS number, if they belong to one of your structures.
     async fn practitioner(&self, ctx: &Context<'_>, rpps: String) -> async_graphql::Result<Option<PractitionerObject>> {
         let rpps = Rpps::parse(&rpps).map_err(|e| ApiError::BadInput(format!("rpps: {}", e.reason)))?;
-        let store = store(ctx)?;
-        let Some(p) = store.practitioner_by_rpps(&rpps).await.map_err(ApiError::from)? else { return Ok(None) };
-        let visible = store.practitioner_visible(p.id, &viewer(ctx)?.visibility).await.map_err(ApiError::from)?;
-        Ok(visible.then_some(PractitionerObject(p)))
+        Ok(access::practitioner_by_rpps(store(ctx)?, viewer(ctx)?, &rpps).await?.map(PractitionerObject))
     }
 }

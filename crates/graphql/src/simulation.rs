@@ -617,6 +617,7 @@ pub struct RulesQuery;
 impl RulesQuery {
     /// What-if for one doctor: eligibility rule by rule, options open with reasons, the
     /// 5-year schedule, objectives, and the explanation. Needs no stored data.
+    #[graphql(complexity = "crate::types::simulation_cost(child_complexity)")]
     async fn simulate_individual_aid(
         &self,
         ctx: &Context<'_>,
@@ -635,6 +636,7 @@ impl RulesQuery {
 
     /// What-if for a group of GPs under the collective aid (C2026): eligibility of the company
     /// and of each doctor, ETP cap, schedule, team objectives, explanation.
+    #[graphql(complexity = "crate::types::simulation_cost(child_complexity)")]
     async fn simulate_collective_aid(
         &self,
         ctx: &Context<'_>,
@@ -645,6 +647,7 @@ impl RulesQuery {
     }
 
     /// Every rule parameter in force on `asOf`, with its reference, source and confidence.
+    #[graphql(complexity = "SPECS.len().saturating_mul(child_complexity)")]
     async fn rule_parameters(&self, ctx: &Context<'_>, as_of: Date) -> async_graphql::Result<Vec<RuleParameter>> {
         crate::auth::viewer(ctx)?;
         let book = rule_book(ctx)?;

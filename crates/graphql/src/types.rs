@@ -5,13 +5,13 @@ use async_graphql::{Context, ID, Interface, Object, OutputType};
 use chrono::{DateTime, Utc};
 use domain::rules::individual::IndividualCase;
 use domain::{ContractTerms, Employer};
-use persistence::{Page, Visibility};
+use persistence::Page;
 
-use crate::auth::{store, viewer};
+use crate::access::{self, ContractsOf, CpamStatusOf, FiguresOf, MembershipsOf, Visible, load};
+use crate::auth::store;
 use crate::enums::*;
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{self, NodeType};
-use crate::loaders::load;
 use crate::scalars::Date;
 use crate::simulation::{
     CollectiveSimulation, IndividualSimulation, rule_book, simulate_collective, simulate_individual,
@@ -35,6 +35,26 @@ pub fn page_args(first: i32, after: Option<&str>) -> ApiResult<(u64, Option<i64>
 /// Cost of a connection field for the complexity limit: its children once per requested row.
 pub fn page_cost(first: i32, child_complexity: usize) -> usize {
     usize::try_from(first.clamp(1, MAX_PAGE_SIZE)).unwrap_or(1).saturating_mul(child_complexity)
+}
+
+/// Longest a plain list hanging off one object is expected to be (a doctor's memberships,
+/// contracts or yearly figures, an assistant's assignments): its children count this often.
+pub const LIST_COST_FACTOR: usize = 10;
+
+/// Cost of a plain list field for the complexity limit.
+pub fn list_cost(child_complexity: usize) -> usize {
+    LIST_COST_FACTOR.saturating_mul(child_complexity)
+}
+
+/// Cost of a rules evaluation: the engine runs several passes, and its answer holds lists (rule
+/// outcomes, parameters, years) whose fields count once per row.
+pub fn simulation_cost(child_complexity: usize) -> usize {
+    50usize.saturating_add(20usize.saturating_mul(child_complexity))
+}
+
+/// Cost of an evaluation from stored records: the reads of the doctor's records, then the rules.
+pub fn stored_simulation_cost(child_complexity: usize) -> usize {
+    simulation_cost(child_complexity).saturating_add(100)
 }
 
 pub fn connection<T, N: OutputType>(
@@ -62,7 +82,7 @@ pub enum Node {
 
 /// A care structure: MSP, centre de santé, group practice or ESP.
 #[derive(Debug, Clone)]
-pub struct StructureObject(pub domain::Structure);
+pub struct StructureObject(pub Visible<domain::Structure>);
 
 #[Object(name = "Structure")]
 impl StructureObject {
@@ -111,7 +131,8 @@ impl StructureObject {
             .list_members(self.0.id, active_on.map(|d| d.0), after.map(domain::MembershipId), first)
             .await
             .map_err(ApiError::from)?;
-        Ok(connection(page, after.is_some(), |m| m.membership.id.0, |m| MembershipObject(m.membership)))
+        let page = page.map(|rows| access::rows_of(&self.0, rows.into_iter().map(|m| m.membership).collect()));
+        Ok(connection(page, after.is_some(), |m| m.id.0, MembershipObject))
     }
 
     /// Assistants médicaux working in the structure.
@@ -128,7 +149,8 @@ impl StructureObject {
             .await
             .map_err(ApiError::from)?;
         let structure_id = self.0.id;
-        Ok(connection(page, after.is_some(), |a| a.id.0, |a| AssistantObject { structure_id, assistant: a }))
+        let page = page.map(|rows| access::rows_of(&self.0, rows.into_iter().map(|a| (structure_id, a)).collect()));
+        Ok(connection(page, after.is_some(), |a| a.1.id.0, AssistantObject))
     }
 
     /// The structure's collective contracts and its members' individual contracts.
@@ -144,13 +166,14 @@ impl StructureObject {
             .list_structure_contracts(self.0.id, after.map(domain::ContractId), first)
             .await
             .map_err(ApiError::from)?;
+        let page = page.map(|rows| access::rows_of(&self.0, rows));
         Ok(connection(page, after.is_some(), |c| c.id.0, AidContractObject))
     }
 }
 
 /// A doctor, identified for life by the RPPS.
 #[derive(Debug, Clone)]
-pub struct PractitionerObject(pub domain::Practitioner);
+pub struct PractitionerObject(pub Visible<domain::Practitioner>);
 
 #[Object(name = "Practitioner")]
 impl PractitionerObject {
@@ -198,25 +221,25 @@ impl PractitionerObject {
     }
 
     /// Memberships in the structures the caller may see.
+    #[graphql(complexity = "list_cost(child_complexity)")]
     async fn memberships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<MembershipObject>> {
-        let visibility = &viewer(ctx)?.visibility;
-        let rows = store(ctx)?.memberships_of(self.0.id).await.map_err(ApiError::from)?;
-        Ok(rows.into_iter().filter(|m| visibility.allows(m.structure_id)).map(MembershipObject).collect())
+        let rows = load(ctx, MembershipsOf(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(MembershipObject).collect())
     }
 
     /// Individual contracts signed and collective contracts adhered to.
+    #[graphql(complexity = "list_cost(child_complexity)")]
     async fn contracts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AidContractObject>> {
-        let visibility = &viewer(ctx)?.visibility;
-        let rows = store(ctx)?.practitioner_contracts(self.0.id).await.map_err(ApiError::from)?;
-        Ok(rows.into_iter().filter(|c| contract_visible_with(c, visibility)).map(AidContractObject).collect())
+        let rows = load(ctx, ContractsOf(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(AidContractObject).collect())
     }
 
     /// Yearly activity figures, newest year first. Figures from the CPAM are flagged stale
     /// when a refresh failed after they were obtained.
+    #[graphql(complexity = "list_cost(child_complexity)")]
     async fn activity_figures(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ActivityFiguresObject>> {
-        let store = store(ctx)?;
-        let rows = store.figures_of(self.0.id).await.map_err(ApiError::from)?;
-        let failing_since = store.cpam_status(self.0.id).await.map_err(ApiError::from)?.failing_since;
+        let rows = load(ctx, FiguresOf(self.0.id)).await?.unwrap_or_default();
+        let failing_since = load(ctx, CpamStatusOf(self.0.id)).await?.unwrap_or_default().failing_since;
         Ok(rows
             .into_iter()
             .map(|f| {
@@ -229,7 +252,7 @@ impl PractitionerObject {
 
     /// How the doctor's data stands with the CPAM: last refresh, last failure, staleness.
     async fn cpam_status(&self, ctx: &Context<'_>) -> async_graphql::Result<CpamStatusObject> {
-        let s = store(ctx)?.cpam_status(self.0.id).await.map_err(ApiError::from)?;
+        let s = load(ctx, CpamStatusOf(self.0.id)).await?.unwrap_or_default();
         Ok(CpamStatusObject {
             last_success_at: s.last_success,
             last_failure_at: s.last_failure.as_ref().map(|f| f.0),
@@ -242,6 +265,7 @@ impl PractitionerObject {
     /// The individual aid this doctor would get for `option` signed on `signedOn`, from the
     /// recorded data: the figures of the year before signature as baseline, the latest figures
     /// as progress. Facts the store does not hold (zone, RQTH…) are listed in `missingInputs`.
+    #[graphql(complexity = "stored_simulation_cost(child_complexity)")]
     async fn aid_simulation(
         &self,
         ctx: &Context<'_>,
@@ -261,18 +285,9 @@ impl PractitionerObject {
     }
 }
 
-/// A collective contract is visible with its structure; an individual one with its doctor,
-/// who is visible here already.
-fn contract_visible_with(contract: &domain::AidContract, visibility: &Visibility) -> bool {
-    match &contract.fields.terms {
-        ContractTerms::Collective { structure_id, .. } => visibility.allows(*structure_id),
-        ContractTerms::Individual { .. } => true,
-    }
-}
-
 /// A practitioner's membership of a structure over a period.
 #[derive(Debug, Clone)]
-pub struct MembershipObject(pub domain::Membership);
+pub struct MembershipObject(pub Visible<domain::Membership>);
 
 #[Object(name = "Membership")]
 impl MembershipObject {
@@ -309,79 +324,85 @@ pub enum EmployerObject {
 
 /// An assistant médical.
 #[derive(Debug, Clone)]
-pub struct AssistantObject {
-    pub structure_id: domain::StructureId,
-    pub assistant: domain::Assistant,
+pub struct AssistantObject(pub Visible<(domain::StructureId, domain::Assistant)>);
+
+impl AssistantObject {
+    fn structure_id(&self) -> domain::StructureId {
+        self.0.0
+    }
+    fn assistant(&self) -> &domain::Assistant {
+        &self.0.1
+    }
 }
 
 #[Object(name = "Assistant")]
 impl AssistantObject {
     async fn id(&self) -> ID {
-        ids::encode(NodeType::Assistant, self.assistant.id.0)
+        ids::encode(NodeType::Assistant, self.assistant().id.0)
     }
     /// The structure the assistant works in.
     async fn structure(&self, ctx: &Context<'_>) -> async_graphql::Result<StructureObject> {
-        let s = load(ctx, self.structure_id).await?.ok_or(ApiError::NotFound("structure"))?;
+        let s = load(ctx, self.structure_id()).await?.ok_or(ApiError::NotFound("structure"))?;
         Ok(StructureObject(s))
     }
-    async fn employer(&self, ctx: &Context<'_>) -> async_graphql::Result<EmployerObject> {
-        Ok(match self.assistant.fields.employer {
-            Employer::Practitioner(id) => EmployerObject::Practitioner(PractitionerObject(
-                load(ctx, id).await?.ok_or(ApiError::NotFound("employer"))?,
-            )),
-            Employer::Structure(id) => {
-                EmployerObject::Structure(StructureObject(load(ctx, id).await?.ok_or(ApiError::NotFound("employer"))?))
+    /// Null when the employer is outside your structures.
+    async fn employer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<EmployerObject>> {
+        Ok(match self.assistant().fields.employer {
+            Employer::Practitioner(id) => {
+                load(ctx, id).await?.map(|p| EmployerObject::Practitioner(PractitionerObject(p)))
             }
+            Employer::Structure(id) => load(ctx, id).await?.map(|s| EmployerObject::Structure(StructureObject(s))),
         })
     }
     async fn first_name(&self) -> &str {
-        &self.assistant.fields.first_name
+        &self.assistant().fields.first_name
     }
     async fn last_name(&self) -> &str {
-        &self.assistant.fields.last_name
+        &self.assistant().fields.last_name
     }
     async fn qualification(&self) -> Qualification {
-        self.assistant.fields.qualification.into()
+        self.assistant().fields.qualification.into()
     }
     async fn qualified_on(&self) -> Option<Date> {
-        self.assistant.fields.qualified_on.map(Date)
+        self.assistant().fields.qualified_on.map(Date)
     }
     async fn hired_on(&self) -> Date {
-        Date(self.assistant.fields.hired_on)
+        Date(self.assistant().fields.hired_on)
     }
     /// Contractual time per week, e.g. `35h` or `17h30`.
     async fn weekly_hours(&self) -> String {
-        self.assistant.fields.contractual_time.to_string()
+        self.assistant().fields.contractual_time.to_string()
     }
     async fn weekly_minutes(&self) -> u32 {
-        self.assistant.fields.contractual_time.minutes()
+        self.assistant().fields.contractual_time.minutes()
     }
     /// Contractual time as an exact ETP fraction, e.g. `1`, `1/2`, `1/3`.
     async fn etp(&self) -> String {
-        self.assistant.fields.contractual_time.etp().to_string()
+        self.assistant().fields.contractual_time.etp().to_string()
     }
     /// Was the practice's medical secretary before becoming its assistant.
     async fn former_secretary(&self) -> bool {
-        self.assistant.fields.former_secretary
+        self.assistant().fields.former_secretary
     }
+    #[graphql(complexity = "list_cost(child_complexity)")]
     async fn assignments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AssignmentObject>> {
-        let rows = load(ctx, self.assistant.id).await?.unwrap_or_default();
+        let rows = load(ctx, self.assistant().id).await?.unwrap_or_default();
         Ok(rows.into_iter().map(AssignmentObject).collect())
     }
 }
 
 /// Time an assistant works for one practitioner over a period.
 #[derive(Debug, Clone)]
-pub struct AssignmentObject(pub domain::Assignment);
+pub struct AssignmentObject(pub Visible<domain::Assignment>);
 
 #[Object(name = "Assignment")]
 impl AssignmentObject {
     async fn id(&self) -> ID {
         ids::encode(NodeType::Assignment, self.0.id.0)
     }
-    async fn practitioner(&self, ctx: &Context<'_>) -> async_graphql::Result<PractitionerObject> {
-        let p = load(ctx, self.0.practitioner_id).await?.ok_or(ApiError::NotFound("practitioner"))?;
-        Ok(PractitionerObject(p))
+    /// Null when the doctor is outside your structures.
+    async fn practitioner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<PractitionerObject>> {
+        Ok(load(ctx, self.0.practitioner_id).await?.map(PractitionerObject))
     }
     async fn weekly_hours(&self) -> String {
         self.0.weekly_time.to_string()
@@ -402,7 +423,7 @@ impl AssignmentObject {
 
 /// An assistant-médical aid contract with the CPAM.
 #[derive(Debug, Clone)]
-pub struct AidContractObject(pub domain::AidContract);
+pub struct AidContractObject(pub Visible<domain::AidContract>);
 
 #[Object(name = "AidContract")]
 impl AidContractObject {
@@ -448,6 +469,7 @@ impl AidContractObject {
     /// The contract evaluated from the recorded data: eligibility on the signature date,
     /// schedule, objectives and progress from the latest figures, and the year running on
     /// `asOf` (today when omitted).
+    #[graphql(complexity = "stored_simulation_cost(child_complexity)")]
     async fn evaluation(&self, ctx: &Context<'_>, as_of: Option<Date>) -> async_graphql::Result<ContractEvaluation> {
         let store = store(ctx)?;
         let book = rule_book(ctx)?;
@@ -477,6 +499,7 @@ impl AidContractObject {
     }
 
     /// Doctors adhering to a collective contract.
+    #[graphql(complexity = "list_cost(child_complexity)")]
     async fn members(&self) -> Vec<ContractMemberObject> {
         match &self.0.fields.terms {
             ContractTerms::Collective { members, .. } => members.iter().cloned().map(ContractMemberObject).collect(),
@@ -498,9 +521,9 @@ pub struct ContractMemberObject(pub domain::ContractMember);
 
 #[Object(name = "ContractMember")]
 impl ContractMemberObject {
-    async fn practitioner(&self, ctx: &Context<'_>) -> async_graphql::Result<PractitionerObject> {
-        let p = load(ctx, self.0.practitioner_id).await?.ok_or(ApiError::NotFound("practitioner"))?;
-        Ok(PractitionerObject(p))
+    /// Null when the doctor is outside your structures.
+    async fn practitioner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<PractitionerObject>> {
+        Ok(load(ctx, self.0.practitioner_id).await?.map(PractitionerObject))
     }
     async fn from(&self) -> Date {
         Date(self.0.period.from())

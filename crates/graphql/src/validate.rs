@@ -3,6 +3,7 @@
 
 use domain::{IdentifierError, IdentifierWarning, Period, TimeError, WeeklyTime};
 
+use crate::error::UserErrorCode as Code;
 use crate::error::{UserError, UserWarning};
 use crate::scalars::Date;
 
@@ -24,32 +25,41 @@ impl Checker {
         self.errors.is_empty()
     }
 
-    pub fn error(&mut self, field: &[&str], code: &str, message: impl Into<String>) {
-        self.errors.push(UserError { field: path(field), message: message.into(), code: code.to_owned() });
+    pub fn error(&mut self, field: &[&str], code: Code, message: impl Into<String>) {
+        self.errors.push(UserError { field: path(field), message: message.into(), code });
     }
 
-    pub fn warn(&mut self, field: &[&str], code: &str, message: impl Into<String>) {
-        self.warnings.push(UserWarning { field: path(field), message: message.into(), code: code.to_owned() });
+    pub fn warn(&mut self, field: &[&str], code: Code, message: impl Into<String>) {
+        self.warnings.push(UserWarning { field: path(field), message: message.into(), code });
     }
 
     pub fn identifier<T>(&mut self, field: &[&str], parsed: Result<T, IdentifierError>) -> Option<T> {
-        parsed.map_err(|e| self.error(field, &e.code(), e.reason)).ok()
+        parsed.map_err(|e| self.error(field, Code::of_identifier(&e), e.reason)).ok()
     }
 
     pub fn identifier_warnings(&mut self, field: &[&str], warnings: Vec<IdentifierWarning>) {
+        // The one warning an identifier has today: the RPPS key is not confirmed.
         for w in warnings {
-            self.warn(field, w.code, w.message);
+            self.warn(field, Code::RppsCheckDigitUnverified, w.message);
         }
     }
 
-    /// A trimmed, non-empty name of at most 200 characters.
+    /// A trimmed, non-empty name of at most 200 characters, without control characters (NUL,
+    /// line breaks, tabs) or bidirectional overrides, which could disguise what a page shows.
     pub fn name(&mut self, field: &[&str], value: &str) -> Option<String> {
         let trimmed = value.trim();
         if trimmed.is_empty() {
-            self.error(field, "REQUIRED", "must not be empty");
+            self.error(field, Code::Required, "must not be empty");
+            None
+        } else if let Some(bad) = trimmed.chars().find(|c| forbidden_in_names(*c)) {
+            self.error(
+                field,
+                Code::NameInvalidCharacters,
+                format!("must not contain control or text-direction characters (U+{:04X})", u32::from(bad)),
+            );
             None
         } else if trimmed.chars().count() > MAX_NAME_LENGTH {
-            self.error(field, "TOO_LONG", format!("must be at most {MAX_NAME_LENGTH} characters"));
+            self.error(field, Code::TooLong, format!("must be at most {MAX_NAME_LENGTH} characters"));
             None
         } else {
             Some(trimmed.to_owned())
@@ -60,10 +70,10 @@ impl Checker {
         WeeklyTime::parse(value)
             .map_err(|e| {
                 let code = match e {
-                    TimeError::OverFullTime => "WEEKLY_HOURS_OVER_FULL_TIME",
-                    TimeError::Zero => "WEEKLY_HOURS_ZERO",
-                    TimeError::NotWholeMinutes => "WEEKLY_HOURS_NOT_WHOLE_MINUTES",
-                    TimeError::Malformed | TimeError::MalformedFraction => "WEEKLY_HOURS_MALFORMED",
+                    TimeError::OverFullTime => Code::WeeklyHoursOverFullTime,
+                    TimeError::Zero => Code::WeeklyHoursZero,
+                    TimeError::NotWholeMinutes => Code::WeeklyHoursNotWholeMinutes,
+                    TimeError::Malformed | TimeError::MalformedFraction => Code::WeeklyHoursMalformed,
                 };
                 self.error(field, code, e.to_string());
             })
@@ -76,7 +86,7 @@ impl Checker {
             .map_err(|e| {
                 let mut field = field_prefix.to_vec();
                 field.push("to");
-                self.error(&field, "END_BEFORE_START", e.to_string());
+                self.error(&field, Code::EndBeforeStart, e.to_string());
             })
             .ok()
     }
@@ -84,6 +94,13 @@ impl Checker {
     pub fn into_parts(self) -> (Vec<UserError>, Vec<UserWarning>) {
         (self.errors, self.warnings)
     }
+}
+
+/// Control characters (C0, DEL, C1) and the Unicode bidirectional embeddings, overrides,
+/// isolates and marks (U+061C, U+200E–U+200F, U+202A–U+202E, U+2066–U+2069).
+fn forbidden_in_names(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Peak of the summed weekly minutes of periods that overlap: the load only rises at a start,
@@ -127,6 +144,21 @@ mod tests {
         assert_eq!(c.weekly_time(&["weeklyHours"], "40"), None);
         assert!(!c.is_ok());
         assert_eq!(c.errors[0].field, vec!["input", "name"]);
-        assert_eq!(c.errors[1].code, "WEEKLY_HOURS_OVER_FULL_TIME");
+        assert_eq!(c.errors[1].code, Code::WeeklyHoursOverFullTime);
+    }
+
+    #[test]
+    fn names_refuse_control_and_direction_characters() {
+        for bad in
+            ["Dr\0Martin", "Martin\u{202E}nitraM", "a\u{2066}b", "line\nbreak", "tab\there", "\u{7F}x", "x\u{85}y"]
+        {
+            let mut c = Checker::default();
+            assert_eq!(c.name(&["lastName"], bad), None, "{bad:?}");
+            assert_eq!(c.errors[0].code, Code::NameInvalidCharacters, "{bad:?}");
+        }
+        let mut c = Checker::default();
+        assert_eq!(c.name(&["lastName"], "  Lefèvre-D'Ornano  ").as_deref(), Some("Lefèvre-D'Ornano"));
+        assert_eq!(c.name(&["lastName"], "Nguyễn Thị").as_deref(), Some("Nguyễn Thị"));
+        assert!(c.is_ok());
     }
 }

@@ -1,7 +1,7 @@
 //! The GraphQL API executed in-process, on SQLite and (with `TEST_DATABASE_URL`) PostgreSQL.
 
 use async_graphql::{Request, Variables};
-use graphql::{AppSchema, Limits, Principal, Role, Viewer, build_schema, request_data};
+use graphql::{AppSchema, CpamGateway, Limits, Principal, Role, Viewer, build_schema, request_data};
 use persistence::{Store, Visibility};
 use serde_json::{Value, json};
 
@@ -20,7 +20,7 @@ fn admin() -> Viewer {
 
 impl Api {
     fn new(store: Store) -> Self {
-        Self { schema: build_schema(store.clone(), rules(), None, Limits::default()), store }
+        Self { schema: build_schema(store.clone(), rules(), CpamGateway::off(), Limits::default()), store }
     }
 
     async fn run_as(&self, viewer: Option<Viewer>, query: &str, variables: Value) -> Value {
@@ -398,11 +398,21 @@ async fn pagination_walks_every_row_once(store: Store) {
 }
 
 async fn depth_and_complexity_are_limited(store: Store) {
-    let schema = build_schema(store.clone(), rules(), None, Limits { max_depth: 4, max_complexity: 1_000 });
+    let schema = build_schema(
+        store.clone(),
+        rules(),
+        CpamGateway::off(),
+        Limits { max_depth: 4, max_complexity: 1_000, ..Limits::default() },
+    );
     let deep = "{ structures(first: 1) { edges { node { members(first: 1) { edges { node { practitioner { rpps } } } } } } } }";
     let response = schema.execute(request_data(Request::new(deep), &store, admin())).await;
     assert!(!response.errors.is_empty(), "depth limit applies");
-    let schema = build_schema(store.clone(), rules(), None, Limits { max_depth: 20, max_complexity: 5 });
+    let schema = build_schema(
+        store.clone(),
+        rules(),
+        CpamGateway::off(),
+        Limits { max_depth: 20, max_complexity: 5, ..Limits::default() },
+    );
     let response = schema.execute(request_data(Request::new(deep), &store, admin())).await;
     assert!(
         response.errors.iter().any(|e| e.message.contains("omplex")),

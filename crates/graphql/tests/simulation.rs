@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use async_graphql::{Request, Variables};
 use domain::rules::RuleBook;
-use graphql::{AppSchema, Limits, Role, Viewer, build_schema, request_data};
+use graphql::{AppSchema, CpamGateway, Limits, Role, Viewer, build_schema, request_data};
 use persistence::{Store, Visibility};
 use serde_json::{Value, json};
 
@@ -17,7 +17,7 @@ async fn run(schema: &AppSchema, store: &Store, query: &str, variables: Value) -
 async fn schema() -> (AppSchema, Store) {
     let store = persistence::testing::sqlite().await;
     let rules = Arc::new(RuleBook::embedded().expect("embedded rules"));
-    (build_schema(store.clone(), rules, None, Limits::default()), store)
+    (build_schema(store.clone(), rules, CpamGateway::off(), Limits::default()), store)
 }
 
 const SIMULATE: &str = "query($input: IndividualSimulationInput!) {

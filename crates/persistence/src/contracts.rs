@@ -211,9 +211,18 @@ impl Store {
 
     /// Individual contracts signed by a practitioner and collective contracts they adhere to.
     pub async fn practitioner_contracts(&self, practitioner_id: PractitionerId) -> StoreResult<Vec<AidContract>> {
-        let pid = db_id(practitioner_id.0, "practitioner")?;
+        Ok(self.practitioner_contracts_many(&[practitioner_id]).await?.into_iter().map(|(_, c)| c).collect())
+    }
+
+    /// The contracts of several practitioners in three queries, as (practitioner, contract)
+    /// pairs ordered by contract id: a collective contract appears once per adhering doctor.
+    pub async fn practitioner_contracts_many(
+        &self,
+        practitioner_ids: &[PractitionerId],
+    ) -> StoreResult<Vec<(PractitionerId, AidContract)>> {
+        let keys: Vec<i32> = practitioner_ids.iter().filter_map(|id| i32::try_from(id.0).ok()).collect();
         let adhered: Vec<i32> = contract_member::Entity::find()
-            .filter(contract_member::Column::PractitionerId.eq(pid))
+            .filter(contract_member::Column::PractitionerId.is_in(keys.clone()))
             .all(self.db())
             .await?
             .into_iter()
@@ -222,13 +231,25 @@ impl Store {
         let rows = aid_contract::Entity::find()
             .filter(
                 Condition::any()
-                    .add(aid_contract::Column::PractitionerId.eq(pid))
+                    .add(aid_contract::Column::PractitionerId.is_in(keys))
                     .add(aid_contract::Column::Id.is_in(adhered)),
             )
             .order_by_asc(aid_contract::Column::Id)
             .all(self.db())
             .await?;
-        with_members(self.db(), rows).await
+        let mut pairs = Vec::new();
+        for contract in with_members(self.db(), rows).await? {
+            for &p in practitioner_ids {
+                let concerns = match &contract.fields.terms {
+                    ContractTerms::Individual { practitioner_id, .. } => *practitioner_id == p,
+                    ContractTerms::Collective { members, .. } => members.iter().any(|m| m.practitioner_id == p),
+                };
+                if concerns {
+                    pairs.push((p, contract.clone()));
+                }
+            }
+        }
+        Ok(pairs)
     }
 }
 

@@ -2,6 +2,8 @@
 //! attempt in one transaction, failed attempts recorded alone (so that stored figures stay
 //! as they were and can be shown as stale), and zoning with its validity.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::rules::individual::Zone;
 use domain::{ActivityFiguresFields, InseeCommune, PractitionerFields, PractitionerId};
@@ -133,13 +135,23 @@ impl Store {
     }
 
     pub async fn cpam_status(&self, practitioner_id: PractitionerId) -> StoreResult<CpamStatus> {
+        Ok(self.cpam_statuses(&[practitioner_id]).await?.remove(&practitioner_id).unwrap_or_default())
+    }
+
+    /// The CPAM status of several practitioners in one query; absent ones have no attempt.
+    pub async fn cpam_statuses(
+        &self,
+        practitioner_ids: &[PractitionerId],
+    ) -> StoreResult<HashMap<PractitionerId, CpamStatus>> {
+        let keys: Vec<i32> = practitioner_ids.iter().filter_map(|id| i32::try_from(id.0).ok()).collect();
         let rows = cpam_refresh::Entity::find()
-            .filter(cpam_refresh::Column::PractitionerId.eq(db_id(practitioner_id.0, "practitioner")?))
+            .filter(cpam_refresh::Column::PractitionerId.is_in(keys))
             .order_by_asc(cpam_refresh::Column::AttemptedAt)
             .all(self.db())
             .await?;
-        let mut status = CpamStatus::default();
+        let mut statuses: HashMap<PractitionerId, CpamStatus> = HashMap::new();
         for r in rows {
+            let status = statuses.entry(PractitionerId(i64::from(r.practitioner_id))).or_default();
             if r.succeeded {
                 status.last_success = Some(r.attempted_at);
                 status.failing_since = None;
@@ -149,7 +161,7 @@ impl Store {
                     Some((r.attempted_at, r.error_code.unwrap_or_default(), r.error_message.unwrap_or_default()));
             }
         }
-        Ok(status)
+        Ok(statuses)
     }
 
     /// Inserts or replaces the zoning of a commune from a date.

@@ -75,8 +75,15 @@ impl Store {
 
     /// A practitioner's figures, newest year first.
     pub async fn figures_of(&self, practitioner_id: PractitionerId) -> StoreResult<Vec<ActivityFigures>> {
+        self.figures_of_many(&[practitioner_id]).await
+    }
+
+    /// Figures of several practitioners in one query, each one's newest year first.
+    pub async fn figures_of_many(&self, practitioner_ids: &[PractitionerId]) -> StoreResult<Vec<ActivityFigures>> {
+        let keys: Vec<i32> = practitioner_ids.iter().filter_map(|id| i32::try_from(id.0).ok()).collect();
         let rows = Entity::find()
-            .filter(Column::PractitionerId.eq(db_id(practitioner_id.0, "practitioner")?))
+            .filter(Column::PractitionerId.is_in(keys))
+            .order_by_asc(Column::PractitionerId)
             .order_by_desc(Column::Year)
             .all(self.db())
             .await?;

@@ -16,6 +16,8 @@ mod structures;
 pub mod testing;
 
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
@@ -31,9 +33,12 @@ pub use practitioners::{MemberRow, NewMembership};
 pub enum StoreError {
     #[error("{0} not found")]
     NotFound(&'static str),
-    /// A unique constraint refused the write; names the duplicated thing (e.g. `rpps`).
+    /// A unique constraint refused the write.
     #[error("a record with this {0} already exists")]
-    Duplicate(&'static str),
+    Duplicate(DuplicateKey),
+    /// The doctor is already a member of that structure over part of the period.
+    #[error("the doctor is already a member of this structure over part of this period")]
+    OverlappingMembership,
     /// A foreign key refused the write: the referenced record does not exist.
     #[error("a referenced record does not exist")]
     MissingReference,
@@ -47,19 +52,40 @@ pub enum StoreError {
 impl From<DbErr> for StoreError {
     fn from(err: DbErr) -> Self {
         match err.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(msg)) => StoreError::Duplicate(duplicated_field(&msg)),
+            Some(SqlErr::UniqueConstraintViolation(msg)) => StoreError::Duplicate(duplicated_key(&msg)),
             Some(SqlErr::ForeignKeyConstraintViolation(_)) => StoreError::MissingReference,
             _ => StoreError::Database(err),
         }
     }
 }
 
+/// The unique key a refused write collided with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DuplicateKey {
+    #[error("RPPS")]
+    Rpps,
+    #[error("FINESS")]
+    Finess,
+    /// The same doctor twice in one collective contract.
+    #[error("contract member")]
+    ContractMember,
+    /// Two sets of figures for one doctor and year.
+    #[error("figures year")]
+    FiguresYear,
+    #[error("key")]
+    Other,
+}
+
 /// Which unique key a constraint message is about. Messages differ between SQLite
 /// (`UNIQUE constraint failed: practitioners.rpps`) and PostgreSQL (index name).
-fn duplicated_field(message: &str) -> &'static str {
-    const KEYS: &[(&str, &str)] =
-        &[("rpps", "rpps"), ("finess", "finess"), ("contract_id", "contract member"), ("year", "year")];
-    KEYS.iter().find(|(needle, _)| message.contains(needle)).map_or("key", |(_, name)| name)
+fn duplicated_key(message: &str) -> DuplicateKey {
+    const KEYS: &[(&str, DuplicateKey)] = &[
+        ("rpps", DuplicateKey::Rpps),
+        ("finess", DuplicateKey::Finess),
+        ("contract_id", DuplicateKey::ContractMember),
+        ("year", DuplicateKey::FiguresYear),
+    ];
+    KEYS.iter().find(|(needle, _)| message.contains(needle)).map_or(DuplicateKey::Other, |(_, key)| *key)
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -77,6 +103,11 @@ impl<T> Page<T> {
         let has_next_page = items.len() as u64 > limit;
         items.truncate(limit as usize);
         Self { items, has_next_page }
+    }
+
+    /// The same page with its rows transformed as a whole.
+    pub fn map<U>(self, f: impl FnOnce(Vec<T>) -> Vec<U>) -> Page<U> {
+        Page { items: f(self.items), has_next_page: self.has_next_page }
     }
 }
 
@@ -100,6 +131,7 @@ impl Visibility {
 #[derive(Debug, Clone)]
 pub struct Store {
     db: DatabaseConnection,
+    statements: Arc<AtomicU64>,
 }
 
 impl Store {
@@ -124,8 +156,13 @@ impl Store {
                     .max_lifetime(None::<Duration>);
             }
         }
-        let db = Database::connect(options).await?;
-        Ok(Self { db })
+        let mut db = Database::connect(options).await?;
+        let statements = Arc::new(AtomicU64::new(0));
+        let counter = Arc::clone(&statements);
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
+        Ok(Self { db, statements })
     }
 
     /// Applies pending migrations.
@@ -137,6 +174,24 @@ impl Store {
     /// Round trip to the database, for health checks.
     pub async fn ping(&self) -> StoreResult<()> {
         self.db.ping().await?;
+        Ok(())
+    }
+
+    /// SQL statements executed through this handle (and its clones) since it connected: how
+    /// the cost of a request is measured in tests and load tests.
+    pub fn statements_executed(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
+    }
+
+    /// A write to the database, for readiness checks: fails when the database answers reads but
+    /// refuses writes (read-only file or replica, full disk).
+    pub async fn check_writable(&self) -> StoreResult<()> {
+        let backend = self.db.get_database_backend();
+        let sql = "UPDATE health_checks SET checks = checks + 1 WHERE id = 1";
+        let result = self.db.execute_raw(sea_orm::Statement::from_string(backend, sql)).await?;
+        if result.rows_affected() != 1 {
+            return Err(StoreError::NotFound("health check row"));
+        }
         Ok(())
     }
 
@@ -161,6 +216,7 @@ impl Store {
             "activity_figures",
             "cpam_refreshes",
             "zonings",
+            "health_checks",
         ];
         let table = TABLES.iter().find(|t| **t == table).ok_or(StoreError::NotFound("table"))?;
         let backend = self.db.get_database_backend();
@@ -226,10 +282,11 @@ mod tests {
 
     #[test]
     fn duplicate_messages() {
-        assert_eq!(duplicated_field("UNIQUE constraint failed: practitioners.rpps"), "rpps");
+        assert_eq!(duplicated_key("UNIQUE constraint failed: practitioners.rpps"), DuplicateKey::Rpps);
         assert_eq!(
-            duplicated_field("duplicate key value violates unique constraint \"idx_structures_finess\""),
-            "finess"
+            duplicated_key("duplicate key value violates unique constraint \"idx_structures_finess\""),
+            DuplicateKey::Finess
         );
+        assert_eq!(duplicated_key("UNIQUE constraint failed: t.other"), DuplicateKey::Other);
     }
 }

@@ -1,5 +1,7 @@
 //! Practitioners and their memberships of structures.
 
+use std::collections::HashSet;
+
 use chrono::{NaiveDate, Utc};
 use domain::{Membership, MembershipId, Period, Practitioner, PractitionerFields, PractitionerId, Rpps, StructureId};
 use sea_orm::{
@@ -64,6 +66,30 @@ pub(crate) async fn insert_practitioner<C: ConnectionTrait>(
     practitioner_from_row(am.insert(conn).await?)
 }
 
+/// A doctor is a member of a structure once at a time: two memberships of the same pair whose
+/// periods share a day would count the doctor twice (in the team, its ETP, its objectives).
+async fn ensure_no_overlap<C: ConnectionTrait>(
+    conn: &C,
+    practitioner_id: i32,
+    structure_id: i32,
+    period: Period,
+    except: Option<i32>,
+) -> StoreResult<()> {
+    let mut query = membership::Entity::find()
+        .filter(membership::Column::PractitionerId.eq(practitioner_id))
+        .filter(membership::Column::StructureId.eq(structure_id));
+    if let Some(id) = except {
+        query = query.filter(membership::Column::Id.ne(id));
+    }
+    for row in query.all(conn).await? {
+        let other = membership_from_row(row)?;
+        if other.period.overlaps(&period) {
+            return Err(StoreError::OverlappingMembership);
+        }
+    }
+    Ok(())
+}
+
 pub(crate) async fn insert_membership<C: ConnectionTrait>(
     conn: &C,
     practitioner_id: PractitionerId,
@@ -74,6 +100,7 @@ pub(crate) async fn insert_membership<C: ConnectionTrait>(
     if !exists(conn, "structures", structure_id).await? {
         return Err(StoreError::NotFound("structure"));
     }
+    ensure_no_overlap(conn, practitioner_id, structure_id, new.period, None).await?;
     let now = Utc::now();
     let row = membership::ActiveModel {
         id: NotSet,
@@ -129,6 +156,25 @@ impl Store {
         row.map(practitioner_from_row).transpose()
     }
 
+    /// A practitioner by RPPS if they are or were a member of a structure the caller may see,
+    /// in one query: a doctor recorded elsewhere costs the same as an absent one.
+    pub async fn practitioner_by_rpps_within(
+        &self,
+        rpps: &Rpps,
+        visibility: &Visibility,
+    ) -> StoreResult<Option<Practitioner>> {
+        let mut query = practitioner::Entity::find().filter(practitioner::Column::Rpps.eq(rpps.as_str()));
+        if let Visibility::Structures(structures) = visibility {
+            let members = sea_orm::sea_query::Query::select()
+                .column(membership::Column::PractitionerId)
+                .from(membership::Entity)
+                .and_where(membership::Column::StructureId.is_in(structures.iter().map(|s| s.0)))
+                .to_owned();
+            query = query.filter(practitioner::Column::Id.in_subquery(members));
+        }
+        query.one(self.db()).await?.map(practitioner_from_row).transpose()
+    }
+
     pub async fn practitioners_by_ids(&self, ids: &[PractitionerId]) -> StoreResult<Vec<Practitioner>> {
         let ids: Vec<i32> = ids.iter().filter_map(|id| i32::try_from(id.0).ok()).collect();
         let rows = practitioner::Entity::find().filter(practitioner::Column::Id.is_in(ids)).all(self.db()).await?;
@@ -137,13 +183,23 @@ impl Store {
 
     /// Whether the practitioner is or was a member of a structure the caller may see.
     pub async fn practitioner_visible(&self, id: PractitionerId, visibility: &Visibility) -> StoreResult<bool> {
-        let Visibility::Structures(ids) = visibility else { return Ok(true) };
-        let found = membership::Entity::find()
-            .filter(membership::Column::PractitionerId.eq(db_id(id.0, "practitioner")?))
-            .filter(membership::Column::StructureId.is_in(ids.iter().map(|s| s.0)))
-            .one(self.db())
+        Ok(self.visible_practitioners(&[id], visibility).await?.contains(&id))
+    }
+
+    /// Those of `ids` who are or were members of a structure the caller may see, in one query.
+    pub async fn visible_practitioners(
+        &self,
+        ids: &[PractitionerId],
+        visibility: &Visibility,
+    ) -> StoreResult<HashSet<PractitionerId>> {
+        let Visibility::Structures(structures) = visibility else { return Ok(ids.iter().copied().collect()) };
+        let keys: Vec<i32> = ids.iter().filter_map(|id| i32::try_from(id.0).ok()).collect();
+        let rows = membership::Entity::find()
+            .filter(membership::Column::PractitionerId.is_in(keys))
+            .filter(membership::Column::StructureId.is_in(structures.iter().map(|s| s.0)))
+            .all(self.db())
             .await?;
-        Ok(found.is_some())
+        Ok(rows.into_iter().map(|m| PractitionerId(i64::from(m.practitioner_id))).collect())
     }
 
     pub async fn create_membership(
@@ -163,15 +219,21 @@ impl Store {
 
     /// Changes a membership's partner flag and period (e.g. records the day a doctor left).
     pub async fn update_membership(&self, id: MembershipId, partner: bool, period: Period) -> StoreResult<Membership> {
+        let key = db_id(id.0, "membership")?;
+        let txn = self.db().begin().await?;
+        let current = membership::Entity::find_by_id(key).one(&txn).await?.ok_or(StoreError::NotFound("membership"))?;
+        ensure_no_overlap(&txn, current.practitioner_id, current.structure_id, period, Some(key)).await?;
         let am = membership::ActiveModel {
-            id: sea_orm::ActiveValue::Unchanged(db_id(id.0, "membership")?),
+            id: sea_orm::ActiveValue::Unchanged(key),
             partner: Set(partner),
             valid_from: Set(period.from()),
             valid_to: Set(period.to()),
             updated_at: Set(Utc::now()),
             ..Default::default()
         };
-        membership_from_row(updated(am.update(self.db()).await, "membership")?)
+        let saved = membership_from_row(updated(am.update(&txn).await, "membership")?)?;
+        txn.commit().await?;
+        Ok(saved)
     }
 
     pub async fn membership(&self, id: MembershipId) -> StoreResult<Option<Membership>> {
@@ -218,8 +280,14 @@ impl Store {
 
     /// Memberships of one practitioner, all structures.
     pub async fn memberships_of(&self, practitioner_id: PractitionerId) -> StoreResult<Vec<Membership>> {
+        self.memberships_of_many(&[practitioner_id]).await
+    }
+
+    /// Memberships of several practitioners, all structures, by id, in one query.
+    pub async fn memberships_of_many(&self, practitioner_ids: &[PractitionerId]) -> StoreResult<Vec<Membership>> {
+        let keys: Vec<i32> = practitioner_ids.iter().filter_map(|id| i32::try_from(id.0).ok()).collect();
         let rows = membership::Entity::find()
-            .filter(membership::Column::PractitionerId.eq(db_id(practitioner_id.0, "practitioner")?))
+            .filter(membership::Column::PractitionerId.is_in(keys))
             .order_by_asc(membership::Column::Id)
             .all(self.db())
             .await?;

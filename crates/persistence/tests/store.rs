@@ -82,10 +82,10 @@ async fn structures_round_trip_and_paginate(store: Store) {
 async fn duplicate_finess_and_rpps_are_refused(store: Store) {
     store.create_structure(&msp("A", Some("540002698"))).await.expect("first");
     let err = store.create_structure(&msp("B", Some("540002698"))).await.expect_err("duplicate FINESS");
-    assert!(matches!(err, StoreError::Duplicate("finess")), "{err:?}");
+    assert!(matches!(err, StoreError::Duplicate(persistence::DuplicateKey::Finess)), "{err:?}");
     store.create_practitioner(&gp("10003461034"), None).await.expect("first");
     let err = store.create_practitioner(&gp("10003461034"), None).await.expect_err("duplicate RPPS");
-    assert!(matches!(err, StoreError::Duplicate("rpps")), "{err:?}");
+    assert!(matches!(err, StoreError::Duplicate(persistence::DuplicateKey::Rpps)), "{err:?}");
     assert_eq!(counts(&store, &["structures", "practitioners"]).await, vec![1, 1]);
 }
 

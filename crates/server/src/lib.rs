@@ -13,7 +13,6 @@ use ameli_connector::CpamClient;
 use ameli_connector::stub::{CpamStub, Fixtures, StubOptions};
 use anyhow::Context;
 use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -25,7 +24,6 @@ use persistence::Store;
 use serde::Deserialize;
 use serde_json::json;
 use tokio::net::TcpListener;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -165,8 +163,18 @@ impl App {
     pub async fn with_store(settings: Settings, store: Store, rules: RuleBook) -> anyhow::Result<Self> {
         let tokens = load_tokens(&settings)?;
         let (cpam, stub) = cpam_client(&settings).await?;
-        let limits = Limits { max_depth: settings.graphql.max_depth, max_complexity: settings.graphql.max_complexity };
-        let schema = graphql::build_schema(store.clone(), Arc::new(rules), cpam, limits);
+        let g = &settings.graphql;
+        let limits = Limits {
+            max_depth: g.max_depth,
+            max_complexity: g.max_complexity,
+            max_fields: g.max_fields,
+            max_root_fields: g.max_root_fields,
+        };
+        let gateway = graphql::CpamGateway {
+            client: cpam,
+            refresh_budget: Duration::from_secs(settings.cpam.refresh_budget_seconds),
+        };
+        let schema = graphql::build_schema(store.clone(), Arc::new(rules), gateway, limits);
         let graphiql_token = settings.auth.demo_tokens.then_some(demo::DEMO_COORDINATOR_TOKEN);
         Ok(Self { schema, store, tokens: Arc::new(tokens), graphiql_token, settings: Arc::new(settings), _stub: stub })
     }
@@ -183,8 +191,9 @@ impl App {
         Router::new()
             .route("/", get(|| async { Redirect::temporary("/graphql") }))
             .route("/graphql", graphql_route)
-            .route("/healthz", get(health))
-            .layer(RequestBodyLimitLayer::new(self.settings.server.body_limit_bytes))
+            .route("/healthz", get(ready))
+            .route("/readyz", get(ready))
+            .route("/livez", get(|| async { Json(json!({ "status": "ok" })) }))
             .layer(TimeoutLayer::with_status_code(
                 StatusCode::REQUEST_TIMEOUT,
                 Duration::from_secs(self.settings.server.request_timeout_seconds),
@@ -221,23 +230,103 @@ fn graphql_error(status: StatusCode, code: &str, message: &str) -> Response {
     (status, Json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }))).into_response()
 }
 
-async fn graphql_handler(State(app): State<App>, headers: HeaderMap, request: GraphQLRequest) -> Response {
-    let principal =
-        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| app.tokens.authenticate(v));
-    let Some(principal) = principal else {
-        return graphql_error(
-            StatusCode::UNAUTHORIZED,
-            graphql::codes::UNAUTHENTICATED,
-            "authentication required: send `Authorization: Bearer <token>`",
-        );
+/// `POST /graphql`. The caller is authenticated before the body is read, so an anonymous
+/// client learns nothing from how its body is judged; every refusal is a GraphQL error with
+/// an `extensions.code`, never plain text.
+async fn graphql_handler(State(app): State<App>, headers: HeaderMap, body: axum::body::Body) -> Response {
+    let authorization = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or(""));
+    let principal = match app.tokens.authenticate(authorization) {
+        Ok(p) => p,
+        Err(failure) => {
+            let mut response =
+                graphql_error(StatusCode::UNAUTHORIZED, graphql::codes::UNAUTHENTICATED, failure.message());
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static(failure.challenge()));
+            return response;
+        }
+    };
+    let request = match read_request(&app, &headers, body).await {
+        Ok(r) => r,
+        Err(response) => return response,
     };
     let viewer = match Viewer::resolve(principal, &app.store).await {
         Ok(v) => v,
         Err(e) => return graphql_error(StatusCode::SERVICE_UNAVAILABLE, e.code(), &e.message()),
     };
     tracing::debug!(caller = %viewer.name, "GraphQL request");
-    let request = graphql::request_data(request.into_inner(), &app.store, viewer);
-    GraphQLResponse::from(app.schema.execute(request).await).into_response()
+    let request = graphql::request_data(request, &app.store, viewer);
+    let response = app.schema.execute(request).await;
+    let body = match serde_json::to_vec(&response) {
+        Ok(b) => b,
+        Err(e) => {
+            let err = graphql::error::ApiError::internal(&e);
+            return graphql_error(StatusCode::INTERNAL_SERVER_ERROR, err.code(), &err.message());
+        }
+    };
+    drop(response);
+    let limit = app.settings.graphql.max_response_bytes;
+    if body.len() > limit {
+        tracing::warn!(bytes = body.len(), limit, "GraphQL answer over the response size limit");
+        let message = format!(
+            "the answer would be {} bytes, over the limit of {limit}: ask for fewer rows or fields",
+            body.len()
+        );
+        return graphql_error(StatusCode::OK, graphql::codes::RESPONSE_TOO_LARGE, &message);
+    }
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// The request in the body: one JSON object `{query, operationName?, variables?}`, within the
+/// body limit whether or not the client announced its length.
+async fn read_request(
+    app: &App,
+    headers: &HeaderMap,
+    body: axum::body::Body,
+) -> Result<async_graphql::Request, Response> {
+    let limit = app.settings.server.body_limit_bytes;
+    let too_large = || {
+        let message = format!("the request body is over the limit of {limit} bytes");
+        graphql_error(StatusCode::PAYLOAD_TOO_LARGE, graphql::codes::PAYLOAD_TOO_LARGE, &message)
+    };
+    let announced =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let bytes = match axum::body::to_bytes(body, limit).await {
+        Ok(b) => b,
+        Err(e) if is_length_limit(&e) => return Err(too_large()),
+        Err(_) => {
+            return Err(graphql_error(
+                StatusCode::BAD_REQUEST,
+                graphql::codes::BAD_REQUEST,
+                "the request body could not be read",
+            ));
+        }
+    };
+    let bad = |message: String| graphql_error(StatusCode::BAD_REQUEST, graphql::codes::BAD_REQUEST, &message);
+    let value: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| bad(format!("the body is not JSON: {e}")))?;
+    if value.is_array() {
+        return Err(graphql_error(
+            StatusCode::BAD_REQUEST,
+            graphql::codes::BATCH_NOT_SUPPORTED,
+            "batched requests are not supported: send one operation per request",
+        ));
+    }
+    serde_json::from_value(value).map_err(|e| bad(format!("the body is not a GraphQL request: {e}")))
+}
+
+fn is_length_limit(error: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = source {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = e.source();
+    }
+    false
 }
 
 async fn graphiql(State(app): State<App>) -> Html<String> {
@@ -249,11 +338,13 @@ async fn graphiql(State(app): State<App>) -> Html<String> {
     Html(source.finish())
 }
 
-async fn health(State(app): State<App>) -> Response {
-    match app.store.ping().await {
+/// Readiness (`/healthz`, `/readyz`): the database answers and accepts a write. `/livez`
+/// only says the process serves HTTP.
+async fn ready(State(app): State<App>) -> Response {
+    match app.store.check_writable().await {
         Ok(()) => Json(json!({ "status": "ok", "database": app.store.backend_name() })).into_response(),
         Err(e) => {
-            tracing::error!(error = %e, "health check: database unreachable");
+            tracing::error!(error = %e, "readiness check: the database cannot be written");
             (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable" }))).into_response()
         }
     }

@@ -45,6 +45,9 @@ pub struct DatabaseSettings {
 pub struct GraphqlSettings {
     pub max_depth: usize,
     pub max_complexity: usize,
+    pub max_fields: usize,
+    pub max_root_fields: usize,
+    pub max_response_bytes: usize,
     pub graphiql: bool,
 }
 
@@ -69,6 +72,7 @@ pub struct CpamSettings {
     pub fixtures_file: String,
     pub stub_delay_ms: u64,
     pub stub_fail: bool,
+    pub refresh_budget_seconds: u64,
     /// The client's own configuration, `[cpam.client]`.
     pub client: ameli_connector::CpamConfig,
 }
@@ -115,7 +119,23 @@ impl Settings {
             set_from_env(&mut table, name, key, value)?;
         }
         let settings: Settings = toml::Value::Table(table).try_into().context("invalid settings")?;
+        settings.check()?;
         Ok(settings)
+    }
+
+    /// Settings that are valid one by one but not together.
+    fn check(&self) -> anyhow::Result<()> {
+        if self.cpam.refresh_budget_seconds == 0
+            || self.cpam.refresh_budget_seconds >= self.server.request_timeout_seconds
+        {
+            bail!(
+                "cpam.refresh_budget_seconds ({}) must be between 1 and server.request_timeout_seconds ({}) - 1, \
+                 so that a slow CPAM still gets an answer",
+                self.cpam.refresh_budget_seconds,
+                self.server.request_timeout_seconds
+            );
+        }
+        Ok(())
     }
 }
 

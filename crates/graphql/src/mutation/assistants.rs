@@ -6,8 +6,10 @@ use persistence::{NewAssignment, Store};
 
 use super::{decode_id, find_practitioner, find_structure, not_found, payload, session};
 use crate::access;
+use crate::access::Visible;
 use crate::auth::Viewer;
 use crate::enums;
+use crate::error::UserErrorCode as Code;
 use crate::ids::NodeType;
 use crate::scalars::Date;
 use crate::types::{AssignmentObject, AssistantObject};
@@ -101,7 +103,7 @@ async fn employer(
             if s.fields.legal_form == LegalForm::Sisa && !s.fields.sisa_employer_group {
                 c.warn(
                     field,
-                    "SISA_NOT_EMPLOYER_GROUP",
+                    Code::SisaNotEmployerGroup,
                     "a SISA employs an assistant only if its statutes make it an employer group \
                      (ordonnance 2021-584, décret 2021-747): record the statutes change",
                 );
@@ -113,11 +115,11 @@ async fn employer(
             Ok(p.map(|p| Employer::Practitioner(p.id)))
         }
         (None, None) => {
-            c.error(&["employerStructureId"], "EMPLOYER_REQUIRED", "give the employing company or doctor");
+            c.error(&["employerStructureId"], Code::EmployerRequired, "give the employing company or doctor");
             Ok(None)
         }
         (Some(_), Some(_)) => {
-            c.error(&["employerPractitionerId"], "EMPLOYER_AMBIGUOUS", "an assistant has one employer: give one id");
+            c.error(&["employerPractitionerId"], Code::EmployerAmbiguous, "an assistant has one employer: give one id");
             Ok(None)
         }
     }
@@ -127,11 +129,11 @@ fn check_qualification(c: &mut Checker, fields: &AssistantFields) {
     match (fields.qualification, fields.qualified_on) {
         (Qualification::None, Some(_)) => c.error(
             &["qualifiedOn"],
-            "QUALIFIED_ON_WITHOUT_QUALIFICATION",
+            Code::QualifiedOnWithoutQualification,
             "a qualification date needs a qualification (CQP or FAE)",
         ),
         (Qualification::Cqp | Qualification::Fae, None) => {
-            c.error(&["qualifiedOn"], "QUALIFIED_ON_REQUIRED", "give the date the qualification was obtained")
+            c.error(&["qualifiedOn"], Code::QualifiedOnRequired, "give the date the qualification was obtained")
         }
         _ => {}
     }
@@ -147,14 +149,14 @@ fn check_assignments(
     field: &[&str],
 ) {
     if items.iter().any(|(_, p)| p.from() < hired_on) {
-        c.error(field, "ASSIGNMENT_BEFORE_HIRE", "an assignment cannot start before the assistant's hire date");
+        c.error(field, Code::AssignmentBeforeHire, "an assignment cannot start before the assistant's hire date");
     }
     let peak = peak_weekly_minutes(items);
     if peak > contractual.minutes() {
         let peak = WeeklyTime::from_minutes(peak).map_or_else(|_| format!("{} min", peak), |t| t.to_string());
         c.error(
             field,
-            "ASSIGNMENTS_EXCEED_CONTRACT",
+            Code::AssignmentsExceedContract,
             format!("assignments reach {peak} a week, more than the contractual {contractual}"),
         );
     }
@@ -230,7 +232,10 @@ impl AssistantMutations {
             return Ok(AssistantPayload::rejected(c));
         }
         let result = store.create_assistant(structure_id, &fields, &assignments).await;
-        Ok(AssistantPayload::from_write(c, result.map(|(assistant, _)| AssistantObject { structure_id, assistant }))?)
+        Ok(AssistantPayload::from_write(
+            c,
+            result.map(|(assistant, _)| AssistantObject(Visible::written((structure_id, assistant)))),
+        )?)
     }
 
     async fn update_assistant(
@@ -243,7 +248,9 @@ impl AssistantMutations {
         let Some(id) = decode_id(&mut c, &["id"], NodeType::Assistant, &input.id) else {
             return Ok(AssistantPayload::rejected(c));
         };
-        let Some((structure_id, current)) = access::assistant(store, viewer, AssistantId(id)).await? else {
+        let Some((structure_id, current)) =
+            access::assistant(store, viewer, AssistantId(id)).await?.map(Visible::into_inner)
+        else {
             not_found(&mut c, &["id"], NodeType::Assistant);
             return Ok(AssistantPayload::rejected(c));
         };
@@ -292,7 +299,10 @@ impl AssistantMutations {
             return Ok(AssistantPayload::rejected(c));
         }
         let result = store.update_assistant(current.id, &fields).await;
-        Ok(AssistantPayload::from_write(c, result.map(|assistant| AssistantObject { structure_id, assistant }))?)
+        Ok(AssistantPayload::from_write(
+            c,
+            result.map(|assistant| AssistantObject(Visible::written((structure_id, assistant)))),
+        )?)
     }
 
     /// Assigns an assistant's time to a doctor over a period.
@@ -305,7 +315,7 @@ impl AssistantMutations {
         let mut c = Checker::default();
         let assistant = match decode_id(&mut c, &["assistantId"], NodeType::Assistant, &input.assistant_id) {
             Some(n) => {
-                let found = access::assistant(store, viewer, AssistantId(n)).await?;
+                let found = access::assistant(store, viewer, AssistantId(n)).await?.map(Visible::into_inner);
                 if found.is_none() {
                     not_found(&mut c, &["assistantId"], NodeType::Assistant);
                 }
@@ -337,7 +347,7 @@ impl AssistantMutations {
         }
         let new = NewAssignment { practitioner_id, weekly_time, period };
         let result = store.create_assignment(assistant.id, &new).await;
-        Ok(AssignmentPayload::from_write(c, result.map(AssignmentObject))?)
+        Ok(AssignmentPayload::from_write(c, result.map(|a| AssignmentObject(Visible::written(a))))?)
     }
 
     async fn update_assignment(
@@ -391,6 +401,6 @@ impl AssistantMutations {
             return Ok(AssignmentPayload::rejected(c));
         }
         let result = store.update_assignment(current.id, weekly_time, period).await;
-        Ok(AssignmentPayload::from_write(c, result.map(AssignmentObject))?)
+        Ok(AssignmentPayload::from_write(c, result.map(|a| AssignmentObject(Visible::written(a))))?)
     }
 }

@@ -12,8 +12,10 @@ use persistence::{FiguresUpsert, Store};
 
 use super::{decode_id, find_practitioner, find_structure, not_found, payload, session};
 use crate::access;
+use crate::access::Visible;
 use crate::auth::Viewer;
 use crate::enums;
+use crate::error::UserErrorCode as Code;
 use crate::ids::NodeType;
 use crate::scalars::Date;
 use crate::types::{ActivityFiguresObject, AidContractObject};
@@ -90,7 +92,7 @@ fn funded_etp(c: &mut Checker, value: &str) -> Option<Etp> {
     match Etp::parse(value) {
         Ok(etp) if !etp.is_zero() => Some(etp),
         _ => {
-            c.error(&["fundedEtp"], "FUNDED_ETP_INVALID", "a positive number of ETP: `3`, `2.5` or `5/2`");
+            c.error(&["fundedEtp"], Code::FundedEtpInvalid, "a positive number of ETP: `3`, `2.5` or `5/2`");
             None
         }
     }
@@ -109,7 +111,7 @@ async fn members(
         let field = ["members", index.as_str(), "practitionerId"];
         let Some(p) = find_practitioner(c, store, viewer, &field, &m.practitioner_id).await? else { continue };
         if !seen.insert(p.id) {
-            c.error(&field, "DUPLICATE_MEMBER", "this doctor is already listed");
+            c.error(&field, Code::DuplicateMember, "this doctor is already listed");
             continue;
         }
         if let Some(period) = c.period(&["members", &index], m.from, m.to) {
@@ -121,17 +123,17 @@ async fn members(
 
 fn check_contract(c: &mut Checker, fields: &AidContractFields) {
     if fields.status.requires_end_date() && fields.ends_on.is_none() {
-        c.error(&["endsOn"], "END_DATE_REQUIRED", "a terminated or ended contract needs its end date");
+        c.error(&["endsOn"], Code::EndDateRequired, "a terminated or ended contract needs its end date");
     }
     if fields.ends_on.is_some_and(|end| end < fields.signed_on) {
-        c.error(&["endsOn"], "END_BEFORE_START", "the end date is before the signature date");
+        c.error(&["endsOn"], Code::EndBeforeStart, "the end date is before the signature date");
     }
     if let ContractTerms::Collective { members, .. } = &fields.terms {
         if members.is_empty() {
-            c.error(&["members"], "MEMBERS_REQUIRED", "a collective contract has at least one adhering doctor");
+            c.error(&["members"], Code::MembersRequired, "a collective contract has at least one adhering doctor");
         }
         if members.iter().any(|m| m.period.from() < fields.signed_on) {
-            c.error(&["members"], "MEMBER_BEFORE_SIGNATURE", "a doctor adheres on or after the signature date");
+            c.error(&["members"], Code::MemberBeforeSignature, "a doctor adheres on or after the signature date");
         }
     }
 }
@@ -168,19 +170,19 @@ impl ContractMutations {
                 if input.structure_id.is_some() || input.funded_etp.is_some() || !input.members.is_empty() {
                     c.error(
                         &["kind"],
-                        "FIELDS_NOT_FOR_INDIVIDUAL",
+                        Code::FieldsNotForIndividual,
                         "an individual contract has no structureId, fundedEtp or members",
                     );
                 }
                 let practitioner = match &input.practitioner_id {
                     Some(id) => find_practitioner(&mut c, store, viewer, &["practitionerId"], id).await?,
                     None => {
-                        c.error(&["practitionerId"], "REQUIRED", "an individual contract is signed by a doctor");
+                        c.error(&["practitionerId"], Code::Required, "an individual contract is signed by a doctor");
                         None
                     }
                 };
                 if input.option.is_none() {
-                    c.error(&["option"], "REQUIRED", "an individual contract has an option");
+                    c.error(&["option"], Code::Required, "an individual contract has an option");
                 }
                 practitioner.zip(input.option).map(|(p, option)| ContractTerms::Individual {
                     practitioner_id: p.id,
@@ -191,21 +193,21 @@ impl ContractMutations {
                 if input.practitioner_id.is_some() || input.option.is_some() {
                     c.error(
                         &["kind"],
-                        "FIELDS_NOT_FOR_COLLECTIVE",
+                        Code::FieldsNotForCollective,
                         "a collective contract has no practitionerId or option",
                     );
                 }
                 let structure = match &input.structure_id {
                     Some(id) => find_structure(&mut c, store, viewer, &["structureId"], id).await?,
                     None => {
-                        c.error(&["structureId"], "REQUIRED", "a collective contract is signed by the company");
+                        c.error(&["structureId"], Code::Required, "a collective contract is signed by the company");
                         None
                     }
                 };
                 let etp = match input.funded_etp.as_deref() {
                     Some(v) => funded_etp(&mut c, v),
                     None => {
-                        c.error(&["fundedEtp"], "REQUIRED", "a collective contract funds a number of ETP");
+                        c.error(&["fundedEtp"], Code::Required, "a collective contract funds a number of ETP");
                         None
                     }
                 };
@@ -231,7 +233,7 @@ impl ContractMutations {
             return Ok(AidContractPayload::rejected(c));
         }
         let result = store.create_contract(&fields).await;
-        Ok(AidContractPayload::from_write(c, result.map(AidContractObject))?)
+        Ok(AidContractPayload::from_write(c, result.map(|c| AidContractObject(Visible::written(c))))?)
     }
 
     /// Changes a contract's status, dates, option, funded ETP or members.
@@ -266,7 +268,7 @@ impl ContractMutations {
                 if input.funded_etp.is_some() || input.members.is_some() {
                     c.error(
                         &["fundedEtp"],
-                        "FIELDS_NOT_FOR_INDIVIDUAL",
+                        Code::FieldsNotForIndividual,
                         "an individual contract has no fundedEtp or members",
                     );
                 }
@@ -276,7 +278,7 @@ impl ContractMutations {
             }
             ContractTerms::Collective { funded_etp: etp, members: current_members, .. } => {
                 if input.option.is_some() {
-                    c.error(&["option"], "FIELDS_NOT_FOR_COLLECTIVE", "a collective contract has no option");
+                    c.error(&["option"], Code::FieldsNotForCollective, "a collective contract has no option");
                 }
                 if let Some(v) = input.funded_etp.as_deref().and_then(|v| funded_etp(&mut c, v)) {
                     *etp = v;
@@ -291,7 +293,7 @@ impl ContractMutations {
             return Ok(AidContractPayload::rejected(c));
         }
         let result = store.update_contract(current.id, &fields).await;
-        Ok(AidContractPayload::from_write(c, result.map(AidContractObject))?)
+        Ok(AidContractPayload::from_write(c, result.map(|c| AidContractObject(Visible::written(c))))?)
     }
 
     /// Records (or replaces) a doctor's figures for a year, typed in by hand.
@@ -306,17 +308,21 @@ impl ContractMutations {
             find_practitioner(&mut c, store, viewer, &["practitionerId"], &input.practitioner_id).await?;
         let last_year = Utc::now().year();
         if !(FIRST_YEAR..=last_year).contains(&input.year) {
-            c.error(&["year"], "YEAR_OUT_OF_RANGE", format!("figures are for a year from {FIRST_YEAR} to {last_year}"));
+            c.error(
+                &["year"],
+                Code::YearOutOfRange,
+                format!("figures are for a year from {FIRST_YEAR} to {last_year}"),
+            );
         }
         for (field, value) in [("pmt", input.pmt), ("adultPmt", input.adult_pmt), ("fileActive", input.file_active)] {
             if value.is_some_and(|v| v > MAX_COUNT) {
-                c.error(&[field], "COUNT_OUT_OF_RANGE", format!("at most {MAX_COUNT} patients"));
+                c.error(&[field], Code::CountOutOfRange, format!("at most {MAX_COUNT} patients"));
             }
         }
         if let (Some(adults), Some(all)) = (input.adult_pmt, input.pmt)
             && adults > all
         {
-            c.error(&["adultPmt"], "ADULT_PMT_EXCEEDS_PMT", "adult patients are part of the whole patientèle");
+            c.error(&["adultPmt"], Code::AdultPmtExceedsPmt, "adult patients are part of the whole patientèle");
         }
         let ccam_share_bp = match input.ccam_share_percent.as_deref() {
             None => None,
@@ -325,7 +331,7 @@ impl ContractMutations {
                 if bp.is_none() {
                     c.error(
                         &["ccamSharePercent"],
-                        "CCAM_SHARE_INVALID",
+                        Code::CcamShareInvalid,
                         "a percentage from 0 to 100 with at most 2 decimals",
                     );
                 }
@@ -338,7 +344,7 @@ impl ContractMutations {
             && input.ccam_share_percent.is_none()
             && input.band.is_none()
         {
-            c.error(&[], "NO_FIGURES", "give at least one figure");
+            c.error(&[], Code::NoFigures, "give at least one figure");
         }
         let Some(practitioner) = practitioner.filter(|_| c.is_ok()) else {
             return Ok(ActivityFiguresPayload::rejected(c));

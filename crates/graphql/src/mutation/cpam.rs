@@ -9,15 +9,31 @@ use chrono::{Datelike, Utc};
 use domain::rules::individual::Zone;
 use domain::{ActivityFiguresFields, FiguresOrigin, Practitioner, PractitionerFields};
 use persistence::{CpamRefresh, Store, ZoningRecord};
+use std::time::Duration;
+use tokio::time::Instant;
 
 use super::{find_practitioner, find_structure, payload, session};
+use crate::access::Visible;
 use crate::error::ApiError;
+use crate::error::UserErrorCode as Code;
 use crate::types::{PractitionerObject, StructureObject};
 use crate::validate::Checker;
 
-/// The CPAM client, when the service has one (`cpam.mode` other than `off`).
+/// The CPAM client, when the service has one (`cpam.mode` other than `off`), and how long a
+/// refresh may take: less than the HTTP request timeout, so that a slow CPAM still gets a typed
+/// answer with the outcome recorded for every doctor.
 #[derive(Debug, Clone)]
-pub struct CpamGateway(pub Option<CpamClient>);
+pub struct CpamGateway {
+    pub client: Option<CpamClient>,
+    pub refresh_budget: Duration,
+}
+
+impl CpamGateway {
+    /// No CPAM: the refresh mutations answer `CPAM_DISABLED`.
+    pub fn off() -> Self {
+        Self { client: None, refresh_budget: Duration::from_secs(20) }
+    }
+}
 
 payload!(
     /// Result of refreshPractitionerFromCpam.
@@ -28,7 +44,7 @@ payload!(
 #[derive(Debug, Clone, SimpleObject)]
 pub struct RefreshFailure {
     pub practitioner: PractitionerObject,
-    pub code: String,
+    pub code: Code,
     pub message: String,
 }
 
@@ -65,7 +81,50 @@ fn years() -> [i32; 2] {
 /// Why a refresh did not happen.
 enum RefreshError {
     Cpam(CpamError),
+    /// The CPAM did not answer within the refresh budget.
+    TimedOut,
     Store(persistence::StoreError),
+}
+
+impl RefreshError {
+    fn code(&self) -> Code {
+        match self {
+            RefreshError::Cpam(e) => Code::of_cpam(e),
+            RefreshError::TimedOut => Code::CpamTimeout,
+            RefreshError::Store(_) => Code::CpamUnavailable,
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            RefreshError::Cpam(e) => e.to_string(),
+            RefreshError::TimedOut => "the CPAM did not answer within the refresh budget".to_owned(),
+            RefreshError::Store(_) => "the refresh could not be stored".to_owned(),
+        }
+    }
+}
+
+/// `refresh_one` within the budget. When the budget runs out, the unfinished refresh is
+/// dropped (its transaction, if one was open, rolls back) and the attempt is recorded as
+/// failed, so that the doctor's figures show as stale rather than silently old.
+async fn refresh_within(
+    store: &Store,
+    client: &CpamClient,
+    p: &Practitioner,
+    deadline: Instant,
+) -> Result<usize, RefreshError> {
+    match tokio::time::timeout_at(deadline, refresh_one(store, client, p)).await {
+        Ok(outcome) => outcome,
+        Err(_) => {
+            let e = RefreshError::TimedOut;
+            tracing::warn!(rpps = %p.fields.rpps, "CPAM refresh over budget; stored figures kept");
+            store
+                .record_cpam_failure(p.id, Utc::now(), e.code().as_str(), &e.message())
+                .await
+                .map_err(RefreshError::Store)?;
+            Err(e)
+        }
+    }
 }
 
 /// Fetches a doctor's profile and figures, then stores them in one transaction; on a CPAM
@@ -87,7 +146,8 @@ async fn refresh_one(store: &Store, client: &CpamClient, p: &Practitioner) -> Re
         Ok(x) => x,
         Err(e) => {
             tracing::warn!(rpps = %rpps, error = %e, "CPAM refresh failed; stored figures kept");
-            store.record_cpam_failure(p.id, now, e.code(), &e.to_string()).await.map_err(RefreshError::Store)?;
+            let code = Code::of_cpam(&e).as_str();
+            store.record_cpam_failure(p.id, now, code, &e.to_string()).await.map_err(RefreshError::Store)?;
             return Err(RefreshError::Cpam(e));
         }
     };
@@ -125,12 +185,13 @@ async fn refresh_one(store: &Store, client: &CpamClient, p: &Practitioner) -> Re
     Ok(count)
 }
 
-fn gateway<'a>(ctx: &Context<'a>, c: &mut Checker) -> Option<&'a CpamClient> {
-    let client = ctx.data_opt::<CpamGateway>().and_then(|g| g.0.as_ref());
-    if client.is_none() {
-        c.error(&[], "CPAM_DISABLED", "this service has no CPAM connection (cpam.mode = \"off\")");
+/// The client and the deadline of this refresh.
+fn gateway<'a>(ctx: &Context<'a>, c: &mut Checker) -> Option<(&'a CpamClient, Instant)> {
+    let found = ctx.data_opt::<CpamGateway>().and_then(|g| g.client.as_ref().map(|client| (client, g.refresh_budget)));
+    if found.is_none() {
+        c.error(&[], Code::CpamDisabled, "this service has no CPAM connection (cpam.mode = \"off\")");
     }
-    client
+    found.map(|(client, budget)| (client, Instant::now() + budget))
 }
 
 fn zone_record(z: CpamZoning) -> ZoningRecord {
@@ -165,23 +226,24 @@ impl CpamMutations {
         let client = gateway(ctx, &mut c);
         let practitioner =
             find_practitioner(&mut c, store, viewer, &["practitionerId"], &input.practitioner_id).await?;
-        let (Some(client), Some(p)) = (client, practitioner) else {
+        let (Some((client, deadline)), Some(p)) = (client, practitioner) else {
             return Ok(RefreshPractitionerPayload::rejected(c));
         };
-        match refresh_one(store, client, &p).await {
+        match refresh_within(store, client, &p, deadline).await {
             Ok(_) => {
                 let fresh = store
                     .practitioner(p.id)
                     .await
                     .map_err(ApiError::from)?
                     .ok_or(ApiError::NotFound("practitioner"))?;
-                Ok(RefreshPractitionerPayload::done(PractitionerObject(fresh), c))
-            }
-            Err(RefreshError::Cpam(e)) => {
-                c.error(&[], e.code(), format!("{e}; the stored figures are unchanged and shown as stale"));
-                Ok(RefreshPractitionerPayload::rejected(c))
+                Ok(RefreshPractitionerPayload::done(PractitionerObject(Visible::written(fresh)), c))
             }
             Err(RefreshError::Store(e)) => Err(ApiError::from(e).into()),
+            Err(e) => {
+                let message = format!("{}; the stored figures are unchanged and shown as stale", e.message());
+                c.error(&[], e.code(), message);
+                Ok(RefreshPractitionerPayload::rejected(c))
+            }
         }
     }
 
@@ -196,7 +258,7 @@ impl CpamMutations {
         let mut c = Checker::default();
         let client = gateway(ctx, &mut c);
         let structure = find_structure(&mut c, store, viewer, &["structureId"], &input.structure_id).await?;
-        let (Some(client), Some(structure)) = (client, structure) else {
+        let (Some((client, deadline)), Some(structure)) = (client, structure) else {
             let (user_errors, warnings) = c.into_parts();
             return Ok(RefreshStructurePayload {
                 structure: None,
@@ -223,20 +285,26 @@ impl CpamMutations {
         for p in members {
             let (store, client) = (store.clone(), client.clone());
             tasks.spawn(async move {
-                let outcome = refresh_one(&store, &client, &p).await;
+                let outcome = refresh_within(&store, &client, &p, deadline).await;
                 (p, outcome)
             });
         }
         let commune = structure.fields.commune.clone();
-        let zone = match client.zoning(&commune, today).await {
-            Ok(z) => {
+        let zoning = tokio::time::timeout_at(deadline, client.zoning(&commune, today)).await;
+        let zone = match zoning {
+            Ok(Ok(z)) => {
                 let record = zone_record(z);
                 let code = record.zone.code().to_owned();
                 store.save_zoning(&record).await.map_err(ApiError::from)?;
                 Some(code)
             }
-            Err(e) => {
-                c.warn(&["structureId"], e.code(), format!("zoning of commune {commune}: {e}"));
+            Ok(Err(e)) => {
+                c.warn(&["structureId"], Code::of_cpam(&e), format!("zoning of commune {commune}: {e}"));
+                None
+            }
+            Err(_) => {
+                let e = RefreshError::TimedOut;
+                c.warn(&["structureId"], e.code(), format!("zoning of commune {commune}: {}", e.message()));
                 None
             }
         };
@@ -246,12 +314,12 @@ impl CpamMutations {
             let (p, outcome) = joined.map_err(|e| ApiError::internal(&e))?;
             match outcome {
                 Ok(_) => refreshed += 1,
-                Err(RefreshError::Cpam(e)) => failures.push(RefreshFailure {
-                    practitioner: PractitionerObject(p),
-                    code: e.code().to_owned(),
-                    message: e.to_string(),
-                }),
                 Err(RefreshError::Store(e)) => return Err(ApiError::from(e).into()),
+                Err(e) => failures.push(RefreshFailure {
+                    practitioner: PractitionerObject(Visible::written(p)),
+                    code: e.code(),
+                    message: e.message(),
+                }),
             }
         }
         tracing::info!(
@@ -263,7 +331,7 @@ impl CpamMutations {
         );
         let (user_errors, warnings) = c.into_parts();
         Ok(RefreshStructurePayload {
-            structure: Some(StructureObject(structure)),
+            structure: Some(StructureObject(Visible::written(structure))),
             refreshed,
             failures,
             zone,

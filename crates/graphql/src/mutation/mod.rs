@@ -9,7 +9,9 @@ mod structures;
 
 use async_graphql::{Context, ID, MergedObject};
 
+use crate::access::Visible;
 use crate::auth::{Viewer, store, viewer};
+use crate::error::UserErrorCode as Code;
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{self, NodeType};
 use crate::validate::Checker;
@@ -93,7 +95,7 @@ pub(crate) async fn find_practitioner(
     id: &ID,
 ) -> ApiResult<Option<domain::Practitioner>> {
     let Some(n) = decode_id(c, field, NodeType::Practitioner, id) else { return Ok(None) };
-    let found = crate::access::practitioner(store, viewer, domain::PractitionerId(n)).await?;
+    let found = crate::access::practitioner(store, viewer, domain::PractitionerId(n)).await?.map(Visible::into_inner);
     if found.is_none() {
         not_found(c, field, NodeType::Practitioner);
     }
@@ -110,7 +112,7 @@ pub(crate) async fn find_structure(
     id: &ID,
 ) -> ApiResult<Option<domain::Structure>> {
     let Some(n) = decode_id(c, field, NodeType::Structure, id) else { return Ok(None) };
-    let found = crate::access::structure(store, viewer, domain::StructureId(n)).await?;
+    let found = crate::access::structure(store, viewer, domain::StructureId(n)).await?.map(Visible::into_inner);
     if found.is_none() {
         not_found(c, field, NodeType::Structure);
     }
@@ -119,47 +121,67 @@ pub(crate) async fn find_structure(
 
 pub(crate) fn not_found(checker: &mut Checker, field: &[&str], kind: NodeType) {
     let (code, what) = match kind {
-        NodeType::Structure => ("STRUCTURE_NOT_FOUND", "structure"),
-        NodeType::Practitioner => ("PRACTITIONER_NOT_FOUND", "practitioner"),
-        NodeType::Membership => ("MEMBERSHIP_NOT_FOUND", "membership"),
-        NodeType::Assistant => ("ASSISTANT_NOT_FOUND", "assistant"),
-        NodeType::Assignment => ("ASSIGNMENT_NOT_FOUND", "assignment"),
-        NodeType::AidContract => ("CONTRACT_NOT_FOUND", "contract"),
+        NodeType::Structure => (Code::StructureNotFound, "structure"),
+        NodeType::Practitioner => (Code::PractitionerNotFound, "practitioner"),
+        NodeType::Membership => (Code::MembershipNotFound, "membership"),
+        NodeType::Assistant => (Code::AssistantNotFound, "assistant"),
+        NodeType::Assignment => (Code::AssignmentNotFound, "assignment"),
+        NodeType::AidContract => (Code::ContractNotFound, "contract"),
     };
     checker.error(field, code, format!("no {what} with this id among your structures"));
 }
 
-/// Maps a storage failure during a write: duplicates and vanished references become user
-/// errors (the write was rolled back); anything else is internal.
+/// Maps a storage failure during a write: duplicates, overlaps and vanished references become
+/// user errors (the write was rolled back); anything else is internal.
 pub(crate) fn write_failed(checker: &mut Checker, err: persistence::StoreError) -> ApiResult<()> {
-    use persistence::StoreError;
+    use persistence::{DuplicateKey, StoreError};
     match err {
-        StoreError::Duplicate(what) => {
-            let (field, code) = match what {
-                "rpps" => ("rpps", "RPPS_ALREADY_EXISTS"),
-                "finess" => ("finess", "FINESS_ALREADY_EXISTS"),
-                "contract member" => ("members", "DUPLICATE_MEMBER"),
-                _ => ("", "ALREADY_EXISTS"),
-            };
-            let fields: &[&str] = if field.is_empty() { &[] } else { &[field] };
-            let message = match what {
-                "rpps" => {
-                    "this doctor is already recorded; if in another structure, an administrator can add them to yours"
-                        .to_owned()
+        StoreError::Duplicate(key) => {
+            let (field, code, message): (&[&str], _, _) = match key {
+                DuplicateKey::Rpps => {
+                    (&["rpps"], Code::RppsAlreadyExists, "this doctor is already recorded in your structures")
                 }
-                _ => format!("a record with this {what} already exists"),
+                DuplicateKey::Finess => {
+                    (&["finess"], Code::FinessAlreadyExists, "a structure with this FINESS is already recorded")
+                }
+                DuplicateKey::ContractMember => (&["members"], Code::DuplicateMember, "this doctor is already listed"),
+                DuplicateKey::FiguresYear => {
+                    (&["year"], Code::FiguresAlreadyExist, "figures for this year are already recorded")
+                }
+                DuplicateKey::Other => (&[], Code::AlreadyExists, "a record with the same key already exists"),
             };
-            checker.error(fields, code, message);
+            checker.error(field, code, message);
+            Ok(())
+        }
+        StoreError::OverlappingMembership => {
+            checker.error(&["from"], Code::MembershipOverlaps, err.to_string());
             Ok(())
         }
         StoreError::NotFound(what) => {
-            checker.error(&[], "REFERENCE_NOT_FOUND", format!("the {what} no longer exists"));
+            checker.error(&[], Code::ReferenceNotFound, format!("the {what} no longer exists"));
             Ok(())
         }
         StoreError::MissingReference => {
-            checker.error(&[], "REFERENCE_NOT_FOUND", "a referenced record no longer exists");
+            checker.error(&[], Code::ReferenceNotFound, "a referenced record no longer exists");
             Ok(())
         }
         other => Err(ApiError::from(other)),
     }
+}
+
+/// An RPPS the write found taken. A coordinator must not learn that a doctor is recorded for
+/// another practice: unless the doctor is in their own structures, the answer is the same
+/// whatever the record holds, and only an administrator can attach the doctor to a structure.
+pub(crate) async fn rpps_taken(c: &mut Checker, store: &Store, viewer: &Viewer, rpps: &domain::Rpps) -> ApiResult<()> {
+    if viewer.is_admin() || crate::access::practitioner_by_rpps(store, viewer, rpps).await?.is_some() {
+        c.error(&["rpps"], Code::RppsAlreadyExists, "this doctor is already recorded in your structures");
+    } else {
+        tracing::info!(caller = %viewer.name, "RPPS recorded outside the caller's structures: routed to an administrator");
+        c.error(
+            &["rpps"],
+            Code::RppsRequiresAdministrator,
+            "this RPPS cannot be recorded from a coordinator's account: ask an administrator to add the doctor to your structure",
+        );
+    }
+    Ok(())
 }

@@ -3,11 +3,13 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use chrono::{Datelike, Utc};
 use domain::{ConventionSector, MembershipId, Optam, PractitionerFields, Rpps};
-use persistence::NewMembership;
+use persistence::{DuplicateKey, NewMembership, StoreError};
 
-use super::{decode_id, find_practitioner, find_structure, not_found, payload, session};
+use super::{decode_id, find_practitioner, find_structure, not_found, payload, rpps_taken, session};
 use crate::access;
+use crate::access::Visible;
 use crate::enums;
+use crate::error::UserErrorCode as Code;
 use crate::ids::NodeType;
 use crate::scalars::Date;
 use crate::types::{MembershipObject, PractitionerObject};
@@ -92,14 +94,14 @@ const MAX_AGE: i32 = 100;
 
 fn check_consistency(c: &mut Checker, fields: &PractitionerFields) {
     if fields.optam != Optam::None && fields.sector != ConventionSector::Sector2 {
-        c.error(&["optam"], "OPTAM_REQUIRES_SECTOR_2", "OPTAM / OPTAM-CO is a scheme for sector-2 doctors");
+        c.error(&["optam"], Code::OptamRequiresSector2, "OPTAM / OPTAM-CO is a scheme for sector-2 doctors");
     }
     if let Some(year) = fields.birth_year {
         let now = Utc::now().year();
         if !(now - MAX_AGE..=now - MIN_AGE).contains(&year) {
             c.error(
                 &["birthYear"],
-                "BIRTH_YEAR_OUT_OF_RANGE",
+                Code::BirthYearOutOfRange,
                 format!("a practising doctor is born between {} and {}", now - MAX_AGE, now - MIN_AGE),
             );
         }
@@ -141,7 +143,7 @@ impl PractitionerMutations {
             None if !viewer.is_admin() => {
                 c.error(
                     &["membership"],
-                    "MEMBERSHIP_REQUIRED",
+                    Code::MembershipRequired,
                     "a coordinator records doctors within one of their structures",
                 );
                 None
@@ -168,7 +170,11 @@ impl PractitionerMutations {
             return Ok(PractitionerPayload::rejected(c));
         }
         let result = store.create_practitioner(&fields, membership.as_ref()).await;
-        Ok(PractitionerPayload::from_write(c, result.map(|(p, _)| PractitionerObject(p)))?)
+        if let Err(StoreError::Duplicate(DuplicateKey::Rpps)) = result {
+            rpps_taken(&mut c, store, viewer, &fields.rpps).await?;
+            return Ok(PractitionerPayload::rejected(c));
+        }
+        Ok(PractitionerPayload::from_write(c, result.map(|(p, _)| PractitionerObject(Visible::written(p))))?)
     }
 
     async fn update_practitioner(
@@ -218,7 +224,7 @@ impl PractitionerMutations {
             return Ok(PractitionerPayload::rejected(c));
         }
         let result = store.update_practitioner(current.id, &fields).await;
-        Ok(PractitionerPayload::from_write(c, result.map(PractitionerObject))?)
+        Ok(PractitionerPayload::from_write(c, result.map(|p| PractitionerObject(Visible::written(p))))?)
     }
 
     /// Adds an existing practitioner to a structure.
@@ -237,7 +243,7 @@ impl PractitionerMutations {
         };
         let new = NewMembership { structure_id, partner: input.partner, period };
         let result = store.create_membership(practitioner_id, &new).await;
-        Ok(MembershipPayload::from_write(c, result.map(MembershipObject))?)
+        Ok(MembershipPayload::from_write(c, result.map(|m| MembershipObject(Visible::written(m))))?)
     }
 
     /// Changes a membership, e.g. records the last day of a doctor who left.
@@ -266,6 +272,6 @@ impl PractitionerMutations {
         };
         let partner = input.partner.unwrap_or(current.partner);
         let result = store.update_membership(current.id, partner, period).await;
-        Ok(MembershipPayload::from_write(c, result.map(MembershipObject))?)
+        Ok(MembershipPayload::from_write(c, result.map(|m| MembershipObject(Visible::written(m))))?)
     }
 }

@@ -4,8 +4,10 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use domain::{Finess, InseeCommune, LegalForm, Siret, StructureFields};
 
 use super::{find_structure, payload, session};
+use crate::access::Visible;
 use crate::enums;
 use crate::error::ApiError;
+use crate::error::UserErrorCode as Code;
 use crate::scalars::Date;
 use crate::types::StructureObject;
 use crate::validate::Checker;
@@ -50,7 +52,7 @@ fn check_consistency(checker: &mut Checker, fields: &StructureFields) {
     if fields.sisa_employer_group && fields.legal_form != LegalForm::Sisa {
         checker.error(
             &["sisaEmployerGroup"],
-            "EMPLOYER_GROUP_REQUIRES_SISA",
+            Code::EmployerGroupRequiresSisa,
             "only a SISA's statutes can make it an employer group (ordonnance 2021-584)",
         );
     }
@@ -106,7 +108,10 @@ impl StructureMutations {
         if !c.is_ok() {
             return Ok(StructurePayload::rejected(c));
         }
-        Ok(StructurePayload::from_write(c, store.create_structure(&fields).await.map(StructureObject))?)
+        Ok(StructurePayload::from_write(
+            c,
+            store.create_structure(&fields).await.map(|s| StructureObject(Visible::written(s))),
+        )?)
     }
 
     /// Changes a structure. Only an administrator may change its FINESS, which scopes tokens.
@@ -140,7 +145,7 @@ impl StructureMutations {
             }
         }
         if fields.finess != current.fields.finess && !viewer.is_admin() {
-            c.error(&["finess"], "FINESS_LOCKED", "only an administrator can change a structure's FINESS");
+            c.error(&["finess"], Code::FinessLocked, "only an administrator can change a structure's FINESS");
         }
         match input.siret {
             MaybeUndefined::Undefined => {}
@@ -167,6 +172,9 @@ impl StructureMutations {
         if !c.is_ok() {
             return Ok(StructurePayload::rejected(c));
         }
-        Ok(StructurePayload::from_write(c, store.update_structure(current.id, &fields).await.map(StructureObject))?)
+        Ok(StructurePayload::from_write(
+            c,
+            store.update_structure(current.id, &fields).await.map(|s| StructureObject(Visible::written(s))),
+        )?)
     }
 }
