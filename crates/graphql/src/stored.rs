@@ -7,7 +7,7 @@ use domain::rules::Activity;
 use domain::rules::collective::{CollectiveCase, Member};
 use domain::rules::individual::Doctor;
 use domain::{ActivityFigures, AidContract, ContractStatus, ContractTerms, Practitioner, Structure, StructureKind};
-use persistence::Store;
+use persistence::{Store, Visibility};
 use rust_decimal::Decimal;
 
 use crate::error::ApiResult;
@@ -89,17 +89,24 @@ pub async fn doctor(store: &Store, p: &Practitioner, on: NaiveDate) -> ApiResult
     Ok((doctor, figures))
 }
 
-/// A stored collective contract as the collective rules see it on `as_of`.
+/// How an adherent outside the viewer's structures is named in an evaluation: the rules still
+/// count them, but who they are is not the viewer's to see.
+pub const UNSEEN_MEMBER_LABEL: &str = "adhérent hors de vos structures";
+
+/// A stored collective contract as the collective rules see it on `as_of`, for a viewer who
+/// sees the doctors of `visibility`.
 pub async fn collective_case(
     store: &Store,
+    visibility: &Visibility,
     contract: &AidContract,
     structure: &Structure,
     as_of: Option<NaiveDate>,
 ) -> ApiResult<Option<CollectiveCase>> {
     let ContractTerms::Collective { funded_etp, members, .. } = &contract.fields.terms else { return Ok(None) };
     let signed = contract.fields.signed_on;
-    let practitioners =
-        store.practitioners_by_ids(&members.iter().map(|m| m.practitioner_id).collect::<Vec<_>>()).await?;
+    let ids: Vec<_> = members.iter().map(|m| m.practitioner_id).collect();
+    let practitioners = store.practitioners_by_ids(&ids).await?;
+    let seen = store.visible_practitioners(&ids, visibility).await?;
     let mut out = Vec::with_capacity(members.len());
     let mut actual = Activity { pmt: Some(0), adult_pmt: None, file_active: Some(0) };
     for m in members {
@@ -116,7 +123,11 @@ pub async fn collective_case(
         actual.file_active = actual.file_active.zip(reached.and_then(|r| r.file_active)).map(|(a, b)| a + b);
         let others = store.practitioner_contracts(p.id).await?;
         out.push(Member {
-            label: format!("{} {} ({})", p.fields.first_name, p.fields.last_name, p.fields.rpps),
+            label: if seen.contains(&p.id) {
+                format!("{} {} ({})", p.fields.first_name, p.fields.last_name, p.fields.rpps)
+            } else {
+                UNSEEN_MEMBER_LABEL.to_owned()
+            },
             specialty: p.fields.specialty,
             sector: p.fields.sector,
             optam: p.fields.optam,

@@ -490,7 +490,8 @@ impl AidContractObject {
             }
             ContractTerms::Collective { structure_id, .. } => {
                 let s = load(ctx, *structure_id).await?.ok_or(ApiError::NotFound("structure"))?;
-                let case = stored::collective_case(store, &self.0, &s, Some(as_of))
+                let visibility = &crate::auth::viewer(ctx)?.visibility;
+                let case = stored::collective_case(store, visibility, &self.0, &s, Some(as_of))
                     .await?
                     .ok_or(ApiError::NotFound("collective contract"))?;
                 Ok(ContractEvaluation::Collective(simulate_collective(book, &case)?))
