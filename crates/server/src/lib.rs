@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod demo;
+pub mod graphiql;
 pub mod settings;
 
 use std::net::SocketAddr;
@@ -12,11 +13,10 @@ use std::time::Duration;
 use ameli_connector::CpamClient;
 use ameli_connector::stub::{CpamStub, Fixtures, StubOptions};
 use anyhow::Context;
-use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use domain::rules::RuleBook;
@@ -38,7 +38,7 @@ pub struct App {
     schema: AppSchema,
     store: Store,
     tokens: Arc<TokenTable>,
-    graphiql_token: Option<&'static str>,
+    graphiql: graphiql::Page,
     settings: Arc<Settings>,
     /// The in-process CPAM stub, kept alive as long as the app (cpam.mode = "stub").
     _stub: Option<Arc<CpamStub>>,
@@ -167,8 +167,8 @@ impl App {
         let (cpam, stub) = cpam_client(&settings).await?;
         let limits = Limits { max_depth: settings.graphql.max_depth, max_complexity: settings.graphql.max_complexity };
         let schema = graphql::build_schema(store.clone(), Arc::new(rules), cpam, limits);
-        let graphiql_token = settings.auth.demo_tokens.then_some(demo::DEMO_COORDINATOR_TOKEN);
-        Ok(Self { schema, store, tokens: Arc::new(tokens), graphiql_token, settings: Arc::new(settings), _stub: stub })
+        let graphiql = graphiql::Page::new(&settings);
+        Ok(Self { schema, store, tokens: Arc::new(tokens), graphiql, settings: Arc::new(settings), _stub: stub })
     }
 
     pub fn store(&self) -> &Store {
@@ -177,10 +177,12 @@ impl App {
 
     pub fn router(&self) -> Router {
         let mut graphql_route = axum::routing::post(graphql_handler);
+        let mut router = Router::new();
         if self.settings.graphql.graphiql {
-            graphql_route = graphql_route.get(graphiql);
+            graphql_route = graphql_route.get(graphiql::page);
+            router = router.route(graphiql::ASSETS_ROUTE, get(graphiql::asset));
         }
-        Router::new()
+        router
             .route("/", get(|| async { Redirect::temporary("/graphql") }))
             .route("/graphql", graphql_route)
             .route("/healthz", get(health))
@@ -238,15 +240,6 @@ async fn graphql_handler(State(app): State<App>, headers: HeaderMap, request: Gr
     tracing::debug!(caller = %viewer.name, "GraphQL request");
     let request = graphql::request_data(request.into_inner(), &app.store, viewer);
     GraphQLResponse::from(app.schema.execute(request).await).into_response()
-}
-
-async fn graphiql(State(app): State<App>) -> Html<String> {
-    let bearer = app.graphiql_token.map(|t| format!("Bearer {t}"));
-    let mut source = GraphiQLSource::build().endpoint("/graphql").title("am-planner · GraphiQL");
-    if let Some(value) = bearer.as_deref() {
-        source = source.header("Authorization", value);
-    }
-    Html(source.finish())
 }
 
 async fn health(State(app): State<App>) -> Response {
