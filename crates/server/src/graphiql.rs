@@ -20,7 +20,7 @@ use crate::{App, Settings, demo};
 pub const ASSETS_ROUTE: &str = "/graphiql/assets/{*path}";
 const ASSETS_PREFIX: &str = "/graphiql/assets";
 
-const GRAPHIQL_DIR: &str = "graphiql-4.1.2";
+const GRAPHIQL_DIR: &str = "graphiql-3.9.0";
 const REACT_DIR: &str = "react-18.3.1";
 const REACT_DOM_DIR: &str = "react-dom-18.3.1";
 
@@ -91,12 +91,12 @@ static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
             JS,
             include_bytes!("../assets/graphiql/react-dom-18.3.1/react-dom.production.min.js"),
         ),
-        asset(GRAPHIQL_DIR, "graphiql.min.js", JS, include_bytes!("../assets/graphiql/graphiql-4.1.2/graphiql.min.js")),
+        asset(GRAPHIQL_DIR, "graphiql.min.js", JS, include_bytes!("../assets/graphiql/graphiql-3.9.0/graphiql.min.js")),
         asset(
             GRAPHIQL_DIR,
             "graphiql.min.css",
             CSS,
-            include_bytes!("../assets/graphiql/graphiql-4.1.2/graphiql.min.css"),
+            include_bytes!("../assets/graphiql/graphiql-3.9.0/graphiql.min.css"),
         ),
         asset(&own, "graphiql-boot.js", JS, BOOT_JS),
         asset(&own, "page.css", CSS, PAGE_CSS),
@@ -148,7 +148,7 @@ pub struct Page {
 impl Page {
     pub fn new(settings: &Settings) -> Self {
         let headers = match demo_token(settings) {
-            Some(token) => serde_json::json!({ "Authorization": format!("Bearer {token}") }).to_string(),
+            Some(token) => format!(r#"{{"Authorization": "Bearer {token}"}}"#),
             None => PLACEHOLDER_HEADERS.to_owned(),
         };
         Self { html: render("/graphql", &headers).into() }
@@ -274,7 +274,7 @@ mod tests {
         let local = Page::new(&settings("127.0.0.1:8080", true)).html;
         assert!(
             local.contains(
-                r#"data-headers="{&quot;Authorization&quot;:&quot;Bearer demo-coordinator-tilleuls-0000&quot;}""#
+                r#"data-headers="{&quot;Authorization&quot;: &quot;Bearer demo-coordinator-tilleuls-0000&quot;}""#
             ),
             "{local}"
         );
