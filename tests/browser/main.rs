@@ -254,6 +254,11 @@ async fn graphiql_runs_a_readme_query_with_no_network_but_the_server() {
     let posts = resources.iter().filter(|r| **r == graphql).count();
     assert!(posts >= 3, "the page, the schema's introspection (with the header) and the query: {resources:?}");
 
+    // A dialog (GraphiQL's settings) works under the page's Content-Security-Policy too.
+    browser.click(r#"button[aria-label="Open settings dialog"]"#).await.expect("settings button");
+    let dialog = "return document.querySelector('[role=dialog]') !== null;";
+    browser.wait_for("the settings dialog", dialog, json!([]), Duration::from_secs(5)).await.expect("dialog opens");
+
     let console = browser.console().await.expect("browser console");
     let errors: Vec<&Value> = console.iter().filter(|e| e["level"] == "SEVERE").collect();
     assert!(errors.is_empty(), "browser console errors: {errors:?}");

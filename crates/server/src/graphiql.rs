@@ -3,7 +3,7 @@
 //! (`assets/graphiql/README.md` says where each file comes from and how to update it).
 //!
 //! The page carries a strict Content-Security-Policy (scripts and styles from 'self' only, no
-//! inline script), and shows the `Authorization` header in GraphiQL's Headers tab: the demo
+//! inline script; one nonce-bearing `<style>` that GraphiQL's dialogs create), and shows the `Authorization` header in GraphiQL's Headers tab: the demo
 //! coordinator's token when the demo tokens are on and the service listens on loopback only,
 //! a placeholder otherwise.
 
@@ -31,10 +31,30 @@ const JS: &str = "text/javascript; charset=utf-8";
 const CSS: &str = "text/css; charset=utf-8";
 
 /// Scripts, styles and requests from this origin only. Fonts and icons of GraphiQL's stylesheet
-/// are `data:` URLs. The page has no inline script or style.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
-     img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; \
-     form-action 'none'; frame-ancestors 'none'";
+/// are `data:` URLs. The page has no inline script or style; `{style}` adds the response's nonce
+/// for the one `<style>` element GraphiQL creates (the scroll lock of its dialogs, through
+/// react-remove-scroll, which reads the nonce from `window.__webpack_nonce__`).
+fn content_security_policy(style_nonce: Option<&str>) -> String {
+    let style = style_nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    format!(
+        "default-src 'none'; script-src 'self'; style-src 'self'{style}; img-src 'self' data:; \
+         font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; \
+         frame-ancestors 'none'"
+    )
+}
+
+/// A fresh nonce for one response, or none if the system has no randomness to give (dialogs
+/// then lose their scroll lock; nothing else changes).
+fn style_nonce() -> Option<String> {
+    let mut bytes = [0u8; 16];
+    match getrandom::fill(&mut bytes) {
+        Ok(()) => Some(bytes.iter().map(|b| format!("{b:02x}")).collect()),
+        Err(e) => {
+            tracing::warn!(error = %e, "no randomness for the GraphiQL page's style nonce");
+            None
+        }
+    }
+}
 
 /// What the Headers tab holds when the demo token is not embedded.
 pub const PLACEHOLDER_HEADERS: &str = r#"{"Authorization": "Bearer <your token>"}"#;
@@ -139,10 +159,10 @@ pub fn demo_token(settings: &Settings) -> Option<&'static str> {
     (settings.auth.demo_tokens && is_loopback_bind(&settings.server.bind)).then_some(demo::DEMO_COORDINATOR_TOKEN)
 }
 
-/// The rendered GraphiQL page; built once at start-up.
+/// What the GraphiQL page shows, decided once at start-up; rendered per response (its nonce).
 #[derive(Debug, Clone)]
 pub struct Page {
-    html: Arc<str>,
+    headers: Arc<str>,
 }
 
 impl Page {
@@ -151,7 +171,11 @@ impl Page {
             Some(token) => format!(r#"{{"Authorization": "Bearer {token}"}}"#),
             None => PLACEHOLDER_HEADERS.to_owned(),
         };
-        Self { html: render("/graphql", &headers).into() }
+        Self { headers: headers.into() }
+    }
+
+    fn html(&self, style_nonce: Option<&str>) -> String {
+        render("/graphql", &self.headers, style_nonce)
     }
 }
 
@@ -172,7 +196,7 @@ fn escape(text: &str) -> String {
     out
 }
 
-fn render(endpoint: &str, headers: &str) -> String {
+fn render(endpoint: &str, headers: &str, style_nonce: Option<&str>) -> String {
     format!(
         r#"<!doctype html>
 <html lang="fr">
@@ -186,7 +210,7 @@ fn render(endpoint: &str, headers: &str) -> String {
 <link rel="stylesheet" href="{page_css}">
 </head>
 <body>
-<div id="graphiql" data-endpoint="{endpoint}" data-headers="{headers}" data-default-query="{query}">
+<div id="graphiql" data-endpoint="{endpoint}" data-headers="{headers}" data-default-query="{query}"{nonce}>
 <p>Chargement de GraphiQL… / Loading GraphiQL…</p>
 <noscript>GraphiQL needs JavaScript. The API itself is <code>POST {endpoint}</code>.</noscript>
 </div>
@@ -206,20 +230,24 @@ fn render(endpoint: &str, headers: &str) -> String {
         endpoint = escape(endpoint),
         headers = escape(headers),
         query = escape(DEFAULT_QUERY),
+        nonce = style_nonce.map(|n| format!(r#" data-style-nonce="{}""#, escape(n))).unwrap_or_default(),
     )
 }
 
-/// `GET /graphql`: the page. Not cached, since it may carry the demo token.
+/// `GET /graphql`: the page. Not cached, since it may carry the demo token (and has a nonce).
 pub async fn page(State(app): State<App>) -> Response {
+    let nonce = style_nonce();
+    let csp = HeaderValue::from_str(&content_security_policy(nonce.as_deref()))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'"));
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
-            (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY)),
+            (header::CONTENT_SECURITY_POLICY, csp),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
             (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
             (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
         ],
-        app.graphiql.html.to_string(),
+        app.graphiql.html(nonce.as_deref()),
     )
         .into_response()
 }
@@ -271,21 +299,22 @@ mod tests {
         assert_eq!(demo_token(&settings("0.0.0.0:8080", true)), None);
         assert_eq!(demo_token(&settings("127.0.0.1:8080", false)), None);
 
-        let local = Page::new(&settings("127.0.0.1:8080", true)).html;
+        let local = Page::new(&settings("127.0.0.1:8080", true)).html(None);
         assert!(
             local.contains(
                 r#"data-headers="{&quot;Authorization&quot;: &quot;Bearer demo-coordinator-tilleuls-0000&quot;}""#
             ),
             "{local}"
         );
-        let public = Page::new(&settings("0.0.0.0:8080", true)).html;
+        let public = Page::new(&settings("0.0.0.0:8080", true)).html(None);
         assert!(!public.contains(demo::DEMO_COORDINATOR_TOKEN));
         assert!(public.contains("Bearer &lt;your token&gt;"), "{public}");
     }
 
     #[test]
     fn the_page_loads_only_served_files() {
-        let html = render("/graphql", PLACEHOLDER_HEADERS);
+        let html = render("/graphql", PLACEHOLDER_HEADERS, Some("00ff"));
+        assert!(html.contains(r#" data-style-nonce="00ff">"#), "{html}");
         assert!(!html.contains("http://") && !html.contains("https://"), "{html}");
         assert!(!html.contains("<script>"), "no inline script: {html}");
         for src in html.split(&format!("\"{ASSETS_PREFIX}/")).skip(1) {

@@ -5,6 +5,9 @@
   var root = document.getElementById('graphiql');
   var settings = root.dataset;
   root.textContent = '';
+  // The nonce the Content-Security-Policy allows for the <style> GraphiQL's dialogs create
+  // (react-remove-scroll reads it from here).
+  if (settings.styleNonce) window.__webpack_nonce__ = settings.styleNonce;
   ReactDOM.createRoot(root).render(
     React.createElement(GraphiQL, {
       fetcher: GraphiQL.createFetcher({ url: settings.endpoint }),
