@@ -3,7 +3,7 @@
 //! host fails to resolve and goes to a dead proxy, so a CDN reference breaks the test.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them). The screenshot is
-//! kept in `target/browser-screenshots/graphiql.png`.
+//! kept in `target/browser-screenshots/graphiql.png` (with the answer) and `graphiql-start.png`.
 
 #[path = "../api/helpers.rs"]
 #[allow(dead_code)]
@@ -233,6 +233,8 @@ async fn graphiql_runs_a_readme_query_with_no_network_but_the_server() {
     let expected = format!("Bearer {}", demo::DEMO_COORDINATOR_TOKEN);
     assert!(headers.as_str().is_some_and(|h| h.contains(&expected)), "Headers tab: {headers}");
 
+    browser.screenshot(&out.join("graphiql-start.png")).await.expect("screenshot on arrival");
+
     browser.script(SET_QUERY, json!([readme_structures_query()])).await.expect("query typed");
     browser.click(".graphiql-execute-button").await.expect("run button");
     let response = browser
@@ -243,7 +245,7 @@ async fn graphiql_runs_a_readme_query_with_no_network_but_the_server() {
 
     let shot = out.join("graphiql.png");
     browser.screenshot(&shot).await.expect("screenshot");
-    println!("screenshot: {}", shot.display());
+    println!("screenshots: {} (and graphiql-start.png beside it)", shot.display());
 
     let resources = browser.script(RESOURCES, json!([])).await.expect("resource timing");
     let resources: Vec<&str> = resources.as_array().into_iter().flatten().filter_map(Value::as_str).collect();
@@ -252,7 +254,7 @@ async fn graphiql_runs_a_readme_query_with_no_network_but_the_server() {
     assert!(outside.is_empty(), "requests outside the test server: {outside:?}");
     let graphql = app.url("/graphql");
     let posts = resources.iter().filter(|r| **r == graphql).count();
-    assert!(posts >= 3, "the page, the schema's introspection (with the header) and the query: {resources:?}");
+    assert!(posts >= 3, "the page, the introspection and the query: {resources:?}");
 
     // A dialog (GraphiQL's settings) works under the page's Content-Security-Policy too.
     browser.click(r#"button[aria-label="Open settings dialog"]"#).await.expect("settings button");
@@ -267,4 +269,39 @@ async fn graphiql_runs_a_readme_query_with_no_network_but_the_server() {
     drop(driver);
     app.stop().await;
     println!("browser test took {:.1} s", started.elapsed().as_secs_f64());
+}
+
+/// GraphiQL's introspection query needs a depth limit of 15 (`__schema`, types, fields, args,
+/// type, then nested `ofType`s); `graphql.max_depth` is 12, so the server answers "Query is
+/// nested too deep." and GraphiQL has no completion and no documentation. A visible known
+/// failure until the depth limit spares introspection (crates/graphql, `build_schema`).
+/// `AMP_TEST_MAX_DEPTH=15 cargo test -p e2e --test browser -- --ignored` passes.
+#[tokio::test]
+#[ignore = "known bug: introspection exceeds graphql.max_depth, GraphiQL gets no schema"]
+async fn graphiql_loads_the_schema_into_its_documentation() {
+    let (Some(chromium), Some(chromedriver)) = (find_in_path("chromium"), find_in_path("chromedriver")) else {
+        panic!("chromium not found: apt-get install chromium chromium-driver");
+    };
+    let out = output_dir();
+    let mut settings = settings("sqlite::memory:");
+    if let Ok(depth) = std::env::var("AMP_TEST_MAX_DEPTH") {
+        settings.graphql.max_depth = depth.parse().expect("AMP_TEST_MAX_DEPTH is a number");
+    }
+    let app = TestApp::start(settings).await;
+    let driver = ChromeDriver::start(&chromedriver, &out.join("chromedriver-docs.log")).await.expect("chromedriver");
+    let browser = Browser::open(&driver, &chromium).await.expect("headless chromium starts");
+    browser.post("/url", json!({ "url": app.url("/graphql") })).await.expect("opens /graphql");
+    browser
+        .wait_for("the GraphiQL editors", EDITOR, json!([]), Duration::from_secs(10))
+        .await
+        .expect("GraphiQL renders");
+    browser.click(r#"button[aria-label="Show Documentation Explorer"]"#).await.expect("docs button");
+    let docs = "const d = document.querySelector('.graphiql-doc-explorer'); \
+        return d !== null && d.innerText.includes('Root Types') ? d.innerText : null;";
+    let shown = browser.wait_for("the schema's root types", docs, json!([]), Duration::from_secs(5)).await;
+    browser.screenshot(&out.join("graphiql-docs.png")).await.expect("screenshot");
+    browser.close().await;
+    drop(driver);
+    app.stop().await;
+    shown.expect("the documentation explorer shows the schema");
 }
