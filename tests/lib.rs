@@ -1,1 +1,2 @@
-//! End-to-end tests live in `api/`; this crate has no library code.
+//! End-to-end tests live in `api/` (HTTP) and `browser/` (headless Chromium); this crate has no
+//! library code.

@@ -50,11 +50,66 @@ async fn protocol_guards(app: &TestApp) {
     let health: Value = app.client.get(app.url("/healthz")).send().await.expect("answers").json().await.expect("json");
     assert_eq!(health["status"], "ok");
 
-    let page = app.client.get(app.url("/graphql")).send().await.expect("answers").text().await.expect("text");
-    assert!(page.contains("graphiql"), "GraphiQL is served on GET /graphql");
+    graphiql_page_and_assets(app).await;
     let root = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
     let response = root.get(app.url("/")).send().await.expect("answers");
     assert_eq!(response.headers().get("location").and_then(|v| v.to_str().ok()), Some("/graphql"));
+}
+
+/// The `src` and `href` URLs of a page.
+fn linked_urls(page: &str) -> Vec<&str> {
+    ["src=\"", "href=\""]
+        .iter()
+        .flat_map(|attr| page.split(attr).skip(1).filter_map(|rest| rest.split('"').next()))
+        .collect()
+}
+
+async fn graphiql_page_and_assets(app: &TestApp) {
+    let response = app.client.get(app.url("/graphql")).send().await.expect("answers");
+    assert_eq!(response.status().as_u16(), 200);
+    let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    assert!(header("content-type").starts_with("text/html"), "{}", header("content-type"));
+    assert!(header("content-security-policy").contains("script-src 'self';"), "{}", header("content-security-policy"));
+    assert_eq!(header("cache-control"), "no-store", "the page may carry the demo token");
+    let page = response.text().await.expect("text");
+    assert!(page.contains("<title>am-planner · GraphiQL</title>"), "{page}");
+    // Served on loopback (the test binds 127.0.0.1) with demo tokens on: the Headers tab holds
+    // the demo coordinator's header.
+    assert!(page.contains(&format!("Bearer {}", demo::DEMO_COORDINATOR_TOKEN)), "{page}");
+
+    let urls: Vec<&str> = linked_urls(&page).into_iter().filter(|u| u.starts_with("/graphiql/assets/")).collect();
+    assert_eq!(urls.len(), 6, "GraphiQL's and React's files, the boot script and style: {urls:?}");
+    for url in urls {
+        let asset = app.client.get(app.url(url)).send().await.expect("answers");
+        assert_eq!(asset.status().as_u16(), 200, "{url}");
+        let content_type = asset.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+        let expected = if url.ends_with(".js") { "text/javascript" } else { "text/css" };
+        assert!(content_type.starts_with(expected), "{url}: {content_type}");
+        let cache = asset.headers().get("cache-control").and_then(|v| v.to_str().ok()).unwrap_or("");
+        assert!(cache.contains("immutable"), "{url}: {cache}");
+        assert!(asset.bytes().await.expect("body").len() > 50, "{url}");
+    }
+    let missing = app.client.get(app.url("/graphiql/assets/graphiql-0.0.0/graphiql.min.js")).send().await;
+    assert_eq!(missing.expect("answers").status().as_u16(), 404);
+}
+
+/// GraphiQL works offline: the page loads nothing from another origin. Reachable from the
+/// network, it shows a placeholder instead of the demo token.
+#[tokio::test]
+async fn graphiql_links_no_other_origin_and_hides_the_token_off_loopback() {
+    let app = TestApp::start(settings("sqlite::memory:")).await;
+    let page = app.client.get(app.url("/graphql")).send().await.expect("answers").text().await.expect("text");
+    assert!(!page.contains("http://") && !page.contains("https://"), "the page names another origin: {page}");
+    assert!(linked_urls(&page).iter().all(|u| u.starts_with('/') || u.starts_with("data:")), "{page}");
+    app.stop().await;
+
+    let mut public = settings("sqlite::memory:");
+    public.server.bind = "0.0.0.0:8080".into();
+    let app = TestApp::start(public).await;
+    let page = app.client.get(app.url("/graphql")).send().await.expect("answers").text().await.expect("text");
+    assert!(!page.contains(demo::DEMO_COORDINATOR_TOKEN), "{page}");
+    assert!(page.contains("Bearer &lt;your token&gt;"), "{page}");
+    app.stop().await;
 }
 
 async fn a_write_over_http_is_read_back(app: &TestApp) {

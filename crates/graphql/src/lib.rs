@@ -45,7 +45,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_depth: 12, max_complexity: 20_000, max_fields: 1_000, max_root_fields: 20 }
+        Self { max_depth: 16, max_complexity: 20_000, max_fields: 1_000, max_root_fields: 20 }
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod demo;
+pub mod graphiql;
 pub mod settings;
 
 use std::net::SocketAddr;
@@ -12,10 +13,9 @@ use std::time::Duration;
 use ameli_connector::CpamClient;
 use ameli_connector::stub::{CpamStub, Fixtures, StubOptions};
 use anyhow::Context;
-use async_graphql::http::GraphiQLSource;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use domain::rules::RuleBook;
@@ -36,7 +36,7 @@ pub struct App {
     schema: AppSchema,
     store: Store,
     tokens: Arc<TokenTable>,
-    graphiql_token: Option<&'static str>,
+    graphiql: graphiql::Page,
     settings: Arc<Settings>,
     /// The in-process CPAM stub, kept alive as long as the app (cpam.mode = "stub").
     _stub: Option<Arc<CpamStub>>,
@@ -175,8 +175,8 @@ impl App {
             refresh_budget: Duration::from_secs(settings.cpam.refresh_budget_seconds),
         };
         let schema = graphql::build_schema(store.clone(), Arc::new(rules), gateway, limits);
-        let graphiql_token = settings.auth.demo_tokens.then_some(demo::DEMO_COORDINATOR_TOKEN);
-        Ok(Self { schema, store, tokens: Arc::new(tokens), graphiql_token, settings: Arc::new(settings), _stub: stub })
+        let graphiql = graphiql::Page::new(&settings);
+        Ok(Self { schema, store, tokens: Arc::new(tokens), graphiql, settings: Arc::new(settings), _stub: stub })
     }
 
     pub fn store(&self) -> &Store {
@@ -185,10 +185,12 @@ impl App {
 
     pub fn router(&self) -> Router {
         let mut graphql_route = axum::routing::post(graphql_handler);
+        let mut router = Router::new();
         if self.settings.graphql.graphiql {
-            graphql_route = graphql_route.get(graphiql);
+            graphql_route = graphql_route.get(graphiql::page);
+            router = router.route(graphiql::ASSETS_ROUTE, get(graphiql::asset));
         }
-        Router::new()
+        router
             .route("/", get(|| async { Redirect::temporary("/graphql") }))
             .route("/graphql", graphql_route)
             .route("/healthz", get(ready))
@@ -327,15 +329,6 @@ fn is_length_limit(error: &axum::Error) -> bool {
         source = e.source();
     }
     false
-}
-
-async fn graphiql(State(app): State<App>) -> Html<String> {
-    let bearer = app.graphiql_token.map(|t| format!("Bearer {t}"));
-    let mut source = GraphiQLSource::build().endpoint("/graphql").title("am-planner · GraphiQL");
-    if let Some(value) = bearer.as_deref() {
-        source = source.header("Authorization", value);
-    }
-    Html(source.finish())
 }
 
 /// Readiness (`/healthz`, `/readyz`): the database answers and accepts a write. `/livez`
