@@ -1,0 +1,212 @@
+//! Every error a client can get carries a stable `extensions.code`, input problems come back as
+//! typed `userErrors`, and the holes found by probing stay closed: existence of doctors of
+//! other structures, overlapping memberships, control characters in names, request size.
+
+use async_graphql::{Request, Variables};
+use graphql::{AppSchema, CpamGateway, Limits, Principal, Role, Viewer, build_schema, request_data};
+use persistence::{Store, Visibility};
+use serde_json::{Value, json};
+
+struct Api {
+    schema: AppSchema,
+    store: Store,
+}
+
+fn admin() -> Viewer {
+    Viewer { name: "admin".into(), role: Role::Admin, visibility: Visibility::All }
+}
+
+impl Api {
+    fn new(store: Store) -> Self {
+        let rules = std::sync::Arc::new(domain::rules::RuleBook::embedded().expect("embedded rules"));
+        Self { schema: build_schema(store.clone(), rules, CpamGateway::off(), Limits::default()), store }
+    }
+
+    async fn run(&self, viewer: Viewer, query: &str, variables: Value) -> Value {
+        let request = request_data(Request::new(query).variables(Variables::from_json(variables)), &self.store, viewer);
+        serde_json::to_value(self.schema.execute(request).await).expect("response serialises")
+    }
+
+    async fn coordinator(&self, finess: &str) -> Viewer {
+        let principal = Principal {
+            name: "coordinator".into(),
+            role: Role::Coordinator,
+            structures: vec![domain::Finess::parse(finess).expect("valid FINESS")],
+        };
+        Viewer::resolve(&principal, &self.store).await.expect("viewer resolves")
+    }
+
+    async fn structure(&self, name: &str, finess: &str) -> String {
+        let data = self
+            .run(
+                admin(),
+                "mutation($input: CreateStructureInput!) { createStructure(input: $input) { structure { id } userErrors { code } } }",
+                json!({ "input": { "kind": "MSP", "legalForm": "SISA", "name": name, "finess": finess, "commune": "33039" } }),
+            )
+            .await;
+        data["data"]["createStructure"]["structure"]["id"].as_str().expect("structure id").to_owned()
+    }
+
+    async fn create_practitioner(&self, viewer: Viewer, rpps: &str, structure: &str, last_name: &str) -> Value {
+        self.run(
+            viewer,
+            "mutation($input: CreatePractitionerInput!) { createPractitioner(input: $input) {
+                practitioner { id } userErrors { field code message } } }",
+            json!({ "input": { "rpps": rpps, "firstName": "Claire", "lastName": last_name, "specialty": "GENERAL_PRACTICE",
+                               "sector": "SECTOR_1", "membership": { "structureId": structure, "from": "2020-01-01" } } }),
+        )
+        .await
+    }
+}
+
+fn error_code(data: &Value) -> &str {
+    data["errors"][0]["extensions"]["code"].as_str().unwrap_or_else(|| panic!("no extensions.code: {data}"))
+}
+
+fn user_codes(payload: &Value) -> Vec<String> {
+    payload["userErrors"].as_array().into_iter().flatten().filter_map(|e| e["code"].as_str().map(str::to_owned)).collect()
+}
+
+async fn library_errors_carry_codes(store: Store) {
+    let api = Api::new(store);
+    let cases: Vec<(&str, Value, &str)> = vec![
+        ("{ structures(first: 1) { edges { node { name } } }", json!({}), "GRAPHQL_PARSE_FAILED"),
+        ("{ nope }", json!({}), "GRAPHQL_VALIDATION_FAILED"),
+        ("query($x: Int) { viewer { name } }", json!({ "x": 1 }), "GRAPHQL_VALIDATION_FAILED"),
+        (
+            "{ simulateIndividualAid(input: { signedOn: \"2026-01-01\", option: NOT_AN_OPTION, doctor: { specialty: GENERAL_PRACTICE, sector: SECTOR_1 } }) { verdict } }",
+            json!({}),
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
+        ("query($n: Int!) { structures(first: $n) { edges { node { name } } } }", json!({ "n": "ten" }), "BAD_USER_INPUT"),
+        (
+            "query($o: AidOption!) { simulateIndividualAid(input: { signedOn: \"2026-01-01\", option: $o, doctor: { specialty: GENERAL_PRACTICE, sector: SECTOR_1 } }) { verdict } }",
+            json!({ "o": "TWELVE_ETP" }),
+            "BAD_USER_INPUT",
+        ),
+        ("query($d: Date!) { ruleParameters(asOf: $d) { key } }", json!({ "d": "01/02/2026" }), "BAD_USER_INPUT"),
+        ("{ ruleParameters(asOf: \"2026-13-01\") { key } }", json!({}), "BAD_USER_INPUT"),
+        ("{ structures(first: 500) { edges { node { name } } } }", json!({}), "BAD_USER_INPUT"),
+    ];
+    for (query, variables, expected) in cases {
+        let data = api.run(admin(), query, variables).await;
+        assert_eq!(error_code(&data), expected, "{query}: {data}");
+    }
+    let deep = format!("{{ {}{} }}", "structures(first: 1) { edges { node { members(first: 1) { edges { node { practitioner { memberships { structure { ".repeat(3), "name } } } } } } } } } } } } } } } } } } } } } } } } } } } } } } }");
+    let data = api.run(admin(), &deep, json!({})).await;
+    assert_eq!(error_code(&data), "QUERY_TOO_DEEP", "{data}");
+    let complex = "{ structures(first: 100) { edges { node { members(first: 100) { edges { node { practitioner { rpps } } } } } } } }";
+    let data = api.run(admin(), complex, json!({})).await;
+    assert_eq!(error_code(&data), "QUERY_TOO_COMPLEX", "{data}");
+}
+
+/// Many aliases of one cheap root field, or many fields, are refused before anything runs.
+async fn aliases_and_fields_are_capped(store: Store) {
+    let api = Api::new(store);
+    let aliases: String = (0..21).map(|i| format!("p{i}: ruleParameters(asOf: \"2026-01-01\") {{ key }} ")).collect();
+    let data = api.run(admin(), &format!("{{ {aliases} }}"), json!({})).await;
+    assert_eq!(error_code(&data), "QUERY_TOO_LARGE", "{data}");
+    let nested: String = (0..1_001).map(|i| format!("n{i}: name ")).collect();
+    let data = api.run(admin(), &format!("{{ structures(first: 1) {{ edges {{ node {{ {nested} }} }} }} }}"), json!({})).await;
+    assert_eq!(error_code(&data), "QUERY_TOO_LARGE", "{data}");
+    let fragments = "fragment F on Structure { name kind finess commune } \
+        { structures(first: 1) { edges { node { ...F ...F } } } }";
+    let data = api.run(admin(), fragments, json!({})).await;
+    assert!(data["errors"].is_null(), "a modest query with fragments passes: {data}");
+    // Twenty aliases of the parameter list are accepted, but weigh what they return.
+    let twenty: String = (0..20).map(|i| format!("p{i}: ruleParameters(asOf: \"2026-01-01\") {{ key value }} ")).collect();
+    let data = api.run(admin(), &format!("{{ {twenty} }}"), json!({})).await;
+    assert_eq!(error_code(&data), "QUERY_TOO_COMPLEX", "{data}");
+}
+
+/// The schema names every user error code in one enum.
+async fn user_error_codes_are_an_enum(store: Store) {
+    let api = Api::new(store);
+    let data = api
+        .run(admin(), "{ __type(name: \"UserErrorCode\") { kind enumValues { name } } }", json!({}))
+        .await;
+    assert_eq!(data["data"]["__type"]["kind"], "ENUM", "{data}");
+    let names: Vec<&str> =
+        data["data"]["__type"]["enumValues"].as_array().into_iter().flatten().filter_map(|v| v["name"].as_str()).collect();
+    for code in ["FINESS_MALFORMED", "SIRET_BAD_CHECK_DIGIT", "RPPS_REQUIRES_ADMINISTRATOR", "MEMBERSHIP_OVERLAPS", "CPAM_TIMEOUT", "OPTAM_REQUIRES_SECTOR_2"] {
+        assert!(names.contains(&code), "{code} missing from {names:?}");
+    }
+    let data = api.run(admin(), "{ __type(name: \"UserError\") { fields { name type { name kind ofType { name } } } } }", json!({})).await;
+    let code = data["data"]["__type"]["fields"].as_array().and_then(|f| f.iter().find(|f| f["name"] == "code")).cloned();
+    assert_eq!(code.map(|c| c["type"]["ofType"]["name"].clone()), Some(json!("UserErrorCode")), "{data}");
+}
+
+/// A coordinator adding a doctor recorded for another practice learns nothing about it.
+async fn doctors_of_other_structures_stay_unknown(store: Store) {
+    let api = Api::new(store);
+    let home = api.structure("Maison", "330042177").await;
+    let other = api.structure("Ailleurs", "010780914").await;
+    let made = api.create_practitioner(admin(), "10009876541", &other, "Ailleurs").await;
+    assert_eq!(user_codes(&made["data"]["createPractitioner"]), Vec::<String>::new(), "{made}");
+    let coordinator = api.coordinator("330042177").await;
+    let before = api.store.count_rows("memberships").await.expect("count");
+    let data = api.create_practitioner(coordinator.clone(), "10009876541", &home, "Martin").await;
+    let payload = &data["data"]["createPractitioner"];
+    assert_eq!(user_codes(payload), vec!["RPPS_REQUIRES_ADMINISTRATOR"], "{data}");
+    assert_eq!(payload["practitioner"], Value::Null);
+    assert!(!data.to_string().contains("Ailleurs"), "nothing of the record is shown: {data}");
+    assert_eq!(api.store.count_rows("memberships").await.expect("count"), before, "nothing written");
+    let look = api.run(coordinator.clone(), "{ practitioner(rpps: \"10009876541\") { id } }", json!({})).await;
+    assert_eq!(look["data"]["practitioner"], Value::Null, "{look}");
+    // A doctor of their own structure is reported as such; an administrator sees the duplicate.
+    api.create_practitioner(admin(), "10001234565", &home, "Maison").await;
+    let own = api.create_practitioner(coordinator, "10001234565", &home, "Maison").await;
+    assert_eq!(user_codes(&own["data"]["createPractitioner"]), vec!["RPPS_ALREADY_EXISTS"], "{own}");
+    let dup = api.create_practitioner(admin(), "10009876541", &home, "Martin").await;
+    assert_eq!(user_codes(&dup["data"]["createPractitioner"]), vec!["RPPS_ALREADY_EXISTS"], "{dup}");
+}
+
+/// One doctor, one structure, one period at a time.
+async fn overlapping_memberships_are_refused(store: Store) {
+    let api = Api::new(store);
+    let home = api.structure("Maison", "330042177").await;
+    let made = api.create_practitioner(admin(), "10001234565", &home, "Maison").await;
+    let doctor = made["data"]["createPractitioner"]["practitioner"]["id"].as_str().expect("id").to_owned();
+    let add = |from: &str, to: Option<&str>| {
+        json!({ "input": { "structureId": home, "practitionerId": doctor, "from": from, "to": to } })
+    };
+    let query = "mutation($input: AddMemberInput!) { addMember(input: $input) { membership { id } userErrors { field code } } }";
+    let before = api.store.count_rows("memberships").await.expect("count");
+    let data = api.run(admin(), query, add("2024-01-01", None)).await;
+    assert_eq!(user_codes(&data["data"]["addMember"]), vec!["MEMBERSHIP_OVERLAPS"], "{data}");
+    assert_eq!(api.store.count_rows("memberships").await.expect("count"), before, "nothing written");
+    // Close the first membership; a later one no longer overlaps.
+    let first = api.run(admin(), &format!("{{ node(id: \"{doctor}\") {{ ... on Practitioner {{ memberships {{ id }} }} }} }}"), json!({})).await;
+    let membership = first["data"]["node"]["memberships"][0]["id"].as_str().expect("membership").to_owned();
+    let update = "mutation($input: UpdateMembershipInput!) { updateMembership(input: $input) { membership { id } userErrors { code } } }";
+    let closed = api.run(admin(), update, json!({ "input": { "id": membership, "to": "2023-12-31" } })).await;
+    assert_eq!(user_codes(&closed["data"]["updateMembership"]), Vec::<String>::new(), "{closed}");
+    let later = api.run(admin(), query, add("2024-01-01", None)).await;
+    assert_eq!(user_codes(&later["data"]["addMember"]), Vec::<String>::new(), "{later}");
+    // Reopening the first one would overlap the second.
+    let reopen = api.run(admin(), update, json!({ "input": { "id": membership, "to": null } })).await;
+    assert_eq!(user_codes(&reopen["data"]["updateMembership"]), vec!["MEMBERSHIP_OVERLAPS"], "{reopen}");
+}
+
+/// NUL, bidi overrides and other control characters never reach the database (PostgreSQL
+/// refuses NUL in text with an internal error; SQLite would store it).
+async fn names_with_control_characters_are_refused(store: Store) {
+    let api = Api::new(store);
+    let home = api.structure("Maison", "330042177").await;
+    for bad in ["Mar\u{0}tin", "Martin\u{202E}", "Mar\ttin", "Martin\u{2067}"] {
+        let data = api.create_practitioner(admin(), "10001234565", &home, bad).await;
+        let payload = &data["data"]["createPractitioner"];
+        assert_eq!(user_codes(payload), vec!["NAME_INVALID_CHARACTERS"], "{bad:?}: {data}");
+        assert_eq!(payload["userErrors"][0]["field"], json!(["input", "lastName"]));
+    }
+    assert_eq!(api.store.count_rows("practitioners").await.expect("count"), 0);
+}
+
+persistence::backend_tests!(
+    library_errors_carry_codes,
+    aliases_and_fields_are_capped,
+    user_error_codes_are_an_enum,
+    doctors_of_other_structures_stay_unknown,
+    overlapping_memberships_are_refused,
+    names_with_control_characters_are_refused,
+);
