@@ -64,6 +64,7 @@ impl Checker {
                     TimeError::Zero => "WEEKLY_HOURS_ZERO",
                     TimeError::NotWholeMinutes => "WEEKLY_HOURS_NOT_WHOLE_MINUTES",
                     TimeError::Malformed | TimeError::MalformedFraction => "WEEKLY_HOURS_MALFORMED",
+                    TimeError::EtpOutOfRange => "WEEKLY_HOURS_MALFORMED",
                 };
                 self.error(field, code, e.to_string());
             })
