@@ -166,9 +166,10 @@ impl Etp {
 
     /// Parses `1`, `2/3`, `5/2`, `2.5` (decimal with up to [`Etp::MAX_DECIMALS`] significant
     /// places), between zero and [`Etp::MAX`] with a reduced denominator of at most
-    /// [`Etp::MAX_DENOMINATOR`]. Zero is accepted: the rules report a contract funding no ETP
-    /// (COL-ETP-CAP) and the contract mutations refuse it. Digits are read with checked
-    /// arithmetic: anything that would overflow is [`TimeError::EtpOutOfRange`], never a wrap.
+    /// [`Etp::MAX_DENOMINATOR`], each written term fitting 64 bits. Zero is accepted: the rules
+    /// report a contract funding no ETP (COL-ETP-CAP) and the contract mutations refuse it.
+    /// Digits are read with checked arithmetic: anything that would overflow is
+    /// [`TimeError::EtpOutOfRange`], never a wrap.
     pub fn parse(input: &str) -> Result<Self, TimeError> {
         use TimeError::{EtpOutOfRange, MalformedFraction};
         let s = input.trim().replace(',', ".");
