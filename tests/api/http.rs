@@ -147,9 +147,10 @@ async fn real_server_on_sqlite_file() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-#[tokio::test]
-async fn real_server_on_postgres() {
-    let Some(store) = persistence::testing::postgres("real_server_on_postgres").await else { return };
+// `postgres::real_server_on_postgres`, ignored without TEST_DATABASE_URL.
+persistence::postgres_tests!(real_server_on_postgres);
+
+async fn real_server_on_postgres(store: persistence::Store) {
     let app = TestApp::start_with_store(store).await;
     readme_examples_answer_on_the_demo_data(&app).await;
     protocol_guards(&app).await;

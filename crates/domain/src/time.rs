@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// Minutes in a full-time week (35 h): 1 ETP (RULES.md §1).
@@ -22,6 +23,14 @@ pub enum TimeError {
     OverFullTime,
     #[error("an ETP fraction looks like `1`, `1/2`, `5/2` or `0.5`, with a non-zero denominator")]
     MalformedFraction,
+    /// Too large, or finer than a millionth: also every number that would overflow.
+    #[error(
+        "an ETP must be at most {}, with at most {} decimal places or a denominator of at most {}",
+        Etp::MAX,
+        Etp::MAX_DECIMALS,
+        Etp::MAX_DENOMINATOR
+    )]
+    EtpOutOfRange,
 }
 
 /// Working time per week, in whole minutes, greater than zero and at most one full-time week.
@@ -39,34 +48,35 @@ impl WeeklyTime {
         }
     }
 
-    /// Parses `35`, `17.5`, `17,5`, `11h40`, `11:40` or `11h`.
+    /// Parses `35`, `17.5`, `17,5`, `11h40`, `11:40` or `11h`. Digits are read with checked
+    /// arithmetic: a number too large for any type is over a full-time week, never wrapped.
     pub fn parse(input: &str) -> Result<Self, TimeError> {
         let s = input.trim().to_ascii_lowercase().replace(',', ".");
+        let hours = |h: &str| whole(h, TimeError::Malformed, TimeError::OverFullTime);
         let minutes = if let Some((h, m)) = s.split_once(['h', ':']) {
-            let hours: u32 = parse_digits(h)?;
-            let mins: u32 = if m.is_empty() { 0 } else { parse_digits(m)? };
+            let hours = hours(h)?;
+            // Minutes past 59 are malformed, however many digits they have.
+            let mins = if m.is_empty() { 0 } else { whole(m, TimeError::Malformed, TimeError::Malformed)? };
             if mins >= 60 {
                 return Err(TimeError::Malformed);
             }
-            hours.checked_mul(60).and_then(|x| x.checked_add(mins)).ok_or(TimeError::Malformed)?
+            hours.checked_mul(60).and_then(|x| x.checked_add(mins)).ok_or(TimeError::OverFullTime)?
         } else if let Some((int, frac)) = s.split_once('.') {
             // Decimal hours: accepted only when they make a whole number of minutes.
-            let hours: u32 = parse_digits(int)?;
-            if frac.is_empty() || frac.len() > 6 || !frac.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(TimeError::Malformed);
-            }
-            let scale = 10u64.pow(frac.len() as u32);
-            let frac_num: u64 = frac.parse().map_err(|_| TimeError::Malformed)?;
-            let frac_minutes_times_scale = frac_num * 60;
-            if !frac_minutes_times_scale.is_multiple_of(scale) {
+            let hours = hours(int)?;
+            let (digits, scale) = decimals(frac, TimeError::Malformed)?;
+            // A fraction of an hour with more than two significant decimals that make whole
+            // minutes does not exist (60 = 2² × 3 × 5); six is the most read, exactly.
+            let scale = scale.ok_or(TimeError::NotWholeMinutes)?;
+            let frac_times_60 = digits * 60;
+            if !frac_times_60.is_multiple_of(scale) {
                 return Err(TimeError::NotWholeMinutes);
             }
-            let frac_minutes = u32::try_from(frac_minutes_times_scale / scale).map_err(|_| TimeError::Malformed)?;
-            hours.checked_mul(60).and_then(|x| x.checked_add(frac_minutes)).ok_or(TimeError::Malformed)?
+            hours.checked_mul(60).and_then(|x| x.checked_add(frac_times_60 / scale)).ok_or(TimeError::OverFullTime)?
         } else {
-            parse_digits::<u32>(&s)?.checked_mul(60).ok_or(TimeError::Malformed)?
+            hours(&s)?.checked_mul(60).ok_or(TimeError::OverFullTime)?
         };
-        Self::from_minutes(minutes)
+        Self::from_minutes(u32::try_from(minutes).map_err(|_| TimeError::OverFullTime)?)
     }
 
     pub fn minutes(self) -> u32 {
@@ -79,11 +89,30 @@ impl WeeklyTime {
     }
 }
 
-fn parse_digits<T: std::str::FromStr>(s: &str) -> Result<T, TimeError> {
+/// The value of a non-empty string of ASCII digits, read with checked arithmetic: `malformed`
+/// when it is not such a string, `too_large` when it does not fit a `u64` (never a wrap).
+fn whole(s: &str, malformed: TimeError, too_large: TimeError) -> Result<u64, TimeError> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(TimeError::Malformed);
+        return Err(malformed);
     }
-    s.parse().map_err(|_| TimeError::Malformed)
+    s.bytes()
+        .try_fold(0u64, |acc, b| acc.checked_mul(10).and_then(|x| x.checked_add(u64::from(b - b'0'))))
+        .ok_or(too_large)
+}
+
+/// The digits after a decimal point as `digits / scale`, trailing zeros dropped (they add no
+/// precision). `scale` is `None` when more than [`Etp::MAX_DECIMALS`] significant places remain.
+/// An empty fraction (`"2."`) is `malformed`.
+fn decimals(frac: &str, malformed: TimeError) -> Result<(u64, Option<u64>), TimeError> {
+    if frac.is_empty() || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(malformed);
+    }
+    let significant = frac.trim_end_matches('0');
+    if significant.len() > Etp::MAX_DECIMALS as usize {
+        return Ok((0, None));
+    }
+    let digits = if significant.is_empty() { 0 } else { whole(significant, malformed.clone(), malformed)? };
+    Ok((digits, Some(10u64.pow(significant.len() as u32))))
 }
 
 impl fmt::Display for WeeklyTime {
@@ -113,6 +142,20 @@ fn gcd(mut a: u64, mut b: u64) -> u64 {
 impl Etp {
     pub const ZERO: Etp = Etp { numerator: 0, denominator: 1 };
     pub const ONE: Etp = Etp { numerator: 1, denominator: 1 };
+    /// Largest ETP read from input. No text caps a contract's ETP with a number: COL-ETP-CAP
+    /// allows one ETP per adhering doctor plus 0.5 per docteur-junior bonus (at most 1.5 per
+    /// doctor, RULES.md §7), and an individual option is at most 2 ETP (§3). 100 ETP would be a
+    /// collective contract of 67 GPs or more, far beyond any practice company, so it is a
+    /// sanity bound rather than a rule: it refuses absurd input (`u64::MAX` gave a yearly
+    /// maximum of 7e23 €) while accepting every real contract, and keeps amounts and products
+    /// of fractions far inside the integer types. (20 would refuse a 14-GP training site,
+    /// whose cap is 21.)
+    pub const MAX: Etp = Etp { numerator: 100, denominator: 1 };
+    /// Largest reduced denominator read from input: a millionth of an ETP, the step of six
+    /// decimals; weekly time gives at most 2100 (minutes of a week).
+    pub const MAX_DENOMINATOR: u64 = 1_000_000;
+    /// Most significant decimal places read (`0.333333`); trailing zeros do not count.
+    pub const MAX_DECIMALS: u32 = 6;
 
     /// `denominator` must be non-zero; callers build it from constants or checked input.
     pub fn new(numerator: u64, denominator: u64) -> Self {
@@ -121,30 +164,49 @@ impl Etp {
         Self { numerator: numerator / g, denominator: denominator / g }
     }
 
-    /// Parses `1`, `2/3`, `5/2`, `2.5` (decimal with up to 6 places).
+    /// Parses `1`, `2/3`, `5/2`, `2.5` (decimal with up to [`Etp::MAX_DECIMALS`] significant
+    /// places), between zero and [`Etp::MAX`] with a reduced denominator of at most
+    /// [`Etp::MAX_DENOMINATOR`], each written term fitting 64 bits. Zero is accepted: the rules
+    /// report a contract funding no ETP (COL-ETP-CAP) and the contract mutations refuse it.
+    /// Digits are read with checked arithmetic: anything that would overflow is
+    /// [`TimeError::EtpOutOfRange`], never a wrap.
     pub fn parse(input: &str) -> Result<Self, TimeError> {
+        use TimeError::{EtpOutOfRange, MalformedFraction};
         let s = input.trim().replace(',', ".");
-        if let Some((n, d)) = s.split_once('/') {
-            let (n, d): (u64, u64) = (
-                parse_digits(n.trim()).map_err(|_| TimeError::MalformedFraction)?,
-                parse_digits(d.trim()).map_err(|_| TimeError::MalformedFraction)?,
-            );
+        let etp = if let Some((n, d)) = s.split_once('/') {
+            let n = whole(n.trim(), MalformedFraction, EtpOutOfRange)?;
+            let d = whole(d.trim(), MalformedFraction, EtpOutOfRange)?;
             if d == 0 {
-                return Err(TimeError::MalformedFraction);
+                return Err(MalformedFraction);
             }
-            return Ok(Self::new(n, d));
+            Self::new(n, d)
+        } else {
+            let (int, frac) = s.split_once('.').map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
+            let int = whole(int, MalformedFraction, EtpOutOfRange)?;
+            let (digits, scale) = match frac {
+                None => (0, 1),
+                Some(frac) => match decimals(frac, MalformedFraction)? {
+                    (digits, Some(scale)) => (digits, scale),
+                    (_, None) => return Err(EtpOutOfRange),
+                },
+            };
+            Self::new(int.checked_mul(scale).and_then(|x| x.checked_add(digits)).ok_or(EtpOutOfRange)?, scale)
+        };
+        if etp > Self::MAX || etp.denominator > Self::MAX_DENOMINATOR {
+            return Err(EtpOutOfRange);
         }
-        let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-        let int: u64 = parse_digits(int).map_err(|_| TimeError::MalformedFraction)?;
-        if frac.is_empty() {
-            return if s.ends_with('.') { Err(TimeError::MalformedFraction) } else { Ok(Self::new(int, 1)) };
+        Ok(etp)
+    }
+
+    /// The exact ETP a non-negative decimal spells, without the input bounds (for values the
+    /// rules compute, such as a cap); `None` when negative or too large for a `u64` fraction.
+    pub fn from_decimal(d: Decimal) -> Option<Etp> {
+        let d = d.normalize();
+        if d.is_sign_negative() && !d.is_zero() {
+            return None;
         }
-        if frac.len() > 6 {
-            return Err(TimeError::MalformedFraction);
-        }
-        let scale = 10u64.pow(frac.len() as u32);
-        let frac: u64 = parse_digits(frac).map_err(|_| TimeError::MalformedFraction)?;
-        Ok(Self::new(int * scale + frac, scale))
+        let numerator = u64::try_from(d.mantissa()).ok()?;
+        Some(Self::new(numerator, 10u64.checked_pow(d.scale())?))
     }
 
     pub fn numerator(self) -> u64 {
@@ -227,7 +289,7 @@ mod tests {
         assert_eq!(WeeklyTime::parse("36"), Err(TimeError::OverFullTime));
         assert_eq!(WeeklyTime::parse("35h01"), Err(TimeError::OverFullTime));
         assert_eq!(WeeklyTime::parse("0"), Err(TimeError::Zero));
-        for bad in ["", "-5", "abc", "10h60", "1e3", "h30", "99999999999"] {
+        for bad in ["", "-5", "abc", "10h60", "1e3", "h30"] {
             assert_eq!(WeeklyTime::parse(bad), Err(TimeError::Malformed), "{bad:?}");
         }
     }
@@ -252,5 +314,47 @@ mod tests {
         assert!(Etp::new(1, 3) < Etp::new(1, 2));
         assert!(Etp::new(4, 5) < Etp::ONE);
         assert_eq!(WeeklyTime::from_minutes(1050).map(|t| t.to_string()), Ok("17h30".into()));
+    }
+
+    #[test]
+    fn etp_overflow_is_an_error_never_a_wrap() {
+        // Issue 8 item 4: `1844674407370955162.0` was stored as `2/5`, and `u64::MAX` accepted.
+        for big in [
+            "1844674407370955162.0",
+            "18446744073709551615",
+            "18446744073709551616",
+            "99999999999999999999999999/1",
+            "1/99999999999999999999999999",
+        ] {
+            assert_eq!(Etp::parse(big), Err(TimeError::EtpOutOfRange), "{big:?}");
+        }
+        assert_eq!(Etp::parse("100"), Ok(Etp::MAX));
+        assert_eq!(Etp::parse("100.000001"), Err(TimeError::EtpOutOfRange));
+        assert_eq!(Etp::parse("201/2"), Err(TimeError::EtpOutOfRange));
+        assert_eq!(Etp::parse("1/1000000"), Ok(Etp::new(1, 1_000_000)));
+        assert_eq!(Etp::parse("1/1000001"), Err(TimeError::EtpOutOfRange));
+        assert_eq!(Etp::parse("0.0000001"), Err(TimeError::EtpOutOfRange));
+        // Trailing zeros add no precision, leading zeros no size.
+        assert_eq!(Etp::parse("0.50000000000"), Ok(Etp::new(1, 2)));
+        assert_eq!(Etp::parse("000000000000000000000000002.5"), Ok(Etp::new(5, 2)));
+        assert_eq!(Etp::parse("2000000/1000000"), Ok(Etp::new(2, 1)));
+    }
+
+    #[test]
+    fn etp_from_a_computed_decimal_is_exact() {
+        assert_eq!(Etp::from_decimal(Decimal::new(55, 1)), Some(Etp::new(11, 2)));
+        assert_eq!(Etp::from_decimal(Decimal::new(15000, 2)), Some(Etp::new(150, 1)), "no input bound");
+        assert_eq!(Etp::from_decimal(Decimal::ZERO), Some(Etp::ZERO));
+        assert_eq!(Etp::from_decimal(Decimal::new(-1, 0)), None);
+        assert!(TimeError::EtpOutOfRange.to_string().contains("at most 100"));
+    }
+
+    #[test]
+    fn weekly_time_overflow_is_over_full_time() {
+        for big in ["99999999999", "4294967296", "71582789h", "99999999999999999999.5", "71582789:00"] {
+            assert_eq!(WeeklyTime::parse(big), Err(TimeError::OverFullTime), "{big:?}");
+        }
+        assert_eq!(WeeklyTime::parse("17.500000000").map(WeeklyTime::minutes), Ok(1050));
+        assert_eq!(WeeklyTime::parse("0000000000000000000035").map(WeeklyTime::minutes), Ok(2100));
     }
 }

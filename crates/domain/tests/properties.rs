@@ -114,3 +114,79 @@ proptest! {
         }
     }
 }
+
+// ---- Exact parsing of assistant time and ETP (issue 8, item 4): random digit strings never
+// panic, never wrap, and never parse to a value other than the exact decimal they spell.
+
+/// The exact value of a digit string, when `rust_decimal` holds it without rounding.
+fn exact(text: &str) -> Option<Decimal> {
+    Decimal::from_str_exact(text).ok()
+}
+
+fn gcd(mut a: u128, mut b: u128) -> u128 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn etp_parsers_never_panic(text in "[0-9.,/ h:]{0,40}") {
+        let _ = domain::Etp::parse(&text);
+        let _ = domain::WeeklyTime::parse(&text);
+    }
+
+    #[test]
+    fn a_decimal_etp_is_the_decimal_it_spells_or_refused(text in "[0-9]{1,26}(\\.[0-9]{1,12})?") {
+        let bounds = domain::Etp::MAX;
+        match (domain::Etp::parse(&text), exact(&text)) {
+            (Ok(etp), Some(d)) => {
+                prop_assert_eq!(d * Decimal::from(etp.denominator()), Decimal::from(etp.numerator()), "{} parsed as {}", text, etp);
+                prop_assert!(etp <= bounds, "{} accepted above the bound", text);
+            }
+            (Ok(etp), None) => prop_assert!(false, "{} accepted as {} but is no exact decimal", text, etp),
+            (Err(_), Some(d)) => {
+                let in_range = d <= Decimal::from(100) && d.normalize().scale() <= 6;
+                prop_assert!(!in_range, "{} refused though in range", text);
+            }
+            (Err(_), None) => {}
+        }
+    }
+
+    #[test]
+    fn a_fraction_etp_is_the_fraction_it_spells_or_refused(n in "[0-9]{1,26}", d in "[0-9]{1,26}") {
+        let text = format!("{n}/{d}");
+        let (n, d): (u128, u128) = (n.parse().expect("26 digits fit u128"), d.parse().expect("26 digits fit u128"));
+        match domain::Etp::parse(&text) {
+            Ok(etp) => {
+                prop_assert!(d != 0);
+                prop_assert_eq!(n * u128::from(etp.denominator()), u128::from(etp.numerator()) * d, "{} parsed as {}", text, etp);
+                prop_assert!(etp <= domain::Etp::MAX, "{} accepted above the bound", text);
+            }
+            Err(_) => {
+                let g = gcd(n, d).max(1);
+                // Each written term must fit 64 bits (`0/20000000000000000000` is refused).
+                let fits = n <= u128::from(u64::MAX) && d <= u128::from(u64::MAX);
+                let in_range = fits && d != 0 && n <= 100 * d && d / g <= 1_000_000;
+                prop_assert!(!in_range, "{} refused though in range", text);
+            }
+        }
+    }
+
+    #[test]
+    fn decimal_weekly_hours_are_the_minutes_they_spell_or_refused(text in "[0-9]{1,24}(\\.[0-9]{1,9})?") {
+        match (domain::WeeklyTime::parse(&text), exact(&text)) {
+            (Ok(t), Some(hours)) => prop_assert_eq!(hours * Decimal::from(60), Decimal::from(t.minutes()), "{}", text),
+            (Ok(t), None) => prop_assert!(false, "{} accepted as {} but is no exact decimal", text, t),
+            (Err(_), Some(hours)) => {
+                let minutes = hours * Decimal::from(60);
+                let valid = minutes.fract().is_zero() && minutes > Decimal::ZERO && minutes <= Decimal::from(35 * 60);
+                prop_assert!(!valid, "{} refused though a whole number of minutes within a week", text);
+            }
+            (Err(_), None) => {}
+        }
+    }
+}

@@ -73,7 +73,9 @@ impl Checker {
                     TimeError::OverFullTime => Code::WeeklyHoursOverFullTime,
                     TimeError::Zero => Code::WeeklyHoursZero,
                     TimeError::NotWholeMinutes => Code::WeeklyHoursNotWholeMinutes,
-                    TimeError::Malformed | TimeError::MalformedFraction => Code::WeeklyHoursMalformed,
+                    TimeError::Malformed | TimeError::MalformedFraction | TimeError::EtpOutOfRange => {
+                        Code::WeeklyHoursMalformed
+                    }
                 };
                 self.error(field, code, e.to_string());
             })

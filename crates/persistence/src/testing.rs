@@ -2,7 +2,6 @@
 //! `TEST_DATABASE_URL` is set). Shared by this crate's tests, the API tests and the end-to-end
 //! tests so that every layer runs the same suite on both backends.
 
-use std::sync::Once;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use sea_orm::{ConnectionTrait, Database, Statement};
@@ -23,19 +22,21 @@ pub async fn sqlite() -> Store {
 }
 
 /// A fresh PostgreSQL database (a new database next to the one `TEST_DATABASE_URL` names)
-/// with the schema applied, or `None` with a printed notice when the variable is absent.
+/// with the schema applied. Tests call it through [`postgres_tests!`](crate::postgres_tests) or
+/// [`backend_tests!`](crate::backend_tests), which mark them ignored when the variable was not
+/// set at build time.
 ///
 /// # Panics
-/// When the variable is set but the server cannot be used: the PostgreSQL leg must not pass
-/// silently when it was asked for.
-pub async fn postgres(test: &str) -> Option<Store> {
-    let Ok(base_url) = std::env::var(TEST_DATABASE_URL) else {
-        static NOTICE: Once = Once::new();
-        NOTICE.call_once(|| {
-            eprintln!("notice: {TEST_DATABASE_URL} is not set: PostgreSQL tests are skipped (they pass vacuously)");
-        });
-        eprintln!("skipped on PostgreSQL: {test} ({TEST_DATABASE_URL} not set)");
-        return None;
+/// When the variable is unset or empty at run time (the test was built to run, or was run with
+/// `--ignored`: it must not pass vacuously), or when the server cannot be used.
+pub async fn postgres(test: &str) -> Store {
+    let base_url = match std::env::var(TEST_DATABASE_URL) {
+        Ok(url) if !url.trim().is_empty() => url,
+        _ => panic!(
+            "PostgreSQL test `{test}` cannot run: {TEST_DATABASE_URL} is not set now (it was at build time, \
+             or the test was run with --ignored). Set it to a PostgreSQL database, e.g. \
+             {TEST_DATABASE_URL}=postgres://postgres@127.0.0.1:5432/postgres"
+        ),
     };
     let name = unique_database_name();
     let admin = Database::connect(base_url.as_str()).await.expect("TEST_DATABASE_URL is reachable");
@@ -46,7 +47,7 @@ pub async fn postgres(test: &str) -> Option<Store> {
     admin.close().await.ok();
     let store = Store::connect(&with_database(&base_url, &name)).await.expect("fresh test database opens");
     store.migrate().await.expect("migrations apply on PostgreSQL");
-    Some(store)
+    store
 }
 
 fn unique_database_name() -> String {
@@ -66,7 +67,8 @@ fn with_database(url: &str, name: &str) -> String {
     }
 }
 
-/// Declares each listed `async fn(Store)` as two tests, `sqlite::name` and `postgres::name`.
+/// Declares each listed `async fn(Store)` as two tests, `sqlite::name` (always run) and
+/// `postgres::name` (see [`postgres_tests!`](crate::postgres_tests)).
 #[macro_export]
 macro_rules! backend_tests {
     ($($name:ident),+ $(,)?) => {
@@ -78,15 +80,54 @@ macro_rules! backend_tests {
                 }
             )+
         }
+        $crate::postgres_tests!($($name),+);
+    };
+}
+
+/// Declares each listed `async fn(Store)` as a test `postgres::name` on a fresh PostgreSQL
+/// database. Without `TEST_DATABASE_URL` when this crate was built, the tests are
+/// `#[ignore = "needs TEST_DATABASE_URL"]`: the summary counts them as ignored, not passed.
+/// (`build.rs` sets `cfg(test_database)`; the attribute is chosen here, when this crate is
+/// compiled, so the crates expanding the macro need no build script of their own.)
+#[cfg(test_database)]
+#[macro_export]
+macro_rules! postgres_tests {
+    ($($name:ident),+ $(,)?) => {
+        $crate::__postgres_tests!([] $($name),+);
+    };
+}
+
+/// Declares each listed `async fn(Store)` as a test `postgres::name` on a fresh PostgreSQL
+/// database. Without `TEST_DATABASE_URL` when this crate was built, the tests are
+/// `#[ignore = "needs TEST_DATABASE_URL"]`: the summary counts them as ignored, not passed.
+/// (`build.rs` sets `cfg(test_database)`; the attribute is chosen here, when this crate is
+/// compiled, so the crates expanding the macro need no build script of their own.)
+#[cfg(not(test_database))]
+#[macro_export]
+macro_rules! postgres_tests {
+    ($($name:ident),+ $(,)?) => {
+        $crate::__postgres_tests!([ignore = "needs TEST_DATABASE_URL"] $($name),+);
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __postgres_tests {
+    ($attrs:tt $($name:ident),+) => {
         mod postgres {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    if let Some(store) = $crate::testing::postgres(stringify!($name)).await {
-                        super::$name(store).await;
-                    }
-                }
-            )+
+            $( $crate::__postgres_test!($attrs $name); )+
+        }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __postgres_test {
+    ([$($attr:meta)?] $name:ident) => {
+        #[tokio::test]
+        $(#[$attr])?
+        async fn $name() {
+            super::$name($crate::testing::postgres(stringify!($name)).await).await;
         }
     };
 }

@@ -1,6 +1,11 @@
 //! `am-planner`: the service and its maintenance commands.
+//!
+//! Exit status: 0 on success; 1 on a fatal error (anyhow's error returned from `main`, printed
+//! as `Error: …`) and on a command-line usage error; 2 when `evaluate` refused at least one
+//! situation ([`server::batch::EXIT_REFUSED`]), after writing every result and the summary.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -28,9 +33,10 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
-    /// Evaluate individual situations from a JSON Lines file (or stdin), one result line each.
+    /// Evaluate individual situations from a file (or stdin), one result line each; exits
+    /// with 2 when any situation was refused.
     Evaluate {
-        /// Input file of situations, one JSON object per line; stdin when omitted.
+        /// Input file of situations, JSON objects one per line or pretty-printed; stdin when omitted.
         #[arg(long)]
         input: Option<PathBuf>,
         /// Output file of results; stdout when omitted.
@@ -39,11 +45,12 @@ enum Command {
     },
 }
 
+/// Runs a batch; `Ok(false)` when some situation was refused.
 fn evaluate(
     settings: &Settings,
     input: Option<&std::path::Path>,
     output: Option<&std::path::Path>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<bool> {
     use std::io::{BufReader, BufWriter};
     let book = server::load_rules(settings)?;
     let started = std::time::Instant::now();
@@ -63,7 +70,7 @@ fn evaluate(
     };
     let seconds = started.elapsed().as_secs_f64();
     eprintln!("evaluated {} situations, {} lines refused, in {seconds:.2} s", summary.evaluated, summary.errors);
-    Ok(())
+    Ok(summary.errors == 0)
 }
 
 fn init_tracing(filter: &str) {
@@ -72,29 +79,39 @@ fn init_tracing(filter: &str) {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+async fn main() -> anyhow::Result<ExitCode> {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap exits usage errors with 2, which `evaluate` reserves for refused situations.
+            let code = if e.use_stderr() { ExitCode::FAILURE } else { ExitCode::SUCCESS };
+            e.print()?;
+            return Ok(code);
+        }
+    };
     if let Some(Command::ExportSchema { output }) = &cli.command {
         let sdl = graphql::sdl();
-        return match output {
-            Some(path) => std::fs::write(path, sdl).with_context(|| format!("writing {}", path.display())),
-            None => {
-                print!("{sdl}");
-                Ok(())
-            }
-        };
+        match output {
+            Some(path) => std::fs::write(path, sdl).with_context(|| format!("writing {}", path.display()))?,
+            None => print!("{sdl}"),
+        }
+        return Ok(ExitCode::SUCCESS);
     }
     let settings = Settings::load(cli.config.as_deref())?;
     init_tracing(&settings.log.filter);
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => server::run(settings).await,
+        Command::Serve => server::run(settings).await?,
         Command::Migrate => {
             let store = persistence::Store::connect(&settings.database.url).await?;
             store.migrate().await?;
             tracing::info!(database = store.backend_name(), "migrations applied");
-            Ok(())
         }
-        Command::Evaluate { input, output } => evaluate(&settings, input.as_deref(), output.as_deref()),
-        Command::ExportSchema { .. } => Ok(()),
+        Command::Evaluate { input, output } => {
+            if !evaluate(&settings, input.as_deref(), output.as_deref())? {
+                return Ok(ExitCode::from(server::batch::EXIT_REFUSED));
+            }
+        }
+        Command::ExportSchema { .. } => {}
     }
+    Ok(ExitCode::SUCCESS)
 }

@@ -37,7 +37,7 @@ fn evaluate_turns_json_lines_into_result_lines() {
     )
     .expect("write input");
     let out = binary().args(["evaluate", "--input"]).arg(&input).arg("--output").arg(&output).output().expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "a refused line exits with 2: {}", String::from_utf8_lossy(&out.stderr));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("evaluated 2 situations, 1 lines refused"), "{stderr}");
     let lines: Vec<serde_json::Value> = std::fs::read_to_string(&output)
@@ -52,6 +52,46 @@ fn evaluate_turns_json_lines_into_result_lines() {
     assert_eq!(lines[2]["line"], 3);
     assert!(lines[2]["error"].is_string());
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The ```json blocks of the README's "Batch evaluation" section: input, then output example.
+fn readme_batch_examples() -> (String, serde_json::Value) {
+    let readme = include_str!("../../../README.md");
+    let section = readme.split("### Batch evaluation").nth(1).expect("README has a Batch evaluation section");
+    let mut blocks = section.split("```json").skip(1).filter_map(|b| b.split("```").next());
+    let input = blocks.next().expect("an input example").to_owned();
+    let output = serde_json::from_str(blocks.next().expect("an output example")).expect("output example is JSON");
+    (input, output)
+}
+
+#[test]
+fn evaluate_reads_the_pretty_printed_readme_example_and_exits_0() {
+    let (input_text, expected) = readme_batch_examples();
+    let input_text = input_text.trim();
+    assert!(input_text.trim().lines().count() > 1, "the README example is pretty-printed");
+    let dir = temp_dir("evaluate-readme");
+    let input = dir.join("situation.json");
+    std::fs::write(&input, format!("{input_text}\n{input_text}")).expect("write input");
+    let out = binary().args(["evaluate", "--input"]).arg(&input).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[0], expected, "the README's output example is what its input gives");
+    assert_eq!(lines[1]["line"], 1 + input_text.lines().count() as u64, "numbered by the line a document starts on");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("evaluated 2 situations, 0 lines refused"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn evaluate_exits_1_on_an_unreadable_input_and_usage_errors() {
+    let missing = temp_dir("evaluate-missing").join("absent.jsonl");
+    let out = binary().args(["evaluate", "--input"]).arg(&missing).output().expect("runs");
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("absent.jsonl"));
+    let out = binary().args(["evaluate", "--no-such-flag"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(1), "2 only means refused situations");
+    assert_eq!(binary().arg("--help").output().expect("runs").status.code(), Some(0));
 }
 
 #[test]

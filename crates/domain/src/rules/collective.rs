@@ -253,7 +253,8 @@ pub fn evaluate<'b, T: Tracer<'b>>(
     cx.t.input("bonus_doctors", Input::Count(u32::try_from(bonus_doctors).unwrap_or(u32::MAX)));
     // The bonus is a whole number of halves: cap = doctors + bonus × bonus_doctors, exactly.
     let cap_dec = Decimal::from(doctors) + bonus * Decimal::from(bonus_doctors);
-    let etp_cap = Etp::parse(&cap_dec.normalize().to_string()).unwrap_or(Etp::ZERO);
+    // Exact, and unbounded by the input limit `Etp::MAX` (a cap is computed, not typed in).
+    let etp_cap = Etp::from_decimal(cap_dec).ok_or(RuleError::Invalid("ETP cap out of range"))?;
     if case.funded_etp.is_zero() {
         cx.t.outcome(Outcome::Fail, "the contract funds no ETP");
         tally.record(RuleId::ColEtpCap, Outcome::Fail);
