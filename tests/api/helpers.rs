@@ -36,6 +36,13 @@ impl TestApp {
         Self::serve(App::with_store(settings, store, rules).await.expect("app builds")).await
     }
 
+    /// Over an existing store as it is (no demo data).
+    pub async fn over_store(store: Store) -> Self {
+        let settings = settings("sqlite::memory:");
+        let rules = server::load_rules(&settings).expect("rules load");
+        Self::serve(App::with_store(settings, store, rules).await.expect("app builds")).await
+    }
+
     async fn serve(app: App) -> Self {
         let store = app.store().clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("port 0 binds");

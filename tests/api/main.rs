@@ -4,3 +4,4 @@
 mod cpam;
 mod helpers;
 mod http;
+mod requests;

@@ -77,22 +77,29 @@ async fn world(store: Store) -> World {
         foreign_ids: Vec::new(),
         home_ids: Vec::new(),
     };
-    let structure = |name: &str, finess: &str| {
-        json!({ "kind": "MSP", "legalForm": "SISA", "name": name, "finess": finess, "commune": "33039", "sisaEmployerGroup": true })
-    };
+    let structure = |name: &str, finess: &str| json!({ "kind": "MSP", "legalForm": "SISA", "name": name, "finess": finess, "commune": "33039", "sisaEmployerGroup": true });
     let home = w.create("home", structure("MSP Maison", HOME_FINESS), "createStructure", "structure").await;
     let foreign = w.create("foreign", structure(FOREIGN_NAME, FOREIGN_FINESS), "createStructure", "structure").await;
     let doctor = |rpps: &str, last: &str, structure: &str| {
         json!({ "rpps": rpps, "firstName": "Claire", "lastName": last, "specialty": "GENERAL_PRACTICE",
                 "sector": "SECTOR_1", "membership": { "structureId": structure, "from": "2020-01-01" } })
     };
-    let home_doc = w.create("home doctor", doctor("10001234565", "Maison", &home), "createPractitioner", "practitioner").await;
-    let foreign_doc =
-        w.create("foreign doctor", doctor(FOREIGN_RPPS[0], FOREIGN_NAME, &foreign), "createPractitioner", "practitioner").await;
-    let adherent =
-        w.create("foreign adherent", doctor(FOREIGN_RPPS[1], FOREIGN_NAME, &foreign), "createPractitioner", "practitioner").await;
+    let home_doc =
+        w.create("home doctor", doctor("10001234565", "Maison", &home), "createPractitioner", "practitioner").await;
+    let foreign_doc = w
+        .create("foreign doctor", doctor(FOREIGN_RPPS[0], FOREIGN_NAME, &foreign), "createPractitioner", "practitioner")
+        .await;
+    let adherent = w
+        .create(
+            "foreign adherent",
+            doctor(FOREIGN_RPPS[1], FOREIGN_NAME, &foreign),
+            "createPractitioner",
+            "practitioner",
+        )
+        .await;
     // A doctor of both structures: their foreign membership and contracts stay hidden.
-    let shared = w.create("shared doctor", doctor("10002345675", "Partage", &home), "createPractitioner", "practitioner").await;
+    let shared =
+        w.create("shared doctor", doctor("10002345675", "Partage", &home), "createPractitioner", "practitioner").await;
     let shared_abroad = w
         .create(
             "shared membership",
@@ -119,32 +126,50 @@ async fn world(store: Store) -> World {
         }
         input
     };
-    let by_company =
-        w.create("employed abroad", assistant(&home, json!({ "employerStructureId": foreign })), "createAssistant", "assistant").await;
-    let by_doctor = w
-        .create("employed by a foreign doctor", assistant(&home, json!({ "employerPractitionerId": foreign_doc })), "createAssistant", "assistant")
+    let by_company = w
+        .create(
+            "employed abroad",
+            assistant(&home, json!({ "employerStructureId": foreign })),
+            "createAssistant",
+            "assistant",
+        )
         .await;
-    let foreign_assistant =
-        w.create("foreign assistant", assistant(&foreign, json!({ "employerStructureId": foreign })), "createAssistant", "assistant").await;
-    let assignment = |assistant: &str, doctor: &str| {
-        json!({ "assistantId": assistant, "practitionerId": doctor, "weeklyHours": "10", "from": "2024-02-01" })
-    };
-    let to_foreign = w.create("assignment abroad", assignment(&by_company, &foreign_doc), "createAssignment", "assignment").await;
-    let home_assignment = w.create("home assignment", assignment(&by_doctor, &home_doc), "createAssignment", "assignment").await;
-    let foreign_assignment =
-        w.create("foreign assignment", assignment(&foreign_assistant, &foreign_doc), "createAssignment", "assignment").await;
+    let by_doctor = w
+        .create(
+            "employed by a foreign doctor",
+            assistant(&home, json!({ "employerPractitionerId": foreign_doc })),
+            "createAssistant",
+            "assistant",
+        )
+        .await;
+    let foreign_assistant = w
+        .create(
+            "foreign assistant",
+            assistant(&foreign, json!({ "employerStructureId": foreign })),
+            "createAssistant",
+            "assistant",
+        )
+        .await;
+    let assignment = |assistant: &str, doctor: &str| json!({ "assistantId": assistant, "practitionerId": doctor, "weeklyHours": "10", "from": "2024-02-01" });
+    let to_foreign =
+        w.create("assignment abroad", assignment(&by_company, &foreign_doc), "createAssignment", "assignment").await;
+    let home_assignment =
+        w.create("home assignment", assignment(&by_doctor, &home_doc), "createAssignment", "assignment").await;
+    let foreign_assignment = w
+        .create("foreign assignment", assignment(&foreign_assistant, &foreign_doc), "createAssignment", "assignment")
+        .await;
     let collective = |structure: &str, members: &[&str]| {
         json!({ "kind": "COLLECTIVE", "structureId": structure, "fundedEtp": "1", "signedOn": "2026-03-01",
                 "members": members.iter().map(|m| json!({ "practitionerId": m, "from": "2026-03-01" })).collect::<Vec<_>>() })
     };
     let home_collective =
         w.create("home collective", collective(&home, &[&home_doc, &adherent]), "createAidContract", "contract").await;
-    let foreign_collective =
-        w.create("foreign collective", collective(&foreign, &[&foreign_doc, &shared]), "createAidContract", "contract").await;
-    let individual = |doctor: &str| {
-        json!({ "kind": "INDIVIDUAL", "practitionerId": doctor, "option": "HALF_ETP", "signedOn": "2024-09-01" })
-    };
-    let foreign_individual = w.create("foreign individual", individual(&foreign_doc), "createAidContract", "contract").await;
+    let foreign_collective = w
+        .create("foreign collective", collective(&foreign, &[&foreign_doc, &shared]), "createAidContract", "contract")
+        .await;
+    let individual = |doctor: &str| json!({ "kind": "INDIVIDUAL", "practitionerId": doctor, "option": "HALF_ETP", "signedOn": "2024-09-01" });
+    let foreign_individual =
+        w.create("foreign individual", individual(&foreign_doc), "createAidContract", "contract").await;
     let home_individual = w.create("home individual", individual(&home_doc), "createAidContract", "contract").await;
 
     w.foreign_ids = vec![
@@ -160,7 +185,17 @@ async fn world(store: Store) -> World {
     ];
     // `to_foreign` is an assignment of a home assistant: visible itself, but not its doctor.
     w.foreign_ids.retain(|id| id != &to_foreign);
-    w.home_ids = vec![home, home_doc, shared, by_company, by_doctor, to_foreign, home_assignment, home_collective, home_individual];
+    w.home_ids = vec![
+        home,
+        home_doc,
+        shared,
+        by_company,
+        by_doctor,
+        to_foreign,
+        home_assignment,
+        home_collective,
+        home_individual,
+    ];
     w
 }
 
@@ -255,10 +290,15 @@ async fn nothing_foreign_is_reachable(store: Store) {
     let mut answers = Vec::new();
     let roots = [
         format!("{{ structures(first: 50) {{ {} }} }}", selection(&types, "StructureConnection", &mut vec![], 7)),
-        format!("{{ practitioner(rpps: \"10002345675\") {{ {} }} }}", selection(&types, "Practitioner", &mut vec![], 6)),
+        format!(
+            "{{ practitioner(rpps: \"10002345675\") {{ {} }} }}",
+            selection(&types, "Practitioner", &mut vec![], 6)
+        ),
     ];
     for query in roots.iter().cloned().chain(
-        w.home_ids.iter().map(|id| format!("{{ node(id: \"{id}\") {{ {} }} }}", selection(&types, "Node", &mut vec![], 6))),
+        w.home_ids
+            .iter()
+            .map(|id| format!("{{ node(id: \"{id}\") {{ {} }} }}", selection(&types, "Node", &mut vec![], 6))),
     ) {
         let data = w.run(coordinator.clone(), &query, json!({})).await;
         assert!(data["errors"].is_null(), "the walk must run without errors: {data}\n{query}");
