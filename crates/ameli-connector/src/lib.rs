@@ -30,15 +30,3 @@ pub enum CpamError {
     #[error("the CPAM answered something unexpected: {0}")]
     InvalidResponse(String),
 }
-
-impl CpamError {
-    /// Stable code for clients.
-    pub fn code(&self) -> &'static str {
-        match self {
-            CpamError::NotFound => "CPAM_NOT_FOUND",
-            CpamError::Unauthorized => "CPAM_UNAUTHORIZED",
-            CpamError::Unavailable(_) => "CPAM_UNAVAILABLE",
-            CpamError::InvalidResponse(_) => "CPAM_INVALID_RESPONSE",
-        }
-    }
-}

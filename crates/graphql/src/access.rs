@@ -13,11 +13,12 @@ use std::sync::Arc;
 
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
+use chrono::NaiveDate;
 use domain::{
     ActivityFigures, AidContract, Assignment, AssignmentId, Assistant, AssistantId, ContractId, ContractTerms,
     Membership, MembershipId, Practitioner, PractitionerId, Rpps, Structure, StructureId,
 };
-use persistence::{CpamStatus, Store, StoreError, Visibility};
+use persistence::{CpamStatus, Page, Store, StoreError, Visibility};
 
 use crate::auth::Viewer;
 use crate::error::{ApiError, ApiResult};
@@ -53,13 +54,11 @@ fn visible_if<T>(allowed: bool, value: T) -> Option<Visible<T>> {
 }
 
 /// A collective contract is visible with its company; an individual one with its doctor.
-async fn contract_visible(store: &Store, visibility: &Visibility, c: &AidContract) -> Result<bool, StoreError> {
-    Ok(match &c.fields.terms {
+fn contract_allowed(c: &AidContract, visibility: &Visibility, signer_visible: bool) -> bool {
+    match &c.fields.terms {
         ContractTerms::Collective { structure_id, .. } => visibility.allows(*structure_id),
-        ContractTerms::Individual { practitioner_id, .. } => {
-            store.practitioner_visible(*practitioner_id, visibility).await?
-        }
-    })
+        ContractTerms::Individual { .. } => signer_visible,
+    }
 }
 
 pub async fn structure(store: &Store, viewer: &Viewer, id: StructureId) -> ApiResult<Option<Visible<Structure>>> {
@@ -110,8 +109,13 @@ pub async fn assignment(store: &Store, viewer: &Viewer, id: AssignmentId) -> Api
 
 pub async fn contract(store: &Store, viewer: &Viewer, id: ContractId) -> ApiResult<Option<Visible<AidContract>>> {
     let Some(c) = store.contract(id).await? else { return Ok(None) };
-    let allowed = contract_visible(store, &viewer.visibility, &c).await?;
-    Ok(visible_if(allowed, c))
+    let signer_visible = match &c.fields.terms {
+        ContractTerms::Individual { practitioner_id, .. } => {
+            store.practitioner_visible(*practitioner_id, &viewer.visibility).await?
+        }
+        ContractTerms::Collective { .. } => false,
+    };
+    Ok(visible_if(contract_allowed(&c, &viewer.visibility, signer_visible), c))
 }
 
 /// Resolves a global ID to a visible node.
@@ -139,15 +143,49 @@ pub async fn node(store: &Store, viewer: &Viewer, id: &str) -> ApiResult<Option<
     })
 }
 
-/// The rows of a list whose parent is visible. Lists hang off a visible object, and their rows
-/// belong to it (a structure's members, an assistant's assignments…), so they share its scope.
-pub fn rows_of<T>(_parent: &Visible<impl Sized>, rows: Vec<T>) -> Vec<Visible<T>> {
-    rows.into_iter().map(Visible).collect()
+/// The structures the viewer may see, a page at a time (the store filters by visibility).
+pub async fn structures_page(
+    store: &Store,
+    viewer: &Viewer,
+    after: Option<StructureId>,
+    first: u64,
+) -> ApiResult<Page<Visible<Structure>>> {
+    let page = store.list_structures(&viewer.visibility, after, first).await?;
+    Ok(page.map(|rows| rows.into_iter().map(Visible).collect()))
 }
 
-/// The structures `Store::list_structures` returned for the viewer's visibility.
-pub fn listed_structures(rows: Vec<Structure>) -> Vec<Visible<Structure>> {
-    rows.into_iter().map(Visible).collect()
+// The lists below hang off a visible structure, and their rows belong to it, so they share
+// its scope; objects they link to go through the scoped loader.
+
+pub async fn members_page(
+    store: &Store,
+    structure: &Visible<Structure>,
+    active_on: Option<NaiveDate>,
+    after: Option<MembershipId>,
+    first: u64,
+) -> ApiResult<Page<Visible<Membership>>> {
+    let page = store.list_members(structure.id, active_on, after, first).await?;
+    Ok(page.map(|rows| rows.into_iter().map(|m| Visible(m.membership)).collect()))
+}
+
+pub async fn assistants_page(
+    store: &Store,
+    structure: &Visible<Structure>,
+    after: Option<AssistantId>,
+    first: u64,
+) -> ApiResult<Page<Visible<(StructureId, Assistant)>>> {
+    let page = store.list_assistants(structure.id, after, first).await?;
+    Ok(page.map(|rows| rows.into_iter().map(|a| Visible((structure.id, a))).collect()))
+}
+
+pub async fn contracts_page(
+    store: &Store,
+    structure: &Visible<Structure>,
+    after: Option<ContractId>,
+    first: u64,
+) -> ApiResult<Page<Visible<AidContract>>> {
+    let page = store.list_structure_contracts(structure.id, after, first).await?;
+    Ok(page.map(|rows| rows.into_iter().map(Visible).collect()))
 }
 
 /// Relations of one practitioner, batched by the loader.
@@ -232,26 +270,14 @@ impl Loader<ContractsOf> for ScopedLoader {
     type Value = Vec<Visible<AidContract>>;
     type Error = Arc<StoreError>;
 
+    /// Contracts of doctors the caller already sees (keys come from visible practitioners):
+    /// their individual contracts are visible with them, collective ones with the company.
     async fn load(&self, keys: &[ContractsOf]) -> LoadResult<ContractsOf, Self::Value> {
         let ids: Vec<PractitionerId> = keys.iter().map(|k| k.0).collect();
         let pairs = self.store.practitioner_contracts_many(&ids).await.map_err(Arc::new)?;
-        let signers: Vec<PractitionerId> = pairs
-            .iter()
-            .filter_map(|(_, c)| match &c.fields.terms {
-                ContractTerms::Individual { practitioner_id, .. } => Some(*practitioner_id),
-                ContractTerms::Collective { .. } => None,
-            })
-            .collect();
-        let visible_signers = self.store.visible_practitioners(&signers, &self.visibility).await.map_err(Arc::new)?;
         let mut grouped: HashMap<ContractsOf, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
-        for (p, c) in pairs {
-            let allowed = match &c.fields.terms {
-                ContractTerms::Collective { structure_id, .. } => self.visibility.allows(*structure_id),
-                ContractTerms::Individual { practitioner_id, .. } => visible_signers.contains(practitioner_id),
-            };
-            if allowed {
-                grouped.entry(ContractsOf(p)).or_default().push(Visible(c));
-            }
+        for (p, c) in pairs.into_iter().filter(|(_, c)| contract_allowed(c, &self.visibility, true)) {
+            grouped.entry(ContractsOf(p)).or_default().push(Visible(c));
         }
         Ok(grouped)
     }

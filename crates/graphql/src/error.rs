@@ -204,6 +204,11 @@ impl UserErrorCode {
         }
     }
 
+    /// The code named `name` (e.g. a domain warning's `RPPS_CHECK_DIGIT_UNVERIFIED`).
+    pub fn from_name(name: &str) -> Option<Self> {
+        <Self as async_graphql::resolver_utils::EnumType>::items().iter().find(|i| i.name == name).map(|i| i.value)
+    }
+
     /// The code as sent to clients, e.g. `"FINESS_MALFORMED"`.
     pub fn as_str(self) -> &'static str {
         <Self as async_graphql::resolver_utils::EnumType>::items()
@@ -230,4 +235,27 @@ pub struct UserWarning {
     pub field: Vec<String>,
     pub message: String,
     pub code: UserErrorCode,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The schema's codes are the ones the domain gives its identifier errors.
+    #[test]
+    fn identifier_codes_match_the_domain() {
+        use IdentifierKind as K;
+        for kind in [K::Rpps, K::Finess, K::Siren, K::Siret, K::InseeCommune, K::AmNumber] {
+            for problem in [IdentifierProblem::Malformed, IdentifierProblem::BadCheckDigit] {
+                let e = IdentifierError { kind, problem, reason: String::new() };
+                assert_eq!(UserErrorCode::of_identifier(&e).as_str(), e.code(), "{kind:?} {problem:?}");
+            }
+        }
+        let rpps = domain::Rpps::parse("10101201234").expect("well-formed, failing the key");
+        assert!(!rpps.warnings().is_empty());
+        for w in rpps.warnings() {
+            assert!(UserErrorCode::from_name(w.code).is_some(), "{} has no code in the schema", w.code);
+        }
+        assert_eq!(UserErrorCode::from_name("NOT_A_CODE"), None);
+    }
 }

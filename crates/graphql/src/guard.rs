@@ -3,13 +3,15 @@
 //! on every error, including those the GraphQL library raises itself (parse, validation,
 //! complexity, depth, argument coercion), so that clients can switch on the code.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use async_graphql::Name;
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest, NextRequest, NextValidation,
 };
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ErrorExtensionValues, Response, ServerError, ServerResult, ValidationResult, Variables};
+use async_graphql::{ErrorExtensionValues, Request, Response, ServerError, ServerResult, ValidationResult, Variables};
 
 use crate::error::{ApiError, codes};
 
@@ -34,7 +36,7 @@ impl ExtensionFactory for RequestGuard {
 struct Guard(FieldLimits);
 
 fn with_code(mut error: ServerError, code: &str) -> ServerError {
-    if error.extensions.as_ref().is_none_or(|e| e.get("code").is_none()) {
+    if !has_code(&error) {
         error.extensions.get_or_insert_with(ErrorExtensionValues::default).set("code", code);
     }
     error
@@ -44,45 +46,68 @@ fn has_code(error: &ServerError) -> bool {
     error.extensions.as_ref().is_some_and(|e| e.get("code").is_some())
 }
 
-/// Counts the fields of a selection set with fragments expanded, stopping once over `cap`
-/// (fragment cycles are refused later by validation; the cap and `depth` keep this finite).
-fn count_fields(doc: &ExecutableDocument, set: &SelectionSet, cap: usize, depth: usize) -> usize {
-    if depth > 64 {
-        return cap + 1;
-    }
-    let mut total = 0usize;
-    for item in &set.items {
-        total += match &item.node {
-            Selection::Field(f) => 1 + count_fields(doc, &f.node.selection_set.node, cap, depth + 1),
-            Selection::InlineFragment(f) => count_fields(doc, &f.node.selection_set.node, cap, depth + 1),
-            Selection::FragmentSpread(s) => doc
-                .fragments
-                .get(&s.node.fragment_name.node)
-                .map_or(0, |f| count_fields(doc, &f.node.selection_set.node, cap, depth + 1)),
-        };
-        if total > cap {
-            return total;
-        }
-    }
-    total
+/// What is counted in an operation.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Count {
+    /// Every field, fragment spread and inline fragment, fragments expanded: what walking the
+    /// document costs.
+    Selections,
+    /// The fields of the root selection set, fragments expanded.
+    Roots,
 }
 
-/// Root fields of a selection set, fragments expanded (one level).
-fn count_root_fields(doc: &ExecutableDocument, set: &SelectionSet, depth: usize) -> usize {
-    if depth > 64 {
-        return usize::MAX;
+/// Counts fields with fragments expanded, each fragment counted once and remembered, so that
+/// counting is linear in the document's length: without the memory, 40 fragments that each
+/// spread the next one twice would take 2^40 steps. Counts stop at `cap + 1`; a fragment cycle
+/// (refused later by validation) counts as over the cap.
+struct Counter<'a> {
+    doc: &'a ExecutableDocument,
+    cap: usize,
+    known: HashMap<(Count, &'a Name), usize>,
+    open: HashSet<&'a Name>,
+}
+
+impl<'a> Counter<'a> {
+    fn new(doc: &'a ExecutableDocument, cap: usize) -> Self {
+        Self { doc, cap, known: HashMap::new(), open: HashSet::new() }
     }
-    set.items
-        .iter()
-        .map(|item| match &item.node {
-            Selection::Field(_) => 1,
-            Selection::InlineFragment(f) => count_root_fields(doc, &f.node.selection_set.node, depth + 1),
-            Selection::FragmentSpread(s) => doc
-                .fragments
-                .get(&s.node.fragment_name.node)
-                .map_or(0, |f| count_root_fields(doc, &f.node.selection_set.node, depth + 1)),
-        })
-        .fold(0usize, usize::saturating_add)
+
+    fn count(&mut self, what: Count, set: &'a SelectionSet) -> usize {
+        let mut total = 0usize;
+        for item in &set.items {
+            let n = match &item.node {
+                Selection::Field(f) => match what {
+                    Count::Roots => 1,
+                    Count::Selections => 1usize.saturating_add(self.count(what, &f.node.selection_set.node)),
+                },
+                Selection::InlineFragment(f) => {
+                    self.count(what, &f.node.selection_set.node).saturating_add(usize::from(what == Count::Selections))
+                }
+                Selection::FragmentSpread(s) => self
+                    .fragment(what, &s.node.fragment_name.node)
+                    .saturating_add(usize::from(what == Count::Selections)),
+            };
+            total = total.saturating_add(n);
+            if total > self.cap {
+                return self.cap + 1;
+            }
+        }
+        total
+    }
+
+    fn fragment(&mut self, what: Count, name: &'a Name) -> usize {
+        if let Some(n) = self.known.get(&(what, name)) {
+            return *n;
+        }
+        let Some(fragment) = self.doc.fragments.get(name) else { return 0 };
+        if !self.open.insert(name) {
+            return self.cap + 1;
+        }
+        let n = self.count(what, &fragment.node.selection_set.node);
+        self.open.remove(name);
+        self.known.insert((what, name), n);
+        n
+    }
 }
 
 /// The code of an error the GraphQL library raised during validation.
@@ -107,8 +132,7 @@ fn execution_error(error: ServerError) -> ServerError {
     if input {
         return with_code(error, codes::BAD_USER_INPUT);
     }
-    let ApiError::Internal(reference) = ApiError::internal(&error.message) else { return error };
-    let mut replaced = ServerError::new(ApiError::Internal(reference).message(), None);
+    let mut replaced = ServerError::new(ApiError::internal(&error.message).message(), None);
     replaced.path = error.path;
     replaced.locations = error.locations;
     with_code(replaced, codes::INTERNAL)
@@ -122,6 +146,35 @@ impl Extension for Guard {
         response
     }
 
+    /// Parses the document here, before the library walks it (its recursion-depth check
+    /// expands every fragment spread, which is exponential in a document of fragments that
+    /// spread each other twice), bounds its size, and hands the parsed document on.
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        mut request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        let doc = request.parsed_query().map_err(|e| with_code(e, codes::GRAPHQL_PARSE_FAILED))?;
+        let FieldLimits { max_fields, max_root_fields } = self.0;
+        for (_, operation) in doc.operations.iter() {
+            let set = &operation.node.selection_set.node;
+            if Counter::new(doc, max_root_fields).count(Count::Roots, set) > max_root_fields {
+                let message =
+                    format!("an operation may select at most {max_root_fields} root fields (aliases included)");
+                return Err(with_code(ServerError::new(message, None), codes::QUERY_TOO_LARGE));
+            }
+            if Counter::new(doc, max_fields).count(Count::Selections, set) > max_fields {
+                let message = format!(
+                    "an operation may hold at most {max_fields} fields and fragment spreads, fragments expanded"
+                );
+                return Err(with_code(ServerError::new(message, None), codes::QUERY_TOO_LARGE));
+            }
+        }
+        next.run(ctx, request).await
+    }
+
+    /// Errors of the library's own checks of the parsed document (recursion, directives).
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -129,23 +182,7 @@ impl Extension for Guard {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await.map_err(|e| with_code(e, codes::GRAPHQL_PARSE_FAILED))?;
-        let FieldLimits { max_fields, max_root_fields } = self.0;
-        for (_, operation) in doc.operations.iter() {
-            let set = &operation.node.selection_set.node;
-            let roots = count_root_fields(&doc, set, 0);
-            if roots > max_root_fields {
-                let message =
-                    format!("an operation may select at most {max_root_fields} root fields (aliases included)");
-                return Err(with_code(ServerError::new(message, None), codes::QUERY_TOO_LARGE));
-            }
-            if count_fields(&doc, set, max_fields, 0) > max_fields {
-                let message =
-                    format!("an operation may select at most {max_fields} fields (aliases and fragments included)");
-                return Err(with_code(ServerError::new(message, None), codes::QUERY_TOO_LARGE));
-            }
-        }
-        Ok(doc)
+        next.run(ctx, query, variables).await.map_err(|e| with_code(e, codes::GRAPHQL_PARSE_FAILED))
     }
 
     async fn validation(

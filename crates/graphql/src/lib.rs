@@ -59,7 +59,6 @@ pub fn build_schema(store: Store, rules: Arc<RuleBook>, cpam: CpamGateway, limit
         .data(cpam)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
-        .limit_recursive_depth(64)
         .limit_directives(8)
         .extension(guard::RequestGuard(guard::FieldLimits {
             max_fields: limits.max_fields,

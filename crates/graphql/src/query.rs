@@ -34,12 +34,7 @@ impl QueryRoot {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, StructureObject>> {
         let (first, after) = page_args(first, after.as_deref())?;
-        let page = store(ctx)?
-            .list_structures(&viewer(ctx)?.visibility, after.map(StructureId), first)
-            .await
-            .map_err(ApiError::from)?;
-        // `list_structures` filters by the viewer's scope itself.
-        let page = page.map(access::listed_structures);
+        let page = access::structures_page(store(ctx)?, viewer(ctx)?, after.map(StructureId), first).await?;
         Ok(connection(page, after.is_some(), |s| s.id.0, StructureObject))
     }
 

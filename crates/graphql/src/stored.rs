@@ -107,21 +107,27 @@ pub async fn collective_case(
     let ids: Vec<_> = members.iter().map(|m| m.practitioner_id).collect();
     let practitioners = store.practitioners_by_ids(&ids).await?;
     let seen = store.visible_practitioners(&ids, visibility).await?;
+    // Every member's records in one query each, not three per member.
+    let memberships = store.memberships_of_many(&ids).await?;
+    let all_figures = store.figures_of_many(&ids).await?;
+    let contracts = store.practitioner_contracts_many(&ids).await?;
     let mut out = Vec::with_capacity(members.len());
     let mut actual = Activity { pmt: Some(0), adult_pmt: None, file_active: Some(0) };
     for m in members {
         let Some(p) = practitioners.iter().find(|p| p.id == m.practitioner_id) else { continue };
-        let partner = store
-            .memberships_of(p.id)
-            .await?
-            .iter()
-            .any(|ms| ms.structure_id == structure.id && ms.partner && ms.period.contains(m.period.from()));
-        let figures = store.figures_of(p.id).await?;
+        let partner = memberships.iter().any(|ms| {
+            ms.practitioner_id == p.id
+                && ms.structure_id == structure.id
+                && ms.partner
+                && ms.period.contains(m.period.from())
+        });
+        // Newest year first, as `figures_of` gives them.
+        let figures: Vec<ActivityFigures> = all_figures.iter().filter(|f| f.practitioner_id == p.id).cloned().collect();
         let base = baseline(&figures, signed);
         let reached = latest_actual(&figures, signed);
         actual.pmt = actual.pmt.zip(reached.and_then(|r| r.pmt)).map(|(a, b)| a + b);
         actual.file_active = actual.file_active.zip(reached.and_then(|r| r.file_active)).map(|(a, b)| a + b);
-        let others = store.practitioner_contracts(p.id).await?;
+        let others: Vec<&AidContract> = contracts.iter().filter(|(q, _)| *q == p.id).map(|(_, c)| c).collect();
         out.push(Member {
             label: if seen.contains(&p.id) {
                 format!("{} {} ({})", p.fields.first_name, p.fields.last_name, p.fields.rpps)

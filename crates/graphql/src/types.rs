@@ -127,11 +127,9 @@ impl StructureObject {
         active_on: Option<Date>,
     ) -> async_graphql::Result<Connection<String, MembershipObject>> {
         let (first, after) = page_args(first, after.as_deref())?;
-        let page = store(ctx)?
-            .list_members(self.0.id, active_on.map(|d| d.0), after.map(domain::MembershipId), first)
-            .await
-            .map_err(ApiError::from)?;
-        let page = page.map(|rows| access::rows_of(&self.0, rows.into_iter().map(|m| m.membership).collect()));
+        let page =
+            access::members_page(store(ctx)?, &self.0, active_on.map(|d| d.0), after.map(domain::MembershipId), first)
+                .await?;
         Ok(connection(page, after.is_some(), |m| m.id.0, MembershipObject))
     }
 
@@ -144,12 +142,7 @@ impl StructureObject {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, AssistantObject>> {
         let (first, after) = page_args(first, after.as_deref())?;
-        let page = store(ctx)?
-            .list_assistants(self.0.id, after.map(domain::AssistantId), first)
-            .await
-            .map_err(ApiError::from)?;
-        let structure_id = self.0.id;
-        let page = page.map(|rows| access::rows_of(&self.0, rows.into_iter().map(|a| (structure_id, a)).collect()));
+        let page = access::assistants_page(store(ctx)?, &self.0, after.map(domain::AssistantId), first).await?;
         Ok(connection(page, after.is_some(), |a| a.1.id.0, AssistantObject))
     }
 
@@ -162,11 +155,7 @@ impl StructureObject {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, AidContractObject>> {
         let (first, after) = page_args(first, after.as_deref())?;
-        let page = store(ctx)?
-            .list_structure_contracts(self.0.id, after.map(domain::ContractId), first)
-            .await
-            .map_err(ApiError::from)?;
-        let page = page.map(|rows| access::rows_of(&self.0, rows));
+        let page = access::contracts_page(store(ctx)?, &self.0, after.map(domain::ContractId), first).await?;
         Ok(connection(page, after.is_some(), |c| c.id.0, AidContractObject))
     }
 }

@@ -38,9 +38,12 @@ impl Checker {
     }
 
     pub fn identifier_warnings(&mut self, field: &[&str], warnings: Vec<IdentifierWarning>) {
-        // The one warning an identifier has today: the RPPS key is not confirmed.
         for w in warnings {
-            self.warn(field, Code::RppsCheckDigitUnverified, w.message);
+            match Code::from_name(w.code) {
+                Some(code) => self.warn(field, code, w.message),
+                // A domain warning the schema does not name yet (a test checks there is none).
+                None => tracing::error!(code = w.code, "identifier warning without a user error code"),
+            }
         }
     }
 

@@ -241,7 +241,63 @@ async fn names_with_control_characters_are_refused(store: Store) {
     assert_eq!(api.store.count_rows("practitioners").await.expect("count"), 0);
 }
 
+/// A page of members with their relations costs the same number of SQL statements whether it
+/// has 2 rows or 12: relations are batched, never fetched row by row.
+async fn list_relations_cost_no_query_per_row(store: Store) {
+    let api = Api::new(store);
+    let small = api.structure("Petite", "330042177").await;
+    let large = api.structure("Grande", "010780914").await;
+    for i in 0..14u64 {
+        let rpps = format!("1{:09}{}", 100 + i, i % 10);
+        let structure = if i < 2 { &small } else { &large };
+        let made = api.create_practitioner(admin(), &rpps, structure, "Martin").await;
+        let id = made["data"]["createPractitioner"]["practitioner"]["id"].as_str().expect("created").to_owned();
+        api.run(
+            admin(),
+            "mutation($input: RecordActivityFiguresInput!) { recordActivityFigures(input: $input) { userErrors { code } } }",
+            json!({ "input": { "practitionerId": id, "year": 2025, "pmt": 1200, "fileActive": 1800 } }),
+        )
+        .await;
+    }
+    let query = "query($id: ID!) { node(id: $id) { ... on Structure { members(first: 50) { edges { node {
+        practitioner { rpps memberships { from } contracts { id } activityFigures { pmt } cpamStatus { stale } } } } } } } }";
+    let mut costs = Vec::new();
+    for (id, rows) in [(&small, 2), (&large, 12)] {
+        let before = api.store.statements_executed();
+        let data = api.run(admin(), query, json!({ "id": id })).await;
+        assert!(data["errors"].is_null(), "{data}");
+        let edges = data["data"]["node"]["members"]["edges"].as_array().map_or(0, Vec::len);
+        assert_eq!(edges, rows);
+        costs.push(api.store.statements_executed() - before);
+    }
+    assert_eq!(costs[0], costs[1], "statements for 2 rows and for 12 rows: {costs:?}");
+    assert!(costs[1] <= 12, "a bounded number of statements: {costs:?}");
+}
+
+/// Fragments that spread each other twice over 28 levels (under the library's recursion limit
+/// of 32): 2^28 spreads when expanded. The library's own depth check walked them all (93 s of
+/// CPU on the previous release); each fragment is now counted once and the document refused.
+async fn fragment_bombs_are_refused_at_once(store: Store) {
+    let api = Api::new(store);
+    let mut doc = String::from("{ ...F0 }");
+    for i in 0..28 {
+        doc.push_str(&format!(" fragment F{i} on Query {{ ...F{n} ...F{n} }}", n = i + 1));
+    }
+    doc.push_str(" fragment F28 on Query { viewer { name } }");
+    let started = std::time::Instant::now();
+    let data = api.run(admin(), &doc, json!({})).await;
+    assert_eq!(error_code(&data), "QUERY_TOO_LARGE", "{data}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "counting took {:?}", started.elapsed());
+    let empty: String = (0..28).map(|i| format!(" fragment E{i} on Query {{ ...E{n} ...E{n} }}", n = i + 1)).collect();
+    // Nothing but spreads, down to a fragment that does not exist: walking it is the cost.
+    let doc = format!("{{ viewer {{ name }} ...E0 }}{empty} fragment E28 on Query {{ ...Missing }}");
+    let data = api.run(admin(), &doc, json!({})).await;
+    assert_eq!(error_code(&data), "QUERY_TOO_LARGE", "{data}");
+}
+
 persistence::backend_tests!(
+    list_relations_cost_no_query_per_row,
+    fragment_bombs_are_refused_at_once,
     library_errors_carry_codes,
     aliases_and_fields_are_capped,
     user_error_codes_are_an_enum,

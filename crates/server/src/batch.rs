@@ -14,7 +14,7 @@
 //! where `line` is the input line on which the situation's document starts (counting blank
 //! lines); positions inside an error message count from that line.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal, Read, Write};
 use std::time::{Duration, Instant};
 
 use domain::rules::individual::{self, IndividualCase};
@@ -150,6 +150,36 @@ impl<W: Write> Writer<'_, W> {
     }
 }
 
+fn too_long() -> String {
+    format!("a situation is at most {MAX_DOCUMENT_BYTES} bytes; this one is longer")
+}
+
+/// Reads one line of at most `max` bytes into `raw`. The rest of a longer line is read and
+/// dropped a buffer at a time, so that one huge line without a newline never sits in memory.
+/// Returns the bytes consumed and whether the line was cut.
+fn read_bounded_line(input: &mut impl BufRead, raw: &mut Vec<u8>, max: usize) -> std::io::Result<(usize, bool)> {
+    let mut read = input.by_ref().take(max as u64).read_until(b'\n', raw)?;
+    if read < max || raw.last() == Some(&b'\n') {
+        return Ok((read, false));
+    }
+    loop {
+        let buf = input.fill_buf()?;
+        if buf.is_empty() {
+            break;
+        }
+        let (used, done) = match buf.iter().position(|b| *b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (buf.len(), false),
+        };
+        input.consume(used);
+        read += used;
+        if done {
+            break;
+        }
+    }
+    Ok((read, true))
+}
+
 /// Evaluates every situation of `input` into `output` (see the module's documentation for
 /// the input). `total_bytes` (the input file's size, when known) drives the progress bar.
 pub fn run(
@@ -166,12 +196,19 @@ pub fn run(
     let mut document = String::new();
     loop {
         raw.clear();
-        let read = input.read_until(b'\n', &mut raw)?;
+        let (read, cut) = read_bounded_line(&mut input, &mut raw, MAX_DOCUMENT_BYTES + 1)?;
         if read == 0 {
             break;
         }
         number += 1;
         bytes += read as u64;
+        if cut {
+            let start = if let State::Open { start } = state { start } else { number };
+            w.emit(start, Err(too_long()))?;
+            document.clear();
+            state = State::Resync;
+            continue;
+        }
         let Ok(line) = std::str::from_utf8(&raw) else {
             if let State::Open { start } = state {
                 w.document(start, &document, "it runs into a line that is not UTF-8")?;
@@ -201,7 +238,7 @@ pub fn run(
         let State::Open { start } = state else { continue };
         document.push_str(line);
         if document.len() > MAX_DOCUMENT_BYTES {
-            w.emit(start, Err(format!("a situation is at most {MAX_DOCUMENT_BYTES} bytes; this one is longer")))?;
+            w.emit(start, Err(too_long()))?;
             document.clear();
             state = State::Resync;
             continue;
@@ -347,5 +384,20 @@ mod tests {
         let summary = run(&book, input.as_slice(), &mut out, None).expect("runs");
         assert_eq!(summary, BatchSummary { evaluated: 1, errors: 1 });
         assert!(String::from_utf8_lossy(&out).contains("not UTF-8"));
+    }
+
+    /// One line of several times the bound, with no newline inside: cut, reported, skipped.
+    #[test]
+    fn a_huge_single_line_is_never_held_whole() {
+        let mut raw = Vec::new();
+        let huge = format!("{{\"signed_on\": \"{}\"}}\n{GOOD}\n", "x".repeat(4 * MAX_DOCUMENT_BYTES));
+        let mut reader = std::io::BufReader::with_capacity(8 * 1024, huge.as_bytes());
+        let (read, cut) = read_bounded_line(&mut reader, &mut raw, MAX_DOCUMENT_BYTES + 1).expect("reads");
+        assert!(cut);
+        assert_eq!(raw.len(), MAX_DOCUMENT_BYTES + 1, "only the bound is kept");
+        assert_eq!(read, 4 * MAX_DOCUMENT_BYTES + 18, "the whole line is consumed");
+        let (summary, lines) = results(&huge);
+        assert_eq!(summary, BatchSummary { evaluated: 1, errors: 1 });
+        assert_eq!(lines_and_kinds(&lines), [(1, "error"), (2, "result")]);
     }
 }

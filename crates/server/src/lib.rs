@@ -24,7 +24,6 @@ use persistence::Store;
 use serde::Deserialize;
 use serde_json::json;
 use tokio::net::TcpListener;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use settings::CpamMode;
@@ -38,6 +37,9 @@ pub struct App {
     tokens: Arc<TokenTable>,
     graphiql: graphiql::Page,
     settings: Arc<Settings>,
+    /// The last readiness check and when it ran: probes within a few seconds share it, so an
+    /// anonymous client hammering `/healthz` cannot take the database's write lock at will.
+    readiness: Arc<tokio::sync::Mutex<Option<(std::time::Instant, bool)>>>,
     /// The in-process CPAM stub, kept alive as long as the app (cpam.mode = "stub").
     _stub: Option<Arc<CpamStub>>,
 }
@@ -176,7 +178,15 @@ impl App {
         };
         let schema = graphql::build_schema(store.clone(), Arc::new(rules), gateway, limits);
         let graphiql = graphiql::Page::new(&settings);
-        Ok(Self { schema, store, tokens: Arc::new(tokens), graphiql, settings: Arc::new(settings), _stub: stub })
+        Ok(Self {
+            schema,
+            store,
+            tokens: Arc::new(tokens),
+            graphiql,
+            settings: Arc::new(settings),
+            readiness: Arc::default(),
+            _stub: stub,
+        })
     }
 
     pub fn store(&self) -> &Store {
@@ -196,10 +206,7 @@ impl App {
             .route("/healthz", get(ready))
             .route("/readyz", get(ready))
             .route("/livez", get(|| async { Json(json!({ "status": "ok" })) }))
-            .layer(TimeoutLayer::with_status_code(
-                StatusCode::REQUEST_TIMEOUT,
-                Duration::from_secs(self.settings.server.request_timeout_seconds),
-            ))
+            .layer(axum::middleware::from_fn_with_state(self.clone(), time_limit))
             .layer(TraceLayer::new_for_http())
             .with_state(self.clone())
     }
@@ -236,7 +243,8 @@ fn graphql_error(status: StatusCode, code: &str, message: &str) -> Response {
 /// client learns nothing from how its body is judged; every refusal is a GraphQL error with
 /// an `extensions.code`, never plain text.
 async fn graphql_handler(State(app): State<App>, headers: HeaderMap, body: axum::body::Body) -> Response {
-    let authorization = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or(""));
+    // A header that is not visible ASCII cannot hold a Bearer token: refused as a wrong scheme.
+    let authorization = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("\u{FFFD}"));
     let principal = match app.tokens.authenticate(authorization) {
         Ok(p) => p,
         Err(failure) => {
@@ -257,6 +265,9 @@ async fn graphql_handler(State(app): State<App>, headers: HeaderMap, body: axum:
         Err(e) => return graphql_error(StatusCode::SERVICE_UNAVAILABLE, e.code(), &e.message()),
     };
     tracing::debug!(caller = %viewer.name, "GraphQL request");
+    // Kept to tell, should the answer be too large, whether writes already took effect.
+    let query = request.query.clone();
+    let operation = request.operation_name.clone();
     let request = graphql::request_data(request, &app.store, viewer);
     let response = app.schema.execute(request).await;
     let body = match serde_json::to_vec(&response) {
@@ -269,6 +280,11 @@ async fn graphql_handler(State(app): State<App>, headers: HeaderMap, body: axum:
     drop(response);
     let limit = app.settings.graphql.max_response_bytes;
     if body.len() > limit {
+        if is_mutation(&query, operation.as_deref()) {
+            // Its writes are committed: withholding the answer would make the client retry them.
+            tracing::warn!(bytes = body.len(), limit, "mutation answer over the response size limit, sent anyway");
+            return ([(header::CONTENT_TYPE, "application/json")], body).into_response();
+        }
         tracing::warn!(bytes = body.len(), limit, "GraphQL answer over the response size limit");
         let message = format!(
             "the answer would be {} bytes, over the limit of {limit}: ask for fewer rows or fields",
@@ -334,11 +350,53 @@ fn is_length_limit(error: &axum::Error) -> bool {
 /// Readiness (`/healthz`, `/readyz`): the database answers and accepts a write. `/livez`
 /// only says the process serves HTTP.
 async fn ready(State(app): State<App>) -> Response {
-    match app.store.check_writable().await {
-        Ok(()) => Json(json!({ "status": "ok", "database": app.store.backend_name() })).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "readiness check: the database cannot be written");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable" }))).into_response()
+    const FRESH_FOR: Duration = Duration::from_secs(2);
+    let ok = {
+        let mut last = app.readiness.lock().await;
+        match *last {
+            Some((at, ok)) if at.elapsed() < FRESH_FOR => ok,
+            _ => {
+                let ok = match app.store.check_writable().await {
+                    Ok(()) => true,
+                    Err(e) => {
+                        tracing::error!(error = %e, "readiness check: the database cannot be written");
+                        false
+                    }
+                };
+                *last = Some((std::time::Instant::now(), ok));
+                ok
+            }
+        }
+    };
+    if ok {
+        Json(json!({ "status": "ok", "database": app.store.backend_name() })).into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable" }))).into_response()
+    }
+}
+
+/// Whether the operation a request runs is a mutation (for the rare answer over the size limit).
+fn is_mutation(query: &str, operation: Option<&str>) -> bool {
+    use async_graphql::parser::types::{DocumentOperations, OperationType};
+    let Ok(doc) = async_graphql::parser::parse_query(query) else { return false };
+    let ty = match (&doc.operations, operation) {
+        (DocumentOperations::Single(op), _) => Some(op.node.ty),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
+        (DocumentOperations::Multiple(ops), None) => ops.values().next().map(|op| op.node.ty),
+    };
+    ty == Some(OperationType::Mutation)
+}
+
+/// Every request within `server.request_timeout_seconds`; past it, a typed 503 rather than an
+/// empty answer (the request body was read in time: it is the server that was slow).
+async fn time_limit(State(app): State<App>, request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let seconds = app.settings.server.request_timeout_seconds;
+    match tokio::time::timeout(Duration::from_secs(seconds), next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(seconds, "request over the time limit");
+            let message = format!("the request took longer than {seconds} s and was stopped; try again later");
+            graphql_error(StatusCode::SERVICE_UNAVAILABLE, graphql::codes::TIMEOUT, &message)
         }
     }
 }

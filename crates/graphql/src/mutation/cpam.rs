@@ -78,30 +78,33 @@ fn years() -> [i32; 2] {
     [y - 1, y - 2]
 }
 
-/// Why a refresh did not happen.
-enum RefreshError {
+/// Why a doctor was not refreshed: what the client is told, and what is recorded.
+enum Unrefreshed {
     Cpam(CpamError),
     /// The CPAM did not answer within the refresh budget.
     TimedOut,
-    Store(persistence::StoreError),
 }
 
-impl RefreshError {
+impl Unrefreshed {
     fn code(&self) -> Code {
         match self {
-            RefreshError::Cpam(e) => Code::of_cpam(e),
-            RefreshError::TimedOut => Code::CpamTimeout,
-            RefreshError::Store(_) => Code::CpamUnavailable,
+            Unrefreshed::Cpam(e) => Code::of_cpam(e),
+            Unrefreshed::TimedOut => Code::CpamTimeout,
         }
     }
 
     fn message(&self) -> String {
         match self {
-            RefreshError::Cpam(e) => e.to_string(),
-            RefreshError::TimedOut => "the CPAM did not answer within the refresh budget".to_owned(),
-            RefreshError::Store(_) => "the refresh could not be stored".to_owned(),
+            Unrefreshed::Cpam(e) => e.to_string(),
+            Unrefreshed::TimedOut => "the CPAM did not answer within the refresh budget".to_owned(),
         }
     }
+}
+
+/// A refresh that did not happen: the CPAM's side (recorded, shown stale) or ours.
+enum RefreshError {
+    Unrefreshed(Unrefreshed),
+    Store(persistence::StoreError),
 }
 
 /// `refresh_one` within the budget. When the budget runs out, the unfinished refresh is
@@ -116,13 +119,13 @@ async fn refresh_within(
     match tokio::time::timeout_at(deadline, refresh_one(store, client, p)).await {
         Ok(outcome) => outcome,
         Err(_) => {
-            let e = RefreshError::TimedOut;
+            let e = Unrefreshed::TimedOut;
             tracing::warn!(rpps = %p.fields.rpps, "CPAM refresh over budget; stored figures kept");
             store
                 .record_cpam_failure(p.id, Utc::now(), e.code().as_str(), &e.message())
                 .await
                 .map_err(RefreshError::Store)?;
-            Err(e)
+            Err(RefreshError::Unrefreshed(e))
         }
     }
 }
@@ -148,7 +151,7 @@ async fn refresh_one(store: &Store, client: &CpamClient, p: &Practitioner) -> Re
             tracing::warn!(rpps = %rpps, error = %e, "CPAM refresh failed; stored figures kept");
             let code = Code::of_cpam(&e).as_str();
             store.record_cpam_failure(p.id, now, code, &e.to_string()).await.map_err(RefreshError::Store)?;
-            return Err(RefreshError::Cpam(e));
+            return Err(RefreshError::Unrefreshed(Unrefreshed::Cpam(e)));
         }
     };
     let figures: Vec<ActivityFiguresFields> = [a1, a2]
@@ -239,7 +242,7 @@ impl CpamMutations {
                 Ok(RefreshPractitionerPayload::done(PractitionerObject(Visible::written(fresh)), c))
             }
             Err(RefreshError::Store(e)) => Err(ApiError::from(e).into()),
-            Err(e) => {
+            Err(RefreshError::Unrefreshed(e)) => {
                 let message = format!("{}; the stored figures are unchanged and shown as stale", e.message());
                 c.error(&[], e.code(), message);
                 Ok(RefreshPractitionerPayload::rejected(c))
@@ -303,7 +306,7 @@ impl CpamMutations {
                 None
             }
             Err(_) => {
-                let e = RefreshError::TimedOut;
+                let e = Unrefreshed::TimedOut;
                 c.warn(&["structureId"], e.code(), format!("zoning of commune {commune}: {}", e.message()));
                 None
             }
@@ -315,7 +318,7 @@ impl CpamMutations {
             match outcome {
                 Ok(_) => refreshed += 1,
                 Err(RefreshError::Store(e)) => return Err(ApiError::from(e).into()),
-                Err(e) => failures.push(RefreshFailure {
+                Err(RefreshError::Unrefreshed(e)) => failures.push(RefreshFailure {
                     practitioner: PractitionerObject(Visible::written(p)),
                     code: e.code(),
                     message: e.message(),

@@ -169,9 +169,10 @@ pub(crate) fn write_failed(checker: &mut Checker, err: persistence::StoreError) 
     }
 }
 
-/// An RPPS the write found taken. A coordinator must not learn that a doctor is recorded for
-/// another practice: unless the doctor is in their own structures, the answer is the same
-/// whatever the record holds, and only an administrator can attach the doctor to a structure.
+/// An RPPS the write found taken. Unless the doctor is in the coordinator's own structures,
+/// the answer shows nothing of the record (it is the same whatever the record holds or where):
+/// it only says an administrator must attach the doctor, which does tell that the RPPS is
+/// recorded somewhere; with one global RPPS key that cannot be hidden from a create.
 pub(crate) async fn rpps_taken(c: &mut Checker, store: &Store, viewer: &Viewer, rpps: &domain::Rpps) -> ApiResult<()> {
     if viewer.is_admin() || crate::access::practitioner_by_rpps(store, viewer, rpps).await?.is_some() {
         c.error(&["rpps"], Code::RppsAlreadyExists, "this doctor is already recorded in your structures");
