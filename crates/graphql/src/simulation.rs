@@ -221,8 +221,9 @@ pub struct CollectiveSimulationInput {
 
 impl CollectiveSimulationInput {
     fn into_domain(self) -> ApiResult<CollectiveCase> {
-        let funded_etp = Etp::parse(&self.funded_etp)
-            .map_err(|_| ApiError::BadInput("fundedEtp: a number of ETP such as \"3\", \"2.5\" or \"5/2\"".into()))?;
+        let funded_etp = Etp::parse(&self.funded_etp).map_err(|e| {
+            ApiError::BadInput(format!("fundedEtp: {e}; write a number of ETP such as \"3\", \"2.5\" or \"5/2\""))
+        })?;
         Ok(CollectiveCase {
             signed_on: self.signed_on.0,
             legal_form: self.legal_form.into(),

@@ -295,7 +295,32 @@ async fn fragment_bombs_are_refused_at_once(store: Store) {
     assert_eq!(error_code(&data), "QUERY_TOO_LARGE", "{data}");
 }
 
+/// The reported overflow: an ETP past 64 bits was stored as `2/5`. Refused, saying the bound.
+async fn funded_etp_past_its_bound_is_refused(store: Store) {
+    let api = Api::new(store);
+    let home = api.structure("Maison", "330042177").await;
+    let made = api.create_practitioner(admin(), "10001234565", &home, "Maison").await;
+    let doctor = made["data"]["createPractitioner"]["practitioner"]["id"].as_str().expect("id").to_owned();
+    let before = api.store.count_rows("aid_contracts").await.expect("count");
+    for etp in ["1844674407370955162.0", "18446744073709551615", "101", "0"] {
+        let data = api
+            .run(
+                admin(),
+                "mutation($input: CreateAidContractInput!) { createAidContract(input: $input) { contract { fundedEtp } userErrors { code message } } }",
+                json!({ "input": { "kind": "COLLECTIVE", "structureId": home, "fundedEtp": etp, "signedOn": "2026-03-01",
+                                   "members": [{ "practitionerId": doctor, "from": "2026-03-01" }] } }),
+            )
+            .await;
+        let payload = &data["data"]["createAidContract"];
+        assert_eq!(user_codes(payload), vec!["FUNDED_ETP_INVALID"], "{etp}: {data}");
+        let message = payload["userErrors"][0]["message"].as_str().unwrap_or("");
+        assert!(message.contains("100") || etp == "0", "{etp}: the bound is named: {message}");
+    }
+    assert_eq!(api.store.count_rows("aid_contracts").await.expect("count"), before, "nothing written");
+}
+
 persistence::backend_tests!(
+    funded_etp_past_its_bound_is_refused,
     list_relations_cost_no_query_per_row,
     fragment_bombs_are_refused_at_once,
     library_errors_carry_codes,

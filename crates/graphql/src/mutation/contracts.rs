@@ -89,13 +89,17 @@ const MAX_COUNT: u32 = 50_000;
 const FIRST_YEAR: i32 = 2015;
 
 fn funded_etp(c: &mut Checker, value: &str) -> Option<Etp> {
-    match Etp::parse(value) {
-        Ok(etp) if !etp.is_zero() => Some(etp),
-        _ => {
-            c.error(&["fundedEtp"], Code::FundedEtpInvalid, "a positive number of ETP: `3`, `2.5` or `5/2`");
-            None
-        }
-    }
+    let why = match Etp::parse(value) {
+        Ok(etp) if !etp.is_zero() => return Some(etp),
+        Ok(_) => "zero ETP funds nothing".to_owned(),
+        Err(e) => e.to_string(),
+    };
+    c.error(
+        &["fundedEtp"],
+        Code::FundedEtpInvalid,
+        format!("{why}: write a positive number of ETP, `3`, `2.5` or `5/2`"),
+    );
+    None
 }
 
 async fn members(
