@@ -16,3 +16,7 @@ lint:
 # Regenerate the committed GraphQL schema.
 schema:
     cargo run -- export-schema --output schema.graphql
+
+# Mutation testing of the rules: each mutant caught or listed as equivalent (`--changed`: diff only).
+mutants *ARGS:
+    scripts/mutants {{ARGS}}

@@ -254,6 +254,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_ended_and_terminated_contracts_need_an_end_date() {
+        use ContractStatus::*;
+        let needs: Vec<bool> =
+            [Draft, Active, Suspended, Terminated, Ended].map(ContractStatus::requires_end_date).to_vec();
+        assert_eq!(needs, [false, false, false, true, true]);
+    }
+
+    #[test]
     fn codes_round_trip_and_are_unique() {
         fn check<T: Copy + PartialEq + std::fmt::Debug>(
             all: &[T],

@@ -183,13 +183,10 @@ string_newtype!(Finess);
 /// Length of the département prefix at the start of `s`, if `s` starts with a valid one.
 /// Metropolitan: 01-19, 2A, 2B, 21-95 (no 20); overseas: 971-976; Mayotte also 98.
 fn departement_prefix_len(s: &str, overseas_max: u8) -> Option<usize> {
-    let b = s.as_bytes();
-    if b.len() < 3 {
-        return None;
-    }
-    match (b[0], b[1]) {
+    let [x, y, z, ..] = *s.as_bytes() else { return None };
+    match (x, y) {
         (b'2', b'A' | b'B') => Some(2),
-        (b'9', b'7') => (b[2].is_ascii_digit() && (b'1'..=overseas_max).contains(&b[2])).then_some(3),
+        (b'9', b'7') => (z.is_ascii_digit() && (b'1'..=overseas_max).contains(&z)).then_some(3),
         (x, y) if x.is_ascii_digit() && y.is_ascii_digit() => {
             let n = (x - b'0') * 10 + (y - b'0');
             ((1..=19).contains(&n) || (21..=95).contains(&n)).then_some(2)

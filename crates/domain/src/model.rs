@@ -226,6 +226,14 @@ mod tests {
     }
 
     #[test]
+    fn a_period_gives_back_its_ends() {
+        let open = Period::new(day(2024, 3, 1), None).expect("valid");
+        assert_eq!((open.from(), open.to()), (day(2024, 3, 1), None));
+        let closed = Period::new(day(2024, 3, 1), Some(day(2025, 2, 28))).expect("valid");
+        assert_eq!((closed.from(), closed.to()), (day(2024, 3, 1), Some(day(2025, 2, 28))));
+    }
+
+    #[test]
     fn period_rejects_end_before_start_and_contains_both_ends() {
         assert!(Period::new(day(2025, 1, 2), Some(day(2025, 1, 1))).is_err());
         let p = Period::new(day(2025, 1, 1), Some(day(2025, 12, 31))).expect("valid");

@@ -34,8 +34,16 @@ pub enum TimeError {
 }
 
 /// Working time per week, in whole minutes, greater than zero and at most one full-time week.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// Serialised as its number of minutes; deserialising checks the bounds like
+/// [`WeeklyTime::from_minutes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct WeeklyTime(u32);
+
+impl<'de> Deserialize<'de> for WeeklyTime {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        WeeklyTime::from_minutes(u32::deserialize(deserializer)?).map_err(serde::de::Error::custom)
+    }
+}
 
 impl WeeklyTime {
     pub const FULL_TIME: WeeklyTime = WeeklyTime(FULL_TIME_WEEKLY_MINUTES);
@@ -356,5 +364,221 @@ mod tests {
         }
         assert_eq!(WeeklyTime::parse("17.500000000").map(WeeklyTime::minutes), Ok(1050));
         assert_eq!(WeeklyTime::parse("0000000000000000000035").map(WeeklyTime::minutes), Ok(2100));
+    }
+
+    #[test]
+    fn weekly_time_bounds_are_one_minute_to_a_full_week() {
+        assert_eq!(FULL_TIME_WEEKLY_MINUTES, 2100);
+        assert_eq!(WeeklyTime::FULL_TIME.minutes(), 2100);
+        for (minutes, expected) in [
+            (0, Err(TimeError::Zero)),
+            (1, Ok(1)),
+            (2099, Ok(2099)),
+            (2100, Ok(2100)),
+            (2101, Err(TimeError::OverFullTime)),
+            (u32::MAX, Err(TimeError::OverFullTime)),
+        ] {
+            assert_eq!(WeeklyTime::from_minutes(minutes).map(WeeklyTime::minutes), expected, "{minutes}");
+        }
+        assert_eq!(WeeklyTime::parse("0h01").map(WeeklyTime::minutes), Ok(1));
+        assert_eq!(WeeklyTime::parse("0:00"), Err(TimeError::Zero));
+        assert_eq!(WeeklyTime::parse("34h59").map(WeeklyTime::minutes), Ok(2099));
+        assert_eq!(WeeklyTime::parse("10h59").map(WeeklyTime::minutes), Ok(659));
+        assert_eq!(WeeklyTime::parse(" 7:05 ").map(WeeklyTime::minutes), Ok(425));
+    }
+
+    #[test]
+    fn weekly_time_decimal_hours() {
+        for (text, expected) in [
+            ("0.5", Ok(30)),
+            ("1.05", Ok(63)),
+            ("2.0", Ok(120)),
+            ("1.000000", Ok(60)),
+            ("34.99", Err(TimeError::NotWholeMinutes)),
+            ("1.0078125", Err(TimeError::NotWholeMinutes)),
+            ("35.0", Ok(2100)),
+            ("35.05", Err(TimeError::OverFullTime)),
+            ("2.", Err(TimeError::Malformed)),
+            (".5", Err(TimeError::Malformed)),
+            ("1.5x", Err(TimeError::Malformed)),
+            // Not digits, even when more than six of them.
+            ("1.abcdefg", Err(TimeError::Malformed)),
+            ("1.2.3", Err(TimeError::Malformed)),
+        ] {
+            assert_eq!(WeeklyTime::parse(text).map(WeeklyTime::minutes), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn weekly_time_displays_hours_and_two_digit_minutes() {
+        for (minutes, text) in [(2100, "35h"), (1050, "17h30"), (700, "11h40"), (65, "1h05"), (1, "0h01"), (60, "1h")] {
+            let t = WeeklyTime::from_minutes(minutes).expect("valid");
+            assert_eq!(t.to_string(), text);
+            assert_eq!(WeeklyTime::parse(text), Ok(t), "{text} reads back");
+        }
+    }
+
+    #[test]
+    fn weekly_time_serialises_as_minutes_and_checks_them_when_read() {
+        let t = WeeklyTime::from_minutes(1050).expect("valid");
+        assert_eq!(serde_json::to_string(&t).ok().as_deref(), Some("1050"));
+        assert_eq!(serde_json::from_str::<WeeklyTime>("1050").ok(), Some(t));
+        for bad in ["0", "2101", "-5", "\"35h\""] {
+            assert!(serde_json::from_str::<WeeklyTime>(bad).is_err(), "{bad}");
+        }
+        let e = serde_json::from_str::<WeeklyTime>("0").expect_err("zero").to_string();
+        assert!(e.contains("more than zero"), "{e}");
+    }
+
+    #[test]
+    fn weekly_time_etp_is_the_reduced_share_of_35h() {
+        for (minutes, n, d) in [(2100, 1, 1), (1050, 1, 2), (700, 1, 3), (1, 1, 2100), (1680, 4, 5)] {
+            let etp = WeeklyTime::from_minutes(minutes).expect("valid").etp();
+            assert_eq!((etp.numerator(), etp.denominator()), (n, d), "{minutes}");
+        }
+    }
+
+    #[test]
+    fn etp_is_kept_reduced() {
+        for ((n, d), (rn, rd)) in
+            [((6, 4), (3, 2)), ((7, 7), (1, 1)), ((0, 5), (0, 1)), ((5, 1), (5, 1)), ((12, 18), (2, 3))]
+        {
+            let etp = Etp::new(n, d);
+            assert_eq!((etp.numerator(), etp.denominator()), (rn, rd), "{n}/{d}");
+        }
+        assert_eq!(Etp::new(0, 5), Etp::ZERO);
+        assert_eq!((Etp::ONE.numerator(), Etp::ONE.denominator()), (1, 1));
+        assert!(Etp::ZERO.is_zero() && Etp::new(0, 7).is_zero());
+        assert!(!Etp::ONE.is_zero() && !Etp::new(1, 1_000_000).is_zero());
+    }
+
+    #[test]
+    fn etp_parse_table() {
+        use TimeError::{EtpOutOfRange, MalformedFraction};
+        for (text, expected) in [
+            ("0", Ok((0, 1))),
+            ("0.0", Ok((0, 1))),
+            ("1", Ok((1, 1))),
+            ("0.5", Ok((1, 2))),
+            ("0,5", Ok((1, 2))),
+            (" 2 / 4 ", Ok((1, 2))),
+            ("4/2", Ok((2, 1))),
+            ("0/3", Ok((0, 1))),
+            ("0.333333", Ok((333_333, 1_000_000))),
+            ("0.000001", Ok((1, 1_000_000))),
+            ("99.999999", Ok((99_999_999, 1_000_000))),
+            ("100/1", Ok((100, 1))),
+            ("200/2", Ok((100, 1))),
+            ("100.0000001", Err(EtpOutOfRange)),
+            ("101", Err(EtpOutOfRange)),
+            ("999999/1000000", Ok((999_999, 1_000_000))),
+            ("1/999999", Ok((1, 999_999))),
+            ("2/2000000", Ok((1, 1_000_000))),
+            // 1/128, but written with seven significant decimals.
+            ("0.0078125", Err(EtpOutOfRange)),
+            ("0.1234567", Err(EtpOutOfRange)),
+            ("", Err(MalformedFraction)),
+            ("2.", Err(MalformedFraction)),
+            (".5", Err(MalformedFraction)),
+            ("0.abcdefg", Err(MalformedFraction)),
+            ("1/", Err(MalformedFraction)),
+            ("/2", Err(MalformedFraction)),
+            ("0/0", Err(MalformedFraction)),
+            ("-1", Err(MalformedFraction)),
+            ("1/2/3", Err(MalformedFraction)),
+        ] {
+            let got = Etp::parse(text).map(|e| (e.numerator(), e.denominator()));
+            assert_eq!(got, expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn etp_order_is_the_order_of_the_fractions() {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        let e = Etp::new;
+        for (a, b, expected) in [
+            (e(1, 3), e(1, 2), Less),
+            (e(4, 5), Etp::ONE, Less),
+            (e(5, 2), e(3, 1), Less),
+            (e(2, 3), e(3, 5), Greater),
+            (e(7, 3), e(7, 3), Equal),
+            (Etp::ZERO, e(1, 1_000_000), Less),
+            (e(100, 1), e(199, 2), Greater),
+            (e(u64::MAX, 1), e(u64::MAX - 1, 1), Greater),
+        ] {
+            assert_eq!(a.cmp(&b), expected, "{a} vs {b}");
+            assert_eq!(b.cmp(&a), expected.reverse(), "{b} vs {a}");
+            assert_eq!(a.partial_cmp(&b), Some(expected), "{a} vs {b}");
+        }
+        assert!(e(5, 2) < e(3, 1) && e(3, 1) > e(5, 2) && e(5, 2) <= e(5, 2));
+    }
+
+    #[test]
+    fn etp_sum_is_exact_and_overflow_is_none() {
+        let e = Etp::new;
+        for (a, b, sum) in [
+            (e(1, 3), e(1, 6), e(1, 2)),
+            (e(1, 2), e(1, 2), Etp::ONE),
+            (Etp::ZERO, e(2, 3), e(2, 3)),
+            (e(5, 2), e(1, 3), e(17, 6)),
+        ] {
+            assert_eq!(a.checked_add(b), Some(sum), "{a} + {b}");
+        }
+        assert_eq!(e(u64::MAX, 1).checked_add(Etp::ONE), None);
+        assert_eq!(e(1, u64::MAX).checked_add(e(1, u64::MAX - 1)), None);
+        assert_eq!(e(u64::MAX, 2).checked_add(e(1, 3)), None);
+    }
+
+    #[test]
+    fn etp_displays_and_serialises_as_its_fraction() {
+        for (etp, text) in [(Etp::ONE, "1"), (Etp::ZERO, "0"), (Etp::new(5, 2), "5/2"), (Etp::new(1, 3), "1/3")] {
+            assert_eq!(etp.to_string(), text);
+            assert_eq!(String::from(etp), text);
+            assert_eq!(Etp::try_from(text.to_owned()), Ok(etp));
+            assert_eq!(serde_json::to_string(&etp).ok(), Some(format!("\"{text}\"")));
+        }
+        assert_eq!(serde_json::from_str::<Etp>("\"0.5\"").ok(), Some(Etp::new(1, 2)));
+        assert_eq!(Etp::try_from("1/0".to_owned()), Err(TimeError::MalformedFraction));
+        assert!(serde_json::from_str::<Etp>("\"101\"").is_err());
+    }
+
+    #[test]
+    fn etp_from_decimal_table() {
+        for (d, expected) in [
+            (Decimal::new(5, 1), Some((1, 2))),
+            (Decimal::new(2500, 3), Some((5, 2))),
+            (Decimal::new(7, 0), Some((7, 1))),
+            (Decimal::new(1, 6), Some((1, 1_000_000))),
+            (Decimal::new(-0, 2), Some((0, 1))),
+            (Decimal::new(-5, 1), None),
+            (Decimal::MAX, None),
+            // 10^20 does not fit a u64 denominator.
+            (Decimal::new(1, 20), None),
+        ] {
+            assert_eq!(Etp::from_decimal(d).map(|e| (e.numerator(), e.denominator())), expected, "{d}");
+        }
+        let mut negative_zero = Decimal::ZERO;
+        negative_zero.set_sign_negative(true);
+        assert_eq!(Etp::from_decimal(negative_zero), Some(Etp::ZERO));
+    }
+
+    #[test]
+    fn time_errors_say_what_is_expected() {
+        for (e, text) in [
+            (TimeError::Malformed, "weekly hours must look like `35`, `17.5`, `11h40` or `11:40`"),
+            (TimeError::NotWholeMinutes, "weekly hours must be a whole number of minutes"),
+            (TimeError::Zero, "weekly hours must be more than zero"),
+            (TimeError::OverFullTime, "weekly hours cannot exceed a full-time week of 35 h"),
+            (
+                TimeError::MalformedFraction,
+                "an ETP fraction looks like `1`, `1/2`, `5/2` or `0.5`, with a non-zero denominator",
+            ),
+            (
+                TimeError::EtpOutOfRange,
+                "an ETP must be at most 100, with at most 6 decimal places or a denominator of at most 1000000",
+            ),
+        ] {
+            assert_eq!(e.to_string(), text);
+        }
     }
 }

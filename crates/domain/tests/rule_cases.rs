@@ -3,9 +3,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use chrono::NaiveDate;
 use domain::rules::assistant::{self, AssistantCase};
 use domain::rules::collective::{self, CollectiveCase};
 use domain::rules::individual::{self, IndividualCase};
+use domain::rules::params::{P, SPECS};
 use domain::rules::{Explanation, Objectives, Outcome, Recorder, RuleBook, RuleId, RuleSet, Verdict};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -33,6 +35,12 @@ struct Expect {
     failing: Option<Vec<String>>,
     #[serde(default)]
     rules: BTreeMap<String, String>,
+    /// Rule → input name → the value as an explanation shows it (some trace of the rule).
+    #[serde(default)]
+    inputs: BTreeMap<String, BTreeMap<String, String>>,
+    /// Rule → words its note contains (some trace of the rule).
+    #[serde(default)]
+    notes: BTreeMap<String, String>,
     contract_year: Option<u32>,
     year_maximum: Option<String>,
     payable: Option<String>,
@@ -44,6 +52,12 @@ struct Expect {
     funded_etp: Option<String>,
     error: Option<String>,
     missing: Option<Vec<String>>,
+    regime: Option<String>,
+    year_starts_on: Option<String>,
+    ends_on: Option<String>,
+    due_by: Option<String>,
+    qualification_deadline: Option<String>,
+    missing_months: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -67,6 +81,11 @@ struct Observed {
     mean_pmt: Option<Decimal>,
     etp_cap: Option<String>,
     funded_etp: Option<String>,
+    regime: Option<&'static str>,
+    year_starts_on: Option<NaiveDate>,
+    ends_on: Option<NaiveDate>,
+    qualification_deadline: Option<NaiveDate>,
+    missing_months: Option<Vec<String>>,
 }
 
 fn dec(s: &str) -> Decimal {
@@ -82,7 +101,9 @@ fn run<'b>(book: &'b RuleBook, case: &Case) -> Result<(Observed, Explanation<'b>
             let (r, e) = individual::explain(book, &c).map_err(|e| e.to_string())?;
             o.verdict = Some(r.verdict);
             o.failing = r.failing;
+            o.regime = Some(r.regime);
             o.contract_year = r.year.map(|y| y.contract_year);
+            o.year_starts_on = r.year.map(|y| y.starts_on);
             o.year_maximum = r.year.map(|y| y.maximum);
             o.payable = r.payable;
             o.achievement_rate = r.achievement_rate.map(|r| r.to_decimal());
@@ -102,10 +123,12 @@ fn run<'b>(book: &'b RuleBook, case: &Case) -> Result<(Observed, Explanation<'b>
             o.verdict = Some(r.verdict);
             o.failing = r.failing;
             o.contract_year = r.year.map(|y| y.contract_year);
+            o.year_starts_on = r.year.map(|y| y.starts_on);
             o.year_maximum = r.year.map(|y| y.maximum);
             o.payable = r.payable;
             o.achievement_rate = r.achievement_rate.map(|r| r.to_decimal());
             o.objectives = Some(r.objectives);
+            o.ends_on = r.ends_on;
             o.schedule = r.schedule.iter().map(|y| y.maximum).collect();
             o.mean_pmt = r.mean_pmt;
             o.etp_cap = Some(r.etp_cap.to_string());
@@ -116,6 +139,8 @@ fn run<'b>(book: &'b RuleBook, case: &Case) -> Result<(Observed, Explanation<'b>
             let (r, e) = assistant::explain(book, &c).map_err(|e| e.to_string())?;
             o.verdict = Some(r.verdict);
             o.funded_etp = Some(r.funded_etp.to_string());
+            o.qualification_deadline = r.qualification_deadline;
+            o.missing_months = Some(r.missing_months.iter().map(|m| format!("{}-{:02}", m.year, m.month)).collect());
             let mut failing = RuleSet::default();
             for trace in e.rules().filter(|t| t.outcome == Outcome::Fail) {
                 failing.insert(trace.id);
@@ -146,10 +171,26 @@ fn verdict_code(v: Verdict) -> &'static str {
     }
 }
 
-/// Checks one case; returns the problems found and the (rule, outcome) pairs it proved.
-fn check(book: &RuleBook, case: &Case) -> (Vec<String>, Vec<(RuleId, &'static str)>) {
+/// What a case proved: (rule, outcome) pairs, and the parameter-table cells (parameter, first
+/// day of its value) whose value it read and checked.
+#[derive(Default)]
+struct Proof {
+    rules: Vec<(RuleId, &'static str)>,
+    cells: Vec<(P, NaiveDate)>,
+}
+
+/// The parameter tables whose every cell a case must check: the objective percentages by band
+/// and option (R2019/R2020), the individual amounts by option, year and band (before and after
+/// the 2024 revaluation), the collective amounts per ETP.
+fn table_cell(p: P) -> bool {
+    let key = p.spec().key;
+    key.starts_with("amount.") || key.starts_with("collective.amount.") || key.starts_with("objective.percent.")
+}
+
+/// Checks one case; returns the problems found and what it proved.
+fn check(book: &RuleBook, case: &Case) -> (Vec<String>, Proof) {
     let mut problems = Vec::new();
-    let mut proved = Vec::new();
+    let mut proved = Proof::default();
     let e = &case.expect;
     let (o, explanation) = match run(book, case) {
         Err(msg) => {
@@ -189,7 +230,8 @@ fn check(book: &RuleBook, case: &Case) -> (Vec<String>, Vec<(RuleId, &'static st
         ("mean_pmt", o.mean_pmt.map(|m| m.round_dp(2)), &e.mean_pmt),
     ] {
         if let Some(w) = want {
-            expect_eq(what, opt(got), dec(w).normalize().to_string());
+            let want = if w == "-" { w.clone() } else { dec(w).normalize().to_string() };
+            expect_eq(what, opt(got), want);
         }
     }
     if let Some(s) = &e.schedule {
@@ -202,6 +244,21 @@ fn check(book: &RuleBook, case: &Case) -> (Vec<String>, Vec<(RuleId, &'static st
     }
     if let Some(f) = &e.funded_etp {
         expect_eq("funded_etp", o.funded_etp.clone().unwrap_or_default(), f.clone());
+    }
+    let day = |d: Option<NaiveDate>| d.map_or("-".to_owned(), |d| d.to_string());
+    for (what, got, want) in [
+        ("regime", o.regime.map(str::to_owned), &e.regime),
+        ("year_starts_on", o.year_starts_on.map(|d| d.to_string()), &e.year_starts_on),
+        ("ends_on", o.ends_on.map(|d| d.to_string()), &e.ends_on),
+        ("due_by", Some(day(o.objectives.and_then(|obj| obj.due_by))), &e.due_by),
+        ("qualification_deadline", o.qualification_deadline.map(|d| d.to_string()), &e.qualification_deadline),
+    ] {
+        if let Some(w) = want {
+            expect_eq(what, got.unwrap_or_else(|| "-".into()), w.clone());
+        }
+    }
+    if let Some(m) = &e.missing_months {
+        expect_eq("missing_months", o.missing_months.clone().unwrap_or_default().join(", "), m.join(", "));
     }
     if let Some(targets) = &e.targets {
         let got: Vec<String> = o
@@ -228,7 +285,7 @@ fn check(book: &RuleBook, case: &Case) -> (Vec<String>, Vec<(RuleId, &'static st
         };
         let seen: Vec<&str> = explanation.rules().filter(|t| t.id == id).map(|t| outcome_code(t.outcome)).collect();
         if seen.contains(&want.as_str()) {
-            proved.push((
+            proved.rules.push((
                 id,
                 if want == "PASS" {
                     "PASS"
@@ -240,6 +297,41 @@ fn check(book: &RuleBook, case: &Case) -> (Vec<String>, Vec<(RuleId, &'static st
             ));
         } else {
             problems.push(format!("{rule}: want {want}, traced {seen:?}"));
+        }
+    }
+    for (rule, want) in &e.inputs {
+        let Some(id) = RuleId::from_code(rule) else {
+            problems.push(format!("unknown rule id {rule}"));
+            continue;
+        };
+        for (name, value) in want {
+            let seen: Vec<String> = explanation
+                .rules()
+                .filter(|t| t.id == id)
+                .flat_map(|t| t.inputs.iter().filter(|(n, _)| n == name).map(|(_, v)| v.to_string()))
+                .collect();
+            if !seen.contains(value) {
+                problems.push(format!("{rule} input {name}: want {value}, traced {seen:?}"));
+            }
+        }
+    }
+    for (rule, words) in &e.notes {
+        let notes: Vec<&str> = explanation.rules().filter(|t| t.id.code() == rule.as_str()).map(|t| t.note).collect();
+        if !notes.iter().any(|n| n.contains(words.as_str())) {
+            problems.push(format!("{rule} note: want one containing `{words}`, traced {notes:?}"));
+        }
+    }
+    // Table cells: the amounts read for a checked maximum or schedule, the percentages read for
+    // checked targets.
+    for trace in explanation.rules() {
+        let checked = match trace.id {
+            RuleId::AmtRevaluation => e.year_maximum.is_some() || e.schedule.is_some(),
+            RuleId::ColAmounts => e.schedule.is_some(),
+            RuleId::ObjTargets => e.targets.is_some(),
+            _ => false,
+        };
+        if checked && problems.is_empty() {
+            proved.cells.extend(trace.params.iter().filter(|(p, _)| table_cell(*p)).map(|(p, s)| (*p, s.from)));
         }
     }
     // Every explanation is complete: a version, and each rule a note.
@@ -254,11 +346,13 @@ fn rule_cases() {
     let file: CaseFile = toml::from_str(include_str!("cases/rules.toml")).expect("case file parses");
     let mut failures = Vec::new();
     let mut proved: BTreeSet<(RuleId, &'static str)> = BTreeSet::new();
+    let mut cells: BTreeSet<(P, NaiveDate)> = BTreeSet::new();
     let mut ids = BTreeSet::new();
     for case in &file.case {
         assert!(ids.insert(case.id.clone()), "duplicate case id {}", case.id);
         let (problems, p) = check(&book, case);
-        proved.extend(p);
+        proved.extend(p.rules);
+        cells.extend(p.cells);
         if !problems.is_empty() {
             failures.push(format!(
                 "{} ({}):\n  {}",
@@ -281,5 +375,22 @@ fn rule_cases() {
         .map(|(id, o)| format!("{} {o}", id.code()))
         .collect();
     assert!(uncovered.is_empty(), "rules without a passing/failing case: {uncovered:?}");
-    println!("{} rule cases passed, covering {} rule ids both ways", file.case.len(), RuleId::ALL.len());
+
+    let all_cells: Vec<(P, NaiveDate)> = SPECS
+        .iter()
+        .filter(|spec| table_cell(spec.id))
+        .flat_map(|spec| book.series(spec.id).iter().map(|step| (spec.id, step.from)))
+        .collect();
+    let unchecked: Vec<String> = all_cells
+        .iter()
+        .filter(|c| !cells.contains(c))
+        .map(|(p, from)| format!("{} from {from}", p.spec().key))
+        .collect();
+    assert!(unchecked.is_empty(), "table cells no case checks ({}): {unchecked:#?}", unchecked.len());
+    println!(
+        "{} rule cases passed, covering {} rule ids both ways and all {} table cells",
+        file.case.len(),
+        RuleId::ALL.len(),
+        all_cells.len()
+    );
 }

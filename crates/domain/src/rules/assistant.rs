@@ -233,3 +233,54 @@ pub fn explain<'b>(book: &'b RuleBook, case: &AssistantCase) -> Result<(Assistan
     let verdict = result.verdict;
     Ok((result, Explanation::new(verdict, recorder)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+    }
+
+    fn ym(year: i32, month: u32) -> YearMonth {
+        YearMonth { year, month }
+    }
+
+    #[test]
+    fn year_month_of_a_day() {
+        for (d, expected) in
+            [(day(2024, 12, 31), ym(2024, 12)), (day(2025, 1, 1), ym(2025, 1)), (day(2024, 2, 29), ym(2024, 2))]
+        {
+            assert_eq!(YearMonth::of(d), expected, "{d}");
+        }
+    }
+
+    #[test]
+    fn next_month_wraps_december_into_january() {
+        for (m, next) in [
+            (ym(2024, 1), ym(2024, 2)),
+            (ym(2024, 11), ym(2024, 12)),
+            (ym(2024, 12), ym(2025, 1)),
+            (ym(1999, 12), ym(2000, 1)),
+        ] {
+            assert_eq!(m.next(), next, "{m:?}");
+            assert!(m < next, "{m:?} comes before {next:?}");
+        }
+        // Bounded walk: a broken `next` fails here rather than looping.
+        let walked: Vec<YearMonth> = std::iter::successors(Some(ym(2024, 10)), |m| Some(m.next())).take(5).collect();
+        assert_eq!(walked, [ym(2024, 10), ym(2024, 11), ym(2024, 12), ym(2025, 1), ym(2025, 2)]);
+    }
+
+    #[test]
+    fn months_are_added_to_the_calendar_and_saturate() {
+        for (d, months, expected) in [
+            (day(2024, 1, 31), 1, day(2024, 2, 29)),
+            (day(2024, 3, 15), 0, day(2024, 3, 15)),
+            (day(2023, 6, 30), 36, day(2026, 6, 30)),
+            (day(2024, 12, 1), 1, day(2025, 1, 1)),
+            (NaiveDate::MAX, 1, NaiveDate::MAX),
+        ] {
+            assert_eq!(add_months(d, months), expected, "{d} + {months}");
+        }
+    }
+}

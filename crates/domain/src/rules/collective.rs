@@ -10,7 +10,7 @@ use super::explain::{Explanation, Input, Outcome, Recorder, RuleId, Tracer, Verd
 use super::params::{COLLECTIVE_START, P, RuleBook};
 use super::{
     Activity, Combine, Cx, Indicator, Objectives, Rate, RuleError, RuleSet, Tally, Target, TargetKind, ceil_times_etp,
-    contract_year_on, contract_year_start,
+    contract_year_on, contract_year_start, times_fraction,
 };
 use crate::codes::{ConventionSector, LegalForm, Optam, Specialty};
 use crate::time::Etp;
@@ -103,8 +103,11 @@ pub struct CollectiveResult {
     pub achievement_rate: Option<Rate>,
 }
 
+/// An ETP as the explanation shows it: a decimal to six places (2/3 is 0.666667).
 fn etp_decimal(e: Etp) -> Decimal {
-    Decimal::from(e.numerator()) / Decimal::from(e.denominator())
+    (Decimal::from(e.numerator()) / Decimal::from(e.denominator()))
+        .round_dp_with_strategy(6, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        .normalize()
 }
 
 /// COL-WAITING-PERIOD: after a collective contract ends, each doctor waits before any new one.
@@ -278,7 +281,7 @@ pub fn evaluate<'b, T: Tracer<'b>>(
     }
 
     cx.t.rule(RuleId::ColAmounts);
-    let etp = etp_decimal(case.funded_etp);
+    let etp = case.funded_etp;
     let mut schedule = Vec::with_capacity(years as usize);
     for k in 1..=years {
         let starts_on = contract_year_start(signed, k).ok_or(RuleError::Invalid("contract year out of range"))?;
@@ -288,7 +291,10 @@ pub fn evaluate<'b, T: Tracer<'b>>(
             _ => P::CollectiveAmountY3,
         };
         let (per_etp, _) = cx.money(p, starts_on)?;
-        schedule.push(CollectiveYear { contract_year: k, starts_on, maximum: per_etp * etp });
+        // Exact to the cent: 38,000 × 2/3 ETP is 25,333.33, not a 28-digit decimal.
+        let maximum = times_fraction(per_etp, u128::from(etp.numerator()), u128::from(etp.denominator()))
+            .ok_or(RuleError::Invalid("amount out of range"))?;
+        schedule.push(CollectiveYear { contract_year: k, starts_on, maximum });
     }
     if verdict_before_money == Verdict::NotEligible {
         cx.t.outcome(Outcome::Fail, "the group is not eligible: no amount is payable");
@@ -373,7 +379,7 @@ pub fn evaluate<'b, T: Tracer<'b>>(
                 }
                 Some(Ok(rate)) => {
                     cx.t.input("achievement_rate", Input::Decimal(rate.to_decimal()));
-                    payable = Some(rate.apply(y.maximum));
+                    payable = Some(rate.apply(y.maximum).ok_or(RuleError::Invalid("amount out of range"))?);
                     achievement_rate = Some(rate);
                     if rate.is_one() {
                         cx.t.outcome(Outcome::Pass, "team objectives reached: the full amount");

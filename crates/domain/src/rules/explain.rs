@@ -423,3 +423,266 @@ impl Explanation<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::params::{Provenance, Value};
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+    }
+
+    fn step(from: NaiveDate, value: Value, reference: &str, confidence: Confidence) -> Step {
+        Step {
+            from,
+            value,
+            provenance: Provenance {
+                reference: reference.to_owned(),
+                source: format!("https://example.org/{reference}"),
+                confidence,
+                checked_on: day(2026, 11, 23),
+            },
+        }
+    }
+
+    /// Steps by address: the recorder keeps the very steps it was given.
+    fn addresses(params: &[(P, &Step)]) -> Vec<(P, *const Step)> {
+        params.iter().map(|(p, s)| (*p, std::ptr::from_ref(*s))).collect()
+    }
+
+    #[test]
+    fn rule_families_partition_the_rules() {
+        use RuleId::*;
+        let amounts = [AmtBand, AmtRevaluation, PaySchedule, ColAmounts];
+        let objectives = [ObjTargets, ObjRounding, ObjAchievement, ColObjectives, ColAchievement];
+        for &id in RuleId::ALL {
+            let amount = amounts.contains(&id);
+            let objective = objectives.contains(&id);
+            assert_eq!(id.is_amount(), amount, "{id:?}");
+            assert_eq!(id.is_objective(), objective, "{id:?}");
+            assert_eq!(id.decides_eligibility(), !amount && !objective && id != ColDuration, "{id:?}");
+        }
+        assert!(IndLiberal.decides_eligibility() && ColWaitingPeriod.decides_eligibility());
+        assert!(!ColDuration.decides_eligibility() && !ColDuration.is_amount() && !ColDuration.is_objective());
+    }
+
+    #[test]
+    fn rule_codes_are_unique_and_read_back() {
+        let codes: std::collections::BTreeSet<&str> = RuleId::ALL.iter().map(|r| r.code()).collect();
+        assert_eq!(codes.len(), RuleId::ALL.len());
+        for &id in RuleId::ALL {
+            assert_eq!(RuleId::from_code(id.code()), Some(id));
+            assert!(!id.title().is_empty() && !id.reference().is_empty(), "{id:?}");
+            assert_eq!(serde_json::to_string(&id).ok(), Some(format!("\"{}\"", id.code())));
+        }
+        assert_eq!(RuleId::from_code("COL-ETP-CAP"), Some(RuleId::ColEtpCap));
+        for unknown in ["", "col-etp-cap", "COL-ETP-CAP ", "IND"] {
+            assert_eq!(RuleId::from_code(unknown), None, "{unknown:?}");
+        }
+    }
+
+    #[test]
+    fn inputs_display_as_clients_read_them() {
+        for (input, text) in [
+            (Input::Date(day(2024, 6, 22)), "2024-06-22"),
+            (Input::Bool(true), "true"),
+            (Input::Bool(false), "false"),
+            (Input::Count(775), "775"),
+            (Input::Decimal(Decimal::new(20, 2)), "0.20"),
+            (Input::Code("SCP"), "SCP"),
+        ] {
+            assert_eq!(input.to_string(), text);
+        }
+    }
+
+    #[test]
+    fn an_explanation_says_what_each_rule_used_and_concluded() {
+        let floor = step(day(2019, 8, 21), Value::Count(640), "avenant 7", Confidence::Official);
+        let share = step(day(2019, 8, 21), Value::Ratio(Decimal::new(20, 2)), "our reading", Confidence::Assumption);
+        let y1_old = step(day(2019, 8, 21), Value::Money(Decimal::from(12_000)), "press 2019", Confidence::Secondary);
+        let y1_new = step(day(2024, 6, 22), Value::Money(Decimal::from(18_000)), "press 2024", Confidence::Secondary);
+        let mut r = Recorder::new();
+
+        r.rule(RuleId::IndActivityFloor);
+        r.input("doctor.activity.pmt", Input::Count(700));
+        r.input("hired_on", Input::Date(day(2025, 1, 2)));
+        r.param(P::GpFloor, &floor);
+        r.param(P::GpFloor, &floor);
+        r.param(P::ClinicalShareMaxCcam, &share);
+        r.outcome(Outcome::Pass, "at or above the floor");
+
+        // Same parameter, two steps (two contract years): both kept; the floor again, in this rule.
+        r.rule(RuleId::AmtBand);
+        r.param(P::GpFloor, &floor);
+        r.param(P::AmountHalfY1, &y1_old);
+        r.param(P::AmountHalfY1, &y1_new);
+        r.param(P::AmountHalfY1, &y1_old);
+        r.missing("doctor.activity.adult_pmt");
+        r.outcome(Outcome::Undecided, "band unknown");
+
+        r.rule(RuleId::ObjTargets);
+        r.param(P::ClinicalShareMaxCcam, &share);
+        r.missing("doctor.activity.adult_pmt");
+        r.missing("actual.pmt");
+        r.outcome(Outcome::Fail, "targets not met");
+
+        r.rule(RuleId::ColDuration);
+        r.outcome(Outcome::NotApplicable, "no collective contract");
+        // An outcome with no rule open records nothing.
+        r.outcome(Outcome::Pass, "stray");
+
+        let e = Explanation::new(Verdict::Undecided, r);
+        assert_eq!((e.format_version, e.verdict), (FORMAT_VERSION, Verdict::Undecided));
+
+        let rules: Vec<RuleTrace<'_, '_>> = e.rules().collect();
+        let summary: Vec<_> = rules.iter().map(|r| (r.id, r.outcome, r.note)).collect();
+        assert_eq!(
+            summary,
+            [
+                (RuleId::IndActivityFloor, Outcome::Pass, "at or above the floor"),
+                (RuleId::AmtBand, Outcome::Undecided, "band unknown"),
+                (RuleId::ObjTargets, Outcome::Fail, "targets not met"),
+                (RuleId::ColDuration, Outcome::NotApplicable, "no collective contract"),
+            ]
+        );
+        let params = |i: usize| addresses(rules[i].params);
+        assert_eq!(params(0), [(P::GpFloor, &raw const floor), (P::ClinicalShareMaxCcam, &raw const share)]);
+        assert_eq!(
+            params(1),
+            [
+                (P::GpFloor, &raw const floor),
+                (P::AmountHalfY1, &raw const y1_old),
+                (P::AmountHalfY1, &raw const y1_new)
+            ]
+        );
+        assert_eq!(params(2), [(P::ClinicalShareMaxCcam, &raw const share)]);
+        assert!(params(3).is_empty());
+        assert_eq!(
+            rules[0].inputs,
+            [("doctor.activity.pmt", Input::Count(700)), ("hired_on", Input::Date(day(2025, 1, 2)))]
+        );
+        assert!(rules[1..].iter().all(|r| r.inputs.is_empty()));
+        let missing: Vec<&[&str]> = rules.iter().map(|r| r.missing).collect();
+        assert_eq!(
+            missing,
+            [&[][..], &["doctor.activity.adult_pmt"][..], &["doctor.activity.adult_pmt", "actual.pmt"][..], &[][..]]
+        );
+
+        // Confidence: the weakest read, per rule, per family, overall.
+        let confidences: Vec<Confidence> = rules.iter().map(RuleTrace::confidence).collect();
+        assert_eq!(
+            confidences,
+            [Confidence::Assumption, Confidence::Secondary, Confidence::Assumption, Confidence::Official]
+        );
+        assert_eq!(e.confidence(), Confidence::Assumption);
+        assert_eq!(e.confidence_of(RuleId::is_amount), Confidence::Secondary);
+        assert_eq!(e.confidence_of(RuleId::decides_eligibility), Confidence::Assumption);
+        assert_eq!(e.confidence_of(|id| id == RuleId::ColDuration), Confidence::Official);
+        assert_eq!(e.confidence_of(|_| false), Confidence::Official);
+
+        // Caveats: below official, each step once, in reading order.
+        assert_eq!(
+            addresses(&e.caveats()),
+            [
+                (P::ClinicalShareMaxCcam, &raw const share),
+                (P::AmountHalfY1, &raw const y1_old),
+                (P::AmountHalfY1, &raw const y1_new)
+            ]
+        );
+        assert_eq!(e.missing(), ["doctor.activity.adult_pmt", "actual.pmt"]);
+
+        assert_eq!(e.outcome_of(RuleId::IndActivityFloor), Some(Outcome::Pass));
+        assert_eq!(e.outcome_of(RuleId::AmtBand), Some(Outcome::Undecided));
+        assert_eq!(e.outcome_of(RuleId::ObjTargets), Some(Outcome::Fail));
+        assert_eq!(e.outcome_of(RuleId::ColDuration), Some(Outcome::NotApplicable));
+        assert_eq!(e.outcome_of(RuleId::IndLiberal), None);
+    }
+
+    #[test]
+    fn an_explanation_without_parameters_is_official_and_complete() {
+        let mut r = Recorder::new();
+        r.rule(RuleId::IndLiberal);
+        r.input("doctor.liberal", Input::Bool(true));
+        r.outcome(Outcome::Pass, "liberal");
+        let e = Explanation::new(Verdict::Eligible, r);
+        assert_eq!(e.confidence(), Confidence::Official);
+        assert_eq!(e.confidence_of(RuleId::decides_eligibility), Confidence::Official);
+        assert!(e.caveats().is_empty() && e.missing().is_empty());
+        assert_eq!(e.rules().count(), 1);
+        let empty = Explanation::new(Verdict::Eligible, Recorder::default());
+        assert_eq!((empty.rules().count(), empty.confidence()), (0, Confidence::Official));
+        assert_eq!(empty.outcome_of(RuleId::IndLiberal), None);
+    }
+
+    #[test]
+    fn the_view_is_what_clients_read() {
+        let amount =
+            step(day(2024, 6, 22), Value::Money(Decimal::from(18_000)), "convention 2024", Confidence::Official);
+        let ratio = step(day(2019, 8, 21), Value::Ratio(Decimal::new(70, 2)), "avenant 7", Confidence::Secondary);
+        let mut r = Recorder::new();
+        r.rule(RuleId::AmtBand);
+        r.input("option", Input::Code("HALF_ETP"));
+        r.input("signed_on", Input::Date(day(2025, 3, 1)));
+        r.param(P::AmountHalfY1, &amount);
+        r.outcome(Outcome::Pass, "amount of the band");
+        r.rule(RuleId::PaySchedule);
+        r.param(P::Year1FirstInstalment, &ratio);
+        r.missing("contract.signed_on");
+        r.missing("contract.signed_on");
+        r.outcome(Outcome::Undecided, "signature date unknown");
+        let view = Explanation::new(Verdict::Undecided, r).view();
+
+        assert_eq!(
+            (view.format_version, view.verdict, view.confidence),
+            ("1.0", Verdict::Undecided, Confidence::Secondary)
+        );
+        assert_eq!(view.missing, ["contract.signed_on"]);
+        assert_eq!(view.rules.len(), 2);
+        let band = &view.rules[0];
+        assert_eq!(
+            (band.rule, band.title, band.reference),
+            (RuleId::AmtBand, RuleId::AmtBand.title(), RuleId::AmtBand.reference())
+        );
+        assert_eq!(
+            (band.outcome, band.note, band.confidence),
+            (Outcome::Pass, "amount of the band", Confidence::Official)
+        );
+        assert_eq!(band.inputs, [("option", "HALF_ETP".to_owned()), ("signed_on", "2025-03-01".to_owned())]);
+        assert!(band.missing.is_empty());
+        let [p] = band.parameters.as_slice() else { panic!("one parameter: {:?}", band.parameters) };
+        assert_eq!((p.key, p.value.as_str(), p.effective_from), ("amount.half_etp.year_1", "18000", day(2024, 6, 22)));
+        assert_eq!(
+            (p.reference.as_str(), p.source.as_str(), p.confidence, p.checked_on),
+            ("convention 2024", "https://example.org/convention 2024", Confidence::Official, day(2026, 11, 23))
+        );
+        let pay = &view.rules[1];
+        assert_eq!(
+            (pay.rule, pay.outcome, pay.confidence),
+            (RuleId::PaySchedule, Outcome::Undecided, Confidence::Secondary)
+        );
+        assert_eq!(pay.missing, ["contract.signed_on", "contract.signed_on"], "per rule, as recorded");
+        assert_eq!(pay.parameters[0].value, "0.70");
+
+        let json = serde_json::to_value(&view).expect("serialises");
+        assert_eq!(json["rules"][0]["rule"], "AMT-BAND");
+        assert_eq!(json["rules"][1]["outcome"], "UNDECIDED");
+        assert_eq!(json["rules"][1]["parameters"][0]["confidence"], "secondary");
+        assert_eq!(json["rules"][0]["parameters"][0]["effective_from"], "2024-06-22");
+        assert_eq!(json["verdict"], "UNDECIDED");
+    }
+
+    #[test]
+    fn parameter_views_of_the_rule_book_carry_their_provenance() {
+        let book = crate::rules::RuleBook::embedded().expect("embedded");
+        let on = day(2025, 1, 1);
+        let s = book.step(P::GpFloor, on).expect("in force");
+        let v = ParameterView::new(P::GpFloor, s);
+        assert_eq!((v.key, v.value.clone(), v.effective_from), ("eligibility.gp_floor", s.value.to_string(), s.from));
+        assert_eq!(
+            (&v.reference, &v.source, v.confidence),
+            (&s.provenance.reference, &s.provenance.source, s.provenance.confidence)
+        );
+        assert!(v.effective_from <= on && !v.reference.is_empty());
+    }
+}

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::explain::{Explanation, Input, Outcome, Recorder, RuleId, Tracer, Verdict};
-use super::params::{INDIVIDUAL_START, P, RuleBook};
+use super::params::{INDIVIDUAL_START, P, R2024_START, RuleBook};
 use super::{
     Activity, Combine, Cx, Indicator, Objectives, Prefix, Rate, RuleError, RuleSet, Tally, Target, TargetKind,
     ceil_decrease, ceil_div, ceil_increase, ceil_times_etp, contract_year_on, contract_year_start, fraction,
@@ -709,7 +709,9 @@ pub(crate) fn year_amount<'b, T: Tracer<'b>>(
     cx.t.input("contract_year_starts_on", Input::Date(starts_on));
     let p = amount_param(option, row);
     let (maximum, step) = cx.money(p, starts_on)?;
-    let revalued = cx.book.series(p).first().is_some_and(|first| step.from > first.from);
+    // The value in force at the year's start comes from the 2024 table (the second-assistant
+    // rows exist only there) or from the table of 2019.
+    let revalued = step.from >= R2024_START;
     if revalued {
         cx.t.outcome(Outcome::Pass, "the contract year starts on or after the revaluation: revalued table");
     } else {
@@ -958,7 +960,7 @@ fn achievement<'b, T: Tracer<'b>>(
                     cx.t.input(t.indicator.input_name(Prefix::Actual), Input::Count(a));
                 }
             }
-            let payable = rate.apply(year.maximum);
+            let payable = rate.apply(year.maximum).ok_or(RuleError::Invalid("amount out of range"))?;
             if T::RECORDS {
                 cx.t.input("achievement_rate", Input::Decimal(rate.to_decimal()));
             }

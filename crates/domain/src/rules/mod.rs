@@ -11,7 +11,7 @@ pub mod individual;
 pub mod params;
 
 use chrono::{Months, NaiveDate};
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 pub use explain::{Explanation, ExplanationView, Input, NoTrace, Outcome, Recorder, RuleId, Tracer, Verdict};
@@ -173,20 +173,15 @@ impl Rate {
         if a.num * b.den >= b.num * a.den { a } else { b }
     }
 
-    /// `amount × rate`, rounded to the cent, halves up.
-    pub fn apply(self, amount: Decimal) -> Decimal {
-        let (m, scale) = (amount.mantissa(), amount.scale());
-        // Amount in cents (amounts have at most two decimals).
-        let cents = if scale <= 2 { m * 10i128.pow(2 - scale) } else { m / 10i128.pow(scale - 2) };
-        let (num, den) = (self.num as i128, self.den as i128);
-        let paid = (2 * cents * num + den) / (2 * den);
-        Decimal::from_i128_with_scale(paid, 2)
+    /// `amount × rate`, rounded to the cent, halves up; `None` past 128-bit cents.
+    pub fn apply(self, amount: Decimal) -> Option<Decimal> {
+        times_fraction(amount, self.num, self.den)
     }
 
-    /// The rate as a decimal, to six places.
+    /// The rate as a decimal, to six places, halves up like money.
     pub fn to_decimal(self) -> Decimal {
         (Decimal::from_i128_with_scale(self.num as i128, 0) / Decimal::from_i128_with_scale(self.den as i128, 0))
-            .round_dp(6)
+            .round_dp_with_strategy(6, RoundingStrategy::MidpointAwayFromZero)
             .normalize()
     }
 }
@@ -247,6 +242,18 @@ impl Objectives {
     }
 }
 
+/// `amount × num / den` in euros, rounded to the cent, halves up, computed exactly in whole
+/// cents (the amount itself first taken to the cent). `None` when `den` is zero or the product
+/// leaves 128 bits, far beyond any real amount.
+pub(crate) fn times_fraction(amount: Decimal, num: u128, den: u128) -> Option<Decimal> {
+    let cents = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    let cents = cents.mantissa().checked_mul(10i128.pow(2 - cents.scale()))?;
+    let (num, den) = (i128::try_from(num).ok()?, i128::try_from(den).ok()?.checked_mul(2)?);
+    // Twice the exact quotient, plus one, halved: halves go up (amounts are not negative).
+    let paid = cents.checked_mul(num)?.checked_mul(2)?.checked_add(den / 2)?.checked_div(den)?;
+    Some(Decimal::from_i128_with_scale(paid, 2))
+}
+
 /// `ceil(num / den)` as a count; `true` when rounding changed it.
 pub(crate) fn ceil_div(num: u128, den: u128) -> (u32, bool) {
     let (q, r) = (num / den, num % den);
@@ -280,9 +287,14 @@ pub fn contract_year_start(signed_on: NaiveDate, k: u32) -> Option<NaiveDate> {
     signed_on.checked_add_months(Months::new(12 * k.checked_sub(1)?))
 }
 
-/// Contract year (1-based) running on `day`, or `None` before the signature.
+/// Contract year (1-based) running on `day`, or `None` before the signature. Years start on
+/// the days [`contract_year_start`] gives: a contract signed on 29 February has its anniversary
+/// on 28 February in common years (the month's last day, as French law counts a term in years,
+/// code de procédure civile art. 641), where `years_since` alone would wait for 1 March.
 pub fn contract_year_on(signed_on: NaiveDate, day: NaiveDate) -> Option<u32> {
-    day.years_since(signed_on).map(|y| y + 1)
+    let whole = day.years_since(signed_on)?;
+    let next = whole + 2;
+    Some(if contract_year_start(signed_on, next).is_some_and(|start| start <= day) { next } else { whole + 1 })
 }
 
 /// Reads parameters on behalf of a rule and reports each read to the tracer.
@@ -412,30 +424,178 @@ impl Tally {
 mod tests {
     use super::*;
 
-    #[test]
-    fn rounding_and_rates() {
-        assert_eq!(ceil_increase(1500, Decimal::new(75, 3)), (1613, true));
-        assert_eq!(ceil_increase(700, Decimal::new(20, 2)), (840, false));
-        assert_eq!(ceil_decrease(1200, Decimal::new(10, 2)), (1080, false));
-        assert_eq!(ceil_times_etp(260, crate::time::Etp::new(1, 3)), (87, true));
-        let t = Target { indicator: Indicator::Pmt, kind: TargetKind::Increase, baseline: 1000, target: 1260 };
-        assert_eq!(t.rate(1130).to_decimal(), Decimal::new(5, 1));
-        assert_eq!(t.rate(900), Rate::ZERO);
-        assert_eq!(t.rate(2000), Rate::ONE);
-        let keep = Target { indicator: Indicator::Pmt, kind: TargetKind::Maintain, baseline: 1000, target: 900 };
-        assert_eq!((keep.rate(900), keep.rate(899)), (Rate::ONE, Rate::ZERO));
-        let three_quarters = Rate::mean(Rate { num: 1, den: 2 }, Rate::ONE);
-        assert_eq!(three_quarters.apply(Decimal::from(66_000)), Decimal::new(4_950_000, 2));
-        assert_eq!(Rate { num: 1, den: 3 }.apply(Decimal::from(10_000)), Decimal::new(333_333, 2));
-        assert_eq!(Rate { num: 1, den: 8 }.apply(Decimal::new(1, 1)), Decimal::new(1, 2), "0.0125 rounds half up");
+    fn rate(num: u128, den: u128) -> Rate {
+        Rate { num, den }
+    }
+
+    fn cents(s: &str) -> Decimal {
+        s.parse().expect("decimal")
     }
 
     #[test]
-    fn contract_years() {
+    fn ceilings_round_up_only_what_is_not_whole() {
+        assert_eq!(ceil_div(10, 5), (2, false));
+        assert_eq!(ceil_div(11, 5), (3, true));
+        assert_eq!(ceil_div(0, 7), (0, false));
+        assert_eq!(ceil_div(u128::from(u32::MAX) * 3, 2), (u32::MAX, true), "saturates, never wraps");
+        assert_eq!(ceil_increase(1500, Decimal::new(75, 3)), (1613, true));
+        assert_eq!(ceil_increase(700, Decimal::new(20, 2)), (840, false));
+        assert_eq!(ceil_increase(1000, Decimal::ZERO), (1000, false));
+        assert_eq!(ceil_decrease(1200, Decimal::new(10, 2)), (1080, false));
+        assert_eq!(ceil_decrease(1001, Decimal::new(10, 2)), (901, true));
+        assert_eq!(ceil_decrease(1000, Decimal::new(15, 1)), (0, false), "a drop past 100 % keeps nothing");
+        assert_eq!(ceil_times_etp(260, crate::time::Etp::new(1, 3)), (87, true));
+        assert_eq!(ceil_times_etp(260, crate::time::Etp::new(1, 2)), (130, false));
+        assert_eq!(ceil_times_etp(110, crate::time::Etp::new(5, 2)), (275, false));
+        assert_eq!(fraction(Decimal::new(125, 3)), (125, 1000));
+        assert_eq!(fraction(Decimal::new(-1, 0)), (0, 1), "negative ratios read as zero");
+    }
+
+    #[test]
+    fn targets_rate_the_share_of_the_increase_reached() {
+        let t = Target { indicator: Indicator::Pmt, kind: TargetKind::Increase, baseline: 1000, target: 1260 };
+        assert_eq!(t.rate(1130), rate(1, 2));
+        assert_eq!(t.rate(1001), rate(1, 260));
+        assert_eq!(t.rate(1000), Rate::ZERO);
+        assert_eq!(t.rate(900), Rate::ZERO, "below the baseline counts as nothing gained");
+        assert_eq!(t.rate(1260), Rate::ONE);
+        assert_eq!(t.rate(2000), Rate::ONE, "above the target is capped at one");
+        let median = Target { kind: TargetKind::ReachMedian, ..t };
+        assert_eq!(median.rate(1065), rate(1, 4));
+        let keep = Target { indicator: Indicator::Pmt, kind: TargetKind::Maintain, baseline: 1000, target: 900 };
+        assert_eq!((keep.rate(900), keep.rate(899), keep.rate(5000)), (Rate::ONE, Rate::ZERO, Rate::ONE));
+        // A median already reached at signature is a level to keep.
+        let reached = Target { indicator: Indicator::Pmt, kind: TargetKind::ReachMedian, baseline: 1100, target: 1045 };
+        assert_eq!((reached.rate(1045), reached.rate(1044)), (Rate::ONE, Rate::ZERO));
+        let flat = Target { indicator: Indicator::Pmt, kind: TargetKind::Increase, baseline: 1000, target: 1000 };
+        assert_eq!((flat.rate(1000), flat.rate(999)), (Rate::ONE, Rate::ZERO));
+    }
+
+    #[test]
+    fn rates_compare_combine_and_print_exactly() {
+        assert_eq!(rate(1, 2), rate(2, 4));
+        assert_ne!(rate(1, 2), rate(1, 3));
+        assert_ne!(rate(2, 3), rate(1, 3));
+        assert!(rate(3, 3).is_one() && !rate(2, 3).is_one() && !Rate::ZERO.is_one());
+        assert_eq!(Rate::mean(rate(1, 2), Rate::ONE), rate(3, 4));
+        assert_eq!(Rate::mean(rate(1, 3), rate(1, 6)), rate(1, 4));
+        assert_eq!(Rate::mean(Rate::ZERO, Rate::ZERO), Rate::ZERO);
+        for (a, b, max) in [
+            (rate(1, 3), rate(1, 2), rate(1, 2)),
+            (rate(2, 3), rate(1, 2), rate(2, 3)),
+            (rate(1, 4), rate(3, 10), rate(3, 10)),
+        ] {
+            assert_eq!(Rate::max(a, b), max);
+            assert_eq!(Rate::max(b, a), max);
+        }
+        assert_eq!(rate(1, 3).to_decimal(), Decimal::new(333_333, 6));
+        assert_eq!(rate(2, 3).to_decimal(), Decimal::new(666_667, 6));
+        assert_eq!(rate(1, 128).to_decimal(), Decimal::new(7_813, 6), "0.0078125 rounds half up");
+        assert_eq!(rate(1, 2).to_decimal().to_string(), "0.5");
+        assert_eq!(serde_json::to_string(&rate(3, 4)).expect("serialises"), "\"0.75\"");
+        assert_eq!(Rate::ONE.to_decimal(), Decimal::ONE);
+    }
+
+    #[test]
+    fn money_is_exact_to_the_cent_halves_up() {
+        assert_eq!(Rate::mean(rate(1, 2), Rate::ONE).apply(Decimal::from(66_000)), Some(cents("49500.00")));
+        assert_eq!(rate(1, 3).apply(Decimal::from(10_000)), Some(cents("3333.33")));
+        assert_eq!(rate(2, 3).apply(Decimal::from(10_000)), Some(cents("6666.67")));
+        assert_eq!(rate(1, 128).apply(Decimal::from(22_000)), Some(cents("171.88")), "171.875: half a cent up");
+        assert_eq!(rate(1, 8).apply(cents("0.1")), Some(cents("0.01")), "1.25 cents is one cent");
+        assert_eq!(rate(3, 8).apply(cents("0.1")), Some(cents("0.04")), "3.75 cents is four");
+        assert_eq!(Rate::ONE.apply(cents("19000")), Some(cents("19000.00")));
+        assert_eq!(Rate::ZERO.apply(cents("19000")), Some(cents("0.00")));
+        // An amount with more than two decimals is first taken to the cent, halves up.
+        assert_eq!(Rate::ONE.apply(cents("0.125")), Some(cents("0.13")));
+        assert_eq!(Rate::ONE.apply(cents("0.124")), Some(cents("0.12")));
+        assert_eq!(times_fraction(Decimal::from(38_000), 2, 3), Some(cents("25333.33")));
+        assert_eq!(times_fraction(Decimal::from(22_000), 5, 2), Some(cents("55000.00")));
+        assert_eq!(times_fraction(Decimal::from(22_000), 1, 0), None, "no division by zero");
+        assert_eq!(times_fraction(Decimal::MAX, u128::from(u64::MAX), 1), None, "no overflow");
+        assert_eq!(times_fraction(Decimal::from(1), u128::MAX, 1), None, "no wrap of the numerator");
+    }
+
+    #[test]
+    fn objectives_combine_two_indicators() {
+        let pmt = Target { indicator: Indicator::Pmt, kind: TargetKind::Increase, baseline: 1000, target: 1100 };
+        let fa = Target { indicator: Indicator::FileActive, kind: TargetKind::Increase, baseline: 2000, target: 2100 };
+        let actual = Activity { pmt: Some(1100), adult_pmt: None, file_active: Some(2050) };
+        let both = Objectives { targets: [Some(pmt), Some(fa)], combine: Some(Combine::Both), due_by: None };
+        assert_eq!(both.rate(&actual), Ok(rate(3, 4)));
+        let either = Objectives { combine: Some(Combine::Either), ..both };
+        assert_eq!(either.rate(&actual), Ok(Rate::ONE));
+        let unset = Objectives { combine: None, ..both };
+        assert_eq!(unset.rate(&actual), Ok(rate(3, 4)), "both is the default");
+        let one = Objectives { targets: [None, Some(fa)], ..both };
+        assert_eq!(one.rate(&actual), Ok(rate(1, 2)));
+        assert_eq!(Objectives::default().rate(&actual), Ok(Rate::ONE), "no objective: nothing to reach");
+        let no_fa = Activity { file_active: None, ..actual };
+        assert_eq!(both.rate(&no_fa), Err(Indicator::FileActive));
+        assert_eq!(both.iter().count(), 2);
+    }
+
+    #[test]
+    fn indicators_name_their_inputs() {
+        let a = Activity { pmt: Some(1), adult_pmt: Some(2), file_active: Some(3) };
+        let all = [Indicator::Pmt, Indicator::AdultPmt, Indicator::FileActive];
+        assert_eq!(all.map(|i| i.of(&a)), [Some(1), Some(2), Some(3)]);
+        assert_eq!(all.map(Indicator::code), ["PMT", "ADULT_PMT", "FILE_ACTIVE"]);
+        assert_eq!(
+            all.map(|i| i.input_name(Prefix::Baseline)),
+            ["doctor.activity.pmt", "doctor.activity.adult_pmt", "doctor.activity.file_active"]
+        );
+        assert_eq!(all.map(|i| i.input_name(Prefix::Actual)), ["actual.pmt", "actual.adult_pmt", "actual.file_active"]);
+    }
+
+    #[test]
+    fn rule_sets_and_tallies() {
+        let mut set = RuleSet::default();
+        assert!(set.is_empty());
+        set.insert(RuleId::IndSector);
+        set.insert(RuleId::ColDuration);
+        assert!(set.contains(RuleId::IndSector) && set.contains(RuleId::ColDuration));
+        assert!(!set.contains(RuleId::IndLiberal) && !set.is_empty());
+        assert_eq!(set.iter().collect::<Vec<_>>(), [RuleId::IndSector, RuleId::ColDuration]);
+
+        let mut tally = Tally::default();
+        for o in [Outcome::Pass, Outcome::Warn, Outcome::NotApplicable] {
+            tally.record(RuleId::IndLiberal, o);
+        }
+        assert_eq!(tally.verdict(), Verdict::Eligible);
+        tally.record(RuleId::IndSector, Outcome::Undecided);
+        assert_eq!(tally.verdict(), Verdict::Undecided);
+        tally.record(RuleId::IndOption, Outcome::Fail);
+        assert_eq!(tally.verdict(), Verdict::NotEligible);
+        assert!(tally.failing.contains(RuleId::IndOption) && tally.undecided.contains(RuleId::IndSector));
+    }
+
+    #[test]
+    fn contract_years_and_29_february() {
         let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).expect("valid");
+        assert_eq!(contract_year_on(d(2021, 3, 1), d(2021, 3, 1)), Some(1));
         assert_eq!(contract_year_on(d(2021, 3, 1), d(2024, 2, 29)), Some(3));
         assert_eq!(contract_year_on(d(2021, 3, 1), d(2024, 3, 1)), Some(4));
         assert_eq!(contract_year_on(d(2021, 3, 1), d(2021, 2, 28)), None);
+        assert_eq!(contract_year_start(d(2021, 3, 1), 1), Some(d(2021, 3, 1)));
         assert_eq!(contract_year_start(d(2021, 3, 1), 5), Some(d(2025, 3, 1)));
+        assert_eq!(contract_year_start(d(2021, 3, 1), 0), None);
+        // Signed on 29 February: the anniversary is 28 February in common years.
+        let leap = d(2024, 2, 29);
+        assert_eq!(contract_year_start(leap, 2), Some(d(2025, 2, 28)));
+        assert_eq!(contract_year_on(leap, d(2025, 2, 27)), Some(1));
+        assert_eq!(contract_year_on(leap, d(2025, 2, 28)), Some(2));
+        assert_eq!(contract_year_on(leap, d(2028, 2, 28)), Some(4));
+        assert_eq!(contract_year_on(leap, d(2028, 2, 29)), Some(5));
+        // Every day of 2019–2031 belongs to the year whose start it follows.
+        for signed in [d(2020, 2, 29), d(2021, 1, 31), d(2023, 12, 31)] {
+            let mut day = signed;
+            while day < d(2031, 1, 1) {
+                let k = contract_year_on(signed, day).expect("after signature");
+                assert!(contract_year_start(signed, k).is_some_and(|s| s <= day), "{signed} {day}");
+                assert!(contract_year_start(signed, k + 1).is_some_and(|s| s > day), "{signed} {day}");
+                day = day.succ_opt().expect("next day");
+            }
+        }
     }
 }

@@ -386,7 +386,8 @@ fn parse_series(file: &str, key: &str, spec: &Spec, raw: &RawParameter) -> Resul
         if s.reference.trim().is_empty() {
             return Err(at("missing reference".into()));
         }
-        if !s.source.starts_with("http://") && !s.source.starts_with("https://") {
+        let source = s.source.trim();
+        if !source.starts_with("http://") && !source.starts_with("https://") {
             return Err(at("missing source (a URL)".into()));
         }
         if let Some(prev) = steps.last() {
@@ -403,7 +404,7 @@ fn parse_series(file: &str, key: &str, spec: &Spec, raw: &RawParameter) -> Resul
             value,
             provenance: Provenance {
                 reference: s.reference.trim().to_owned(),
-                source: s.source.trim().to_owned(),
+                source: source.to_owned(),
                 confidence: s.confidence,
                 checked_on,
             },
@@ -584,5 +585,340 @@ series = [ { from = 2019-08-21, value = 20000, reference = "test", source = "htt
         assert_eq!(step.value, Value::Money(Decimal::from(20_000)));
         assert_eq!(book.origin(P::AmountHalfY1), "local.toml");
         assert_eq!(book.origin(P::AmountHalfY2), "amounts.toml");
+    }
+
+    const CHECKED: &str =
+        "reference = \"r\", source = \"https://example.org\", confidence = \"official\", checked_on = 2026-11-23";
+
+    /// A TOML value written as in a parameter file.
+    fn toml_value(literal: &str) -> toml::Value {
+        let table: toml::Table = toml::from_str(&format!("v = {literal}")).expect("valid TOML");
+        table["v"].clone()
+    }
+
+    fn value(kind: Kind, literal: &str) -> Result<Value, String> {
+        parse_value(kind, &toml_value(literal))
+    }
+
+    /// One series step `{ from = …, value = …, <rest> }`.
+    fn line(from: &str, value: &str, rest: &str) -> String {
+        format!("  {{ from = {from}, value = {value}, {rest} }},\n")
+    }
+
+    /// An override file defining `key` (of family `amounts` unless `family` says otherwise).
+    fn file(family: &str, key: &str, description: &str, lines: &[String]) -> String {
+        format!(
+            "family = \"{family}\"\n[parameters.\"{key}\"]\ndescription = \"{description}\"\nseries = [\n{}]\n",
+            lines.concat()
+        )
+    }
+
+    fn load_override(text: &str) -> Result<RuleBook, LoadError> {
+        RuleBook::load(EMBEDDED_FILES, &[("local.toml", text)])
+    }
+
+    #[test]
+    fn confidence_codes_and_order() {
+        assert_eq!(Confidence::Assumption.code(), "ASSUMPTION");
+        assert_eq!(Confidence::Secondary.code(), "SECONDARY");
+        assert_eq!(Confidence::Official.code(), "OFFICIAL");
+        assert!(Confidence::Assumption < Confidence::Secondary && Confidence::Secondary < Confidence::Official);
+    }
+
+    #[test]
+    fn values_display_as_written_in_the_files() {
+        use crate::codes::{ActivityBand, LegalForm, Specialty};
+        for (v, text) in [
+            (Value::Money(Decimal::new(1_800_050, 2)), "18000.50"),
+            (Value::Count(775), "775"),
+            (Value::OptCount(Some(3)), "3"),
+            (Value::OptCount(None), "NONE"),
+            (Value::Ratio(Decimal::new(20, 2)), "0.20"),
+            (Value::OptRatio(Some(Decimal::new(5, 1))), "0.5"),
+            (Value::OptRatio(None), "NONE"),
+            (Value::Bool(true), "true"),
+            (Value::Bool(false), "false"),
+            (Value::Choice("R2024"), "R2024"),
+            (Value::OptBand(Some(ActivityBand::P90P95)), "P90_P95"),
+            (Value::OptBand(None), "NONE"),
+            (Value::Specialties(vec![Specialty::Pediatrics, Specialty::Psychiatry]), "[PEDIATRICS, PSYCHIATRY]"),
+            (Value::Specialties(vec![]), "[]"),
+            (Value::LegalForms(vec![LegalForm::Scp]), "[SCP]"),
+        ] {
+            assert_eq!(v.to_string(), text);
+        }
+    }
+
+    #[test]
+    fn values_are_read_by_kind() {
+        use crate::codes::{ActivityBand, LegalForm, Specialty};
+        let choice = Kind::Choice(&["A", "B"]);
+        for (kind, literal, expected) in [
+            (Kind::Money, "18000", Value::Money(Decimal::from(18_000))),
+            (Kind::Money, "\"18000.50\"", Value::Money(Decimal::new(1_800_050, 2))),
+            (Kind::Money, "0", Value::Money(Decimal::ZERO)),
+            (Kind::Count, "640", Value::Count(640)),
+            (Kind::Count, "\"640\"", Value::Count(640)),
+            (Kind::Count, "4294967295", Value::Count(u32::MAX)),
+            (Kind::OptCount, "\"NONE\"", Value::OptCount(None)),
+            (Kind::OptCount, "70", Value::OptCount(Some(70))),
+            (Kind::Ratio, "\"0.20\"", Value::Ratio(Decimal::new(20, 2))),
+            (Kind::Ratio, "1", Value::Ratio(Decimal::ONE)),
+            (Kind::OptRatio, "\"NONE\"", Value::OptRatio(None)),
+            (Kind::OptRatio, "\"0.2\"", Value::OptRatio(Some(Decimal::new(2, 1)))),
+            (Kind::Bool, "true", Value::Bool(true)),
+            (Kind::Bool, "false", Value::Bool(false)),
+            (choice, "\"B\"", Value::Choice("B")),
+            (Kind::OptBand, "\"NONE\"", Value::OptBand(None)),
+            (Kind::OptBand, "\"P50_P70\"", Value::OptBand(Some(ActivityBand::P50P70))),
+            (Kind::Specialties, "[]", Value::Specialties(vec![])),
+            (
+                Kind::Specialties,
+                "[\"PSYCHIATRY\", \"PEDIATRICS\"]",
+                Value::Specialties(vec![Specialty::Psychiatry, Specialty::Pediatrics]),
+            ),
+            (Kind::LegalForms, "[\"SCP\", \"SISA\"]", Value::LegalForms(vec![LegalForm::Scp, LegalForm::Sisa])),
+        ] {
+            assert_eq!(value(kind, literal), Ok(expected), "{kind:?} {literal}");
+        }
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_a_reason() {
+        let choice = Kind::Choice(&["A", "B"]);
+        for (kind, literal, message) in [
+            (Kind::Money, "18000.5", "write decimals as strings (\"0.20\") so they stay exact"),
+            (Kind::Money, "-1", "an amount cannot be negative"),
+            (Kind::Money, "\"-0.01\"", "an amount cannot be negative"),
+            (Kind::Money, "\"12k\"", "`12k` is not a decimal"),
+            (Kind::Money, "true", "expected a decimal, found boolean"),
+            (Kind::Money, "\"NONE\"", "`NONE` is not a decimal"),
+            (Kind::Count, "-1", "-1 is not a count"),
+            (Kind::Count, "4294967296", "4294967296 is not a count"),
+            (Kind::Count, "\"x\"", "`x` is not a count"),
+            (Kind::Count, "1.0", "expected a whole number, found float"),
+            (Kind::Count, "\"NONE\"", "`NONE` is not a count"),
+            (Kind::OptCount, "\"none\"", "`none` is not a count"),
+            (Kind::Ratio, "0.2", "write decimals as strings (\"0.20\") so they stay exact"),
+            (Kind::Ratio, "\"NONE\"", "`NONE` is not a decimal"),
+            (Kind::OptRatio, "0.2", "write decimals as strings (\"0.20\") so they stay exact"),
+            (Kind::OptRatio, "[]", "expected a decimal, found array"),
+            (Kind::Bool, "\"true\"", "expected true or false, found string"),
+            (Kind::Bool, "1", "expected true or false, found integer"),
+            (choice, "\"C\"", "`C` is not one of A, B"),
+            (choice, "\"a\"", "`a` is not one of A, B"),
+            (choice, "1", "expected one of A, B, found integer"),
+            (Kind::OptBand, "\"P99\"", "unknown activity band code `P99`"),
+            (Kind::OptBand, "\"none\"", "unknown activity band code `none`"),
+            (Kind::OptBand, "3", "expected a band code, found integer"),
+            (Kind::Specialties, "\"PSYCHIATRY\"", "expected an array of codes"),
+            (Kind::Specialties, "[\"PSYCHIATRY\", 1]", "expected a code, found integer"),
+            (Kind::Specialties, "[\"SURGERY\"]", "unknown specialty code `SURGERY`"),
+            (Kind::LegalForms, "[\"SARL\"]", "unknown legal form code `SARL`"),
+        ] {
+            assert_eq!(value(kind, literal), Err(message.to_owned()), "{kind:?} {literal}");
+        }
+    }
+
+    #[test]
+    fn bad_series_are_refused_naming_file_key_and_step() {
+        let key = "amount.half_etp.year_1";
+        let ok = |from: &str| line(from, "18000", CHECKED);
+        let with = |rest: &str| line("2019-08-21", "18000", rest);
+        let cases: Vec<(String, &str)> = vec![
+            (file("amounts", key, " ", &[ok("2019-08-21")]), "missing description"),
+            (file("amounts", key, "d", &[]), "empty series"),
+            (
+                file("amounts", key, "d", &[ok("2019-08-22")]),
+                "gap: no value from 2019-08-21 (needed) to 2019-08-22 (first value)",
+            ),
+            (
+                file("amounts", key, "d", &[ok("2019-08-21"), ok("2024-06-22"), ok("2024-06-22")]),
+                "series[2]: overlap: two values from 2024-06-22",
+            ),
+            (
+                file("amounts", key, "d", &[ok("2019-08-21"), ok("2024-06-22"), ok("2024-06-21")]),
+                "series[2]: overlap: 2024-06-21 comes before the previous value's 2024-06-22",
+            ),
+            (
+                file("amounts", key, "d", &[ok("2019-08-21"), line("2020-01-01", "18000.5", CHECKED)]),
+                "series[1]: write decimals as strings",
+            ),
+            (
+                file("amounts", key, "d", &[line("2019-08-21T00:00:00", "18000", CHECKED)]),
+                "series[0]: `from` must be a date (YYYY-MM-DD)",
+            ),
+            (
+                file(
+                    "amounts",
+                    key,
+                    "d",
+                    &[line("2019-08-21", "18000", &CHECKED.replace("2026-11-23", "2026-11-23T10:00:00Z"))],
+                ),
+                "series[0]: `checked_on` must be a date (YYYY-MM-DD)",
+            ),
+            (
+                file("amounts", key, "d", &[with(&CHECKED.replace("reference = \"r\"", "reference = \" \""))]),
+                "series[0]: missing reference",
+            ),
+            (
+                file("amounts", key, "d", &[with(&CHECKED.replace("https://example.org", "ftp://example.org"))]),
+                "series[0]: missing source (a URL)",
+            ),
+            (
+                file("amounts", key, "d", &[with(&CHECKED.replace("https://example.org", ""))]),
+                "series[0]: missing source (a URL)",
+            ),
+            (file("eligibility", key, "d", &[ok("2019-08-21")]), "belongs to family `amounts`, not `eligibility`"),
+        ];
+        for (text, message) in cases {
+            let e = load_override(&text).expect_err(message);
+            assert_eq!((e.file.as_str(), e.key.as_str()), ("local.toml", key), "{e}");
+            assert!(e.message.starts_with(message), "{e}\nexpected: {message}");
+            assert_eq!(e.to_string(), format!("local.toml: {key}: {}", e.message));
+        }
+        let e =
+            load_override(&file("amounts", "amount.half_etp.year_one", "d", &[ok("2019-08-21")])).expect_err("unknown");
+        assert_eq!((e.key.as_str(), e.message.as_str()), ("amount.half_etp.year_one", "unknown parameter"));
+        let e = load_override("family = \"amounts\"\nparameters = 3\n").expect_err("not TOML of the format");
+        assert_eq!((e.file.as_str(), e.key.as_str()), ("local.toml", "(file)"), "{e}");
+    }
+
+    #[test]
+    fn good_series_are_read_with_their_provenance() {
+        let key = "amount.half_etp.year_1";
+        let text = file(
+            "amounts",
+            key,
+            "  Half ETP, year 1.  ",
+            &[
+                // Earlier than needed is fine; sources and references are kept trimmed.
+                line(
+                    "2019-01-01",
+                    "1",
+                    "reference = \" Avenant 7 \", source = \"http://example.org/a\", confidence = \"official\", checked_on = 2026-11-23",
+                ),
+                line(
+                    "2024-06-22",
+                    "\"2.50\"",
+                    "reference = \"Convention\", source = \" https://example.org/b \", confidence = \"assumption\", checked_on = 2025-01-31",
+                ),
+            ],
+        );
+        let book = load_override(&text).expect("valid");
+        let series = book.series(P::AmountHalfY1);
+        let read: Vec<_> = series
+            .iter()
+            .map(|s| {
+                let p = &s.provenance;
+                (s.from, s.value.clone(), p.reference.as_str(), p.source.as_str(), p.confidence, p.checked_on)
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (
+                    date(2019, 1, 1),
+                    Value::Money(Decimal::ONE),
+                    "Avenant 7",
+                    "http://example.org/a",
+                    Confidence::Official,
+                    date(2026, 11, 23)
+                ),
+                (
+                    date(2024, 6, 22),
+                    Value::Money(Decimal::new(250, 2)),
+                    "Convention",
+                    "https://example.org/b",
+                    Confidence::Assumption,
+                    date(2025, 1, 31)
+                ),
+            ]
+        );
+        assert_eq!(
+            (book.origin(P::AmountHalfY1), book.description(P::AmountHalfY1)),
+            ("local.toml", "Half ETP, year 1.")
+        );
+        assert_eq!(book.origin(P::RegimeIndividual), "regimes.toml");
+        assert_eq!(
+            book.description(P::RegimeIndividual),
+            "Regime of an individual contract, by signature date (RULES.md §2)."
+        );
+    }
+
+    #[test]
+    fn the_step_in_force_changes_on_its_from_date() {
+        let text = file(
+            "amounts",
+            "amount.half_etp.year_1",
+            "d",
+            &[line("2019-08-21", "1", CHECKED), line("2024-06-22", "2", CHECKED)],
+        );
+        let book = load_override(&text).expect("valid");
+        let at = |day: NaiveDate| book.step(P::AmountHalfY1, day).map(|s| s.value.to_string());
+        for (day, expected) in [
+            (NaiveDate::MIN, None),
+            (date(2019, 8, 20), None),
+            (date(2019, 8, 21), Some("1")),
+            (date(2019, 8, 22), Some("1")),
+            (date(2024, 6, 21), Some("1")),
+            (date(2024, 6, 22), Some("2")),
+            (date(2024, 6, 23), Some("2")),
+            (NaiveDate::MAX, Some("2")),
+        ] {
+            assert_eq!(at(day).as_deref(), expected, "{day}");
+        }
+        // The embedded regimes, around each of their dates.
+        let book = RuleBook::embedded().expect("embedded");
+        let regime = |day: NaiveDate| book.step(P::RegimeIndividual, day).map(|s| s.value.clone());
+        for (day, expected) in [
+            (date(2019, 8, 20), None),
+            (INDIVIDUAL_START, Some("R2019")),
+            (date(2020, 3, 10), Some("R2019")),
+            (date(2020, 3, 11), Some("R2020")),
+            (date(2023, 4, 30), Some("R2020")),
+            (date(2023, 5, 1), Some("R2023")),
+            (date(2024, 6, 21), Some("R2023")),
+            (R2024_START, Some("R2024")),
+            (date(2024, 6, 23), Some("R2024")),
+        ] {
+            assert_eq!(regime(day), expected.map(Value::Choice), "{day}");
+        }
+        assert!(book.step(P::RegimeCollective, COLLECTIVE_START.pred_opt().expect("a day")).is_none());
+        assert_eq!(book.step(P::RegimeCollective, COLLECTIVE_START).map(|s| &s.value), Some(&Value::Choice("C2026")));
+    }
+
+    #[test]
+    fn parameters_in_force_are_those_begun_by_the_day() {
+        let book = RuleBook::embedded().expect("embedded");
+        assert_eq!(book.in_force(date(2019, 8, 20)).count(), 0);
+        for day in [INDIVIDUAL_START, R2024_START, COLLECTIVE_START.pred_opt().expect("a day"), COLLECTIVE_START] {
+            let in_force: Vec<(P, &Step)> = book.in_force(day).map(|(spec, s)| (spec.id, s)).collect();
+            let expected: Vec<(P, &Step)> =
+                SPECS.iter().filter_map(|spec| book.step(spec.id, day).map(|s| (spec.id, s))).collect();
+            assert_eq!(in_force, expected, "{day}");
+            let collective = in_force.iter().any(|(p, _)| *p == P::RegimeCollective);
+            assert_eq!(collective, day >= COLLECTIVE_START, "{day}");
+            assert_eq!(in_force.iter().any(|(p, _)| *p == P::AmountTwoY1), day >= R2024_START, "{day}");
+        }
+        assert_eq!(book.in_force(COLLECTIVE_START).count(), SPECS.len(), "everything is in force once C2026 starts");
+    }
+
+    #[test]
+    fn an_embedded_file_missing_a_parameter_names_its_family_file() {
+        let files: Vec<(&str, &str)> =
+            EMBEDDED_FILES.iter().filter(|(n, _)| *n != "assistants.toml").copied().collect();
+        let e = RuleBook::load(&files, &[]).expect_err("assistants missing");
+        assert_eq!(
+            (e.file.as_str(), e.key.as_str(), e.message.as_str()),
+            ("assistants.toml", "assistant.qualification_deadline_years", "missing parameter")
+        );
+        // An override need not define everything, but what it defines must be valid.
+        assert!(RuleBook::load(EMBEDDED_FILES, &[("empty.toml", "family = \"amounts\"\n")]).is_ok());
+        let bad =
+            file("assistants", "assistant.qualification_deadline_years", "d", &[line("2019-08-21", "-3", CHECKED)]);
+        let e = RuleBook::load(EMBEDDED_FILES, &[("empty.toml", "family = \"amounts\"\n"), ("bad.toml", &bad)])
+            .expect_err("bad");
+        assert_eq!((e.file.as_str(), e.message.as_str()), ("bad.toml", "series[0]: -3 is not a count"));
     }
 }
