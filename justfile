@@ -17,6 +17,10 @@ lint:
 schema:
     cargo run -- export-schema --output schema.graphql
 
+# Regenerate the rules catalogue, config/rules/catalogue.md, from the code, parameters and cases.
+catalogue:
+    UPDATE_CATALOGUE=1 cargo test -p domain --test catalogue
+
 # Mutation testing of the rules: each mutant caught or listed as equivalent (`--changed`: diff only).
 mutants *ARGS:
     scripts/mutants {{ARGS}}

@@ -5,6 +5,7 @@
 //! build an [`Explanation`]. Both run the very same code.
 
 pub mod assistant;
+pub mod catalogue;
 pub mod collective;
 pub mod explain;
 pub mod individual;
