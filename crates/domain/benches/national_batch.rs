@@ -85,7 +85,7 @@ fn situations() -> Vec<IndividualCase> {
                 mep: rng.chance(2),
                 installed_on: Some(signed_on - Days::new(rng.below(9_000))),
                 birth_year: Some(1955 + rng.below(40) as i32),
-                rqth: rng.chance(1),
+                rqth: Some(rng.chance(1)),
                 children_share: None,
                 zone: Some(rng.pick(&[Zone::Zip, Zone::Zac, Zone::Hz])),
                 grouped_practice: Some(rng.chance(80)),

@@ -38,7 +38,7 @@ fn case(
         mep: false,
         installed_on: None,
         birth_year: None,
-        rqth: false,
+        rqth: Some(false),
         children_share: None,
         zone: Some(domain::rules::individual::Zone::Zip),
         grouped_practice: Some(true),

@@ -41,6 +41,9 @@ struct Expect {
     /// Rule → words its note contains (some trace of the rule).
     #[serde(default)]
     notes: BTreeMap<String, String>,
+    /// Rule → the confidence its trace shows (its own and its parameters', the weakest).
+    #[serde(default)]
+    confidence: BTreeMap<String, String>,
     contract_year: Option<u32>,
     year_maximum: Option<String>,
     payable: Option<String>,
@@ -92,7 +95,13 @@ fn dec(s: &str) -> Decimal {
     s.parse().unwrap_or_else(|_| panic!("`{s}` is a decimal"))
 }
 
-fn run<'b>(book: &'b RuleBook, case: &Case) -> Result<(Observed, Explanation<'b>), String> {
+/// Runs a case. A collective explanation borrows the case it names members from: `slot` keeps
+/// the parsed case alive as long as the explanation.
+fn run<'b>(
+    book: &'b RuleBook,
+    case: &Case,
+    slot: &'b mut Option<CollectiveCase>,
+) -> Result<(Observed, Explanation<'b>), String> {
     let input = case.input.clone();
     let mut o = Observed::default();
     let explanation = match case.kind.as_str() {
@@ -118,8 +127,8 @@ fn run<'b>(book: &'b RuleBook, case: &Case) -> Result<(Observed, Explanation<'b>
             Explanation::new(Verdict::Eligible, rec)
         }
         "collective" => {
-            let c: CollectiveCase = input.try_into().map_err(|e| format!("input: {e}"))?;
-            let (r, e) = collective::explain(book, &c).map_err(|e| e.to_string())?;
+            let c: &CollectiveCase = slot.insert(input.try_into().map_err(|e| format!("input: {e}"))?);
+            let (r, e) = collective::explain(book, c).map_err(|e| e.to_string())?;
             o.verdict = Some(r.verdict);
             o.failing = r.failing;
             o.contract_year = r.year.map(|y| y.contract_year);
@@ -192,7 +201,8 @@ fn check(book: &RuleBook, case: &Case) -> (Vec<String>, Proof) {
     let mut problems = Vec::new();
     let mut proved = Proof::default();
     let e = &case.expect;
-    let (o, explanation) = match run(book, case) {
+    let mut slot = None;
+    let (o, explanation) = match run(book, case, &mut slot) {
         Err(msg) => {
             match &e.error {
                 Some(want) if msg.contains(want.as_str()) => {}
@@ -334,8 +344,19 @@ fn check(book: &RuleBook, case: &Case) -> (Vec<String>, Proof) {
             proved.cells.extend(trace.params.iter().filter(|(p, _)| table_cell(*p)).map(|(p, s)| (*p, s.from)));
         }
     }
+    for (rule, want) in &e.confidence {
+        let seen: Vec<&str> =
+            explanation.rules().filter(|t| t.id.code() == rule.as_str()).map(|t| t.confidence().code()).collect();
+        if !seen.contains(&want.as_str()) {
+            problems.push(format!("{rule} confidence: want {want}, traced {seen:?}"));
+        }
+    }
+    // FAIL means a condition is not met: a rule that only computes never says it.
+    for trace in explanation.rules().filter(|t| t.outcome == Outcome::Fail && !t.id.can_fail()) {
+        problems.push(format!("{} is FAIL, but it computes rather than checks: `{}`", trace.id.code(), trace.note));
+    }
     // Every explanation is complete: a version, and each rule a note.
-    assert_eq!(explanation.format_version, "1.0");
+    assert_eq!(explanation.format_version, "2.0");
     assert!(explanation.rules().all(|r| !r.note.is_empty() && !r.id.reference().is_empty()));
     (problems, proved)
 }
@@ -368,9 +389,14 @@ fn rule_cases() {
     for n in 1..=17 {
         assert!(examples.contains(format!("E{n}").as_str()), "worked example E{n} has a case");
     }
+    // A rule that checks a condition has a case where it holds and one where it does not; a
+    // rule that computes has a case where its adjustment applies.
     let uncovered: Vec<String> = RuleId::ALL
         .iter()
-        .flat_map(|id| ["PASS", "FAIL"].into_iter().map(move |o| (*id, o)))
+        .flat_map(|id| {
+            let wanted: &[&'static str] = if id.can_fail() { &["PASS", "FAIL"] } else { &["PASS"] };
+            wanted.iter().map(move |o| (*id, *o))
+        })
         .filter(|pair| !proved.contains(pair))
         .map(|(id, o)| format!("{} {o}", id.code()))
         .collect();

@@ -103,9 +103,9 @@ pub struct DoctorInput {
     pub mep: bool,
     pub installed_on: Option<Date>,
     pub birth_year: Option<i32>,
-    /// Recognised disabled worker (RQTH).
-    #[graphql(default)]
-    pub rqth: bool,
+    /// Recognised disabled worker (RQTH). Leave it out when unknown: the derogation then
+    /// answers "undecided" where it matters.
+    pub rqth: Option<bool>,
     /// Share of patients under 16, as a decimal string: `"0.25"`.
     pub children_share: Option<String>,
     pub zone: Option<Zone>,
@@ -195,9 +195,8 @@ pub struct MemberInput {
     pub pmt: Option<u32>,
     pub file_active: Option<u32>,
     pub installed_on: Option<Date>,
-    /// PAMSU hosting a docteur junior.
-    #[graphql(default)]
-    pub hosts_docteur_junior: bool,
+    /// PAMSU hosting a docteur junior; leave it out when unknown.
+    pub hosts_docteur_junior: Option<bool>,
     #[graphql(default)]
     pub holds_individual_contract: bool,
     pub collective_ended_on: Option<Date>,
@@ -209,8 +208,8 @@ pub struct MemberInput {
 pub struct CollectiveSimulationInput {
     pub signed_on: Date,
     pub legal_form: enums::LegalForm,
-    #[graphql(default)]
-    pub training_site: bool,
+    /// An approved ambulatory training site; leave it out when unknown.
+    pub training_site: Option<bool>,
     /// ETP funded: `"3"`, `"2.5"` or `"5/2"`.
     pub funded_etp: String,
     pub members: Vec<MemberInput>,
@@ -311,6 +310,7 @@ pub struct RuleTrace {
 
 /// Why a verdict is what it is: every rule evaluated, versioned.
 #[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "Explanation")]
 pub struct ExplanationObject {
     /// Version of this format; changes when a client could notice.
     pub format_version: String,
@@ -351,6 +351,7 @@ impl From<ExplanationView> for ExplanationObject {
 
 /// One objective, with the progress made when the actual activity is known.
 #[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "Target")]
 pub struct TargetObject {
     pub indicator: Indicator,
     pub kind: TargetKind,
@@ -364,6 +365,7 @@ pub struct TargetObject {
 }
 
 #[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "Objectives")]
 pub struct ObjectivesObject {
     pub targets: Vec<TargetObject>,
     /// Last day to reach the targets.
@@ -392,6 +394,7 @@ pub fn objectives_object(o: &Objectives, actual: Option<&Activity>) -> Objective
 
 /// One contract year's maximum.
 #[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "YearAmount")]
 pub struct YearAmountObject {
     pub contract_year: u32,
     pub starts_on: Date,
@@ -530,6 +533,7 @@ pub struct MemberOutcome {
 }
 
 #[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "CollectiveYear")]
 pub struct CollectiveYearObject {
     pub contract_year: u32,
     pub starts_on: Date,

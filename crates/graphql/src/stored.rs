@@ -72,7 +72,8 @@ pub async fn doctor(store: &Store, p: &Practitioner, on: NaiveDate) -> ApiResult
         mep: f.mep,
         installed_on: f.installed_on,
         birth_year: f.birth_year,
-        rqth: false,
+        // Not recorded yet: unknown, so the rules that need it say so.
+        rqth: None,
         children_share: None,
         zone,
         grouped_practice: grouped,
@@ -142,7 +143,7 @@ pub async fn collective_case(
             pmt: base.and_then(|b| b.fields.pmt),
             file_active: base.and_then(|b| b.fields.file_active),
             installed_on: p.fields.installed_on,
-            hosts_docteur_junior: false,
+            hosts_docteur_junior: None,
             holds_individual_contract: others.iter().any(|c| {
                 matches!(c.fields.terms, ContractTerms::Individual { .. })
                     && c.fields.status == ContractStatus::Active
@@ -155,7 +156,7 @@ pub async fn collective_case(
     Ok(Some(CollectiveCase {
         signed_on: signed,
         legal_form: structure.fields.legal_form,
-        training_site: false,
+        training_site: None,
         funded_etp: *funded_etp,
         members: out,
         as_of,

@@ -131,9 +131,10 @@ async fn aliases_and_fields_are_capped(store: Store) {
     let data = api.run(admin(), &format!("{{ {twenty} }}"), json!({})).await;
     assert!(data["errors"].is_null(), "accepted");
     assert!(data.to_string().len() < 2_000_000, "{} bytes", data.to_string().len());
-    // One more field per row and it weighs over the complexity limit.
-    let over: String =
-        (0..20).map(|i| format!("p{i}: ruleParameters(asOf: \"2026-01-01\") {{ {all} k: key v: value }} ")).collect();
+    // A few more fields per row and it weighs over the complexity limit.
+    let over: String = (0..20)
+        .map(|i| format!("p{i}: ruleParameters(asOf: \"2026-01-01\") {{ {all} k: key v: value d: description }} "))
+        .collect();
     let data = api.run(admin(), &format!("{{ {over} }}"), json!({})).await;
     assert_eq!(error_code(&data), "QUERY_TOO_COMPLEX", "{}", data["errors"]);
 }

@@ -69,7 +69,7 @@ async fn individual_what_if_explains_itself() {
     assert_eq!(s["explanation"]["confidence"], "ASSUMPTION", "the explanation's is the weakest of all");
     assert!(s["caveats"].as_array().expect("caveats").iter().any(|c| c["key"] == "objective.gp_extra_pmt_per_etp"));
     let e = &s["explanation"];
-    assert_eq!(e["formatVersion"], "1.0");
+    assert_eq!(e["formatVersion"], "2.0");
     // A rule that reads no parameter still cites its texts.
     let sector = e["rules"].as_array().expect("rules").iter().find(|r| r["rule"] == "IND-SECTOR").expect("traced");
     assert_eq!(sector["parameters"], json!([]));

@@ -70,7 +70,12 @@ fn reads(book: &RuleBook, case: &Case) -> Result<Vec<(RuleId, P)>, String> {
             individual::schedule(book, &input(&case.input)?, &mut recorder).map_err(rule_error)?;
             Explanation::new(Verdict::Eligible, recorder)
         }
-        "collective" => collective::explain(book, &input(&case.input)?).map_err(rule_error)?.1,
+        "collective" => {
+            // The explanation borrows the case (it names the members): read it in this scope.
+            let group: collective::CollectiveCase = input(&case.input)?;
+            let (_, e) = collective::explain(book, &group).map_err(rule_error)?;
+            return Ok(e.rules().flat_map(|t| t.params.iter().map(move |(p, _)| (t.id, *p))).collect());
+        }
         "assistant" => assistant::explain(book, &input(&case.input)?).map_err(rule_error)?.1,
         other => return Err(format!("unknown kind `{other}`")),
     };

@@ -35,9 +35,9 @@ pub struct Member {
     pub file_active: Option<u32>,
     #[serde(default)]
     pub installed_on: Option<NaiveDate>,
-    /// PAMSU hosting a docteur junior.
+    /// PAMSU hosting a docteur junior; `None` when not known.
     #[serde(default)]
-    pub hosts_docteur_junior: bool,
+    pub hosts_docteur_junior: Option<bool>,
     /// Holds a running individual contract.
     #[serde(default)]
     pub holds_individual_contract: bool,
@@ -54,9 +54,9 @@ pub struct Member {
 pub struct CollectiveCase {
     pub signed_on: NaiveDate,
     pub legal_form: LegalForm,
-    /// The structure is an approved ambulatory training site.
+    /// The structure is an approved ambulatory training site; `None` when not known.
     #[serde(default)]
-    pub training_site: bool,
+    pub training_site: Option<bool>,
     pub funded_etp: Etp,
     pub members: Vec<Member>,
     /// Day whose contract year is wanted (and for the ETP cap); the signature day by default.
@@ -113,10 +113,14 @@ fn etp_decimal(e: Etp) -> Decimal {
 /// COL-WAITING-PERIOD: after a collective contract ends, each doctor waits before any new one.
 pub(crate) fn waiting_period<'b, T: Tracer<'b>>(
     cx: &mut Cx<'b, '_, T>,
+    member: Option<&'b str>,
     ended_on: Option<NaiveDate>,
     day: NaiveDate,
 ) -> Result<Outcome, RuleError> {
     cx.t.rule(RuleId::ColWaitingPeriod);
+    if let Some(label) = member {
+        cx.t.input("member", Input::Text(label));
+    }
     let Some(ended) = ended_on else {
         cx.t.outcome(Outcome::NotApplicable, "no earlier collective contract");
         return Ok(Outcome::NotApplicable);
@@ -144,7 +148,7 @@ pub(crate) fn waiting_period<'b, T: Tracer<'b>>(
 
 pub fn evaluate<'b, T: Tracer<'b>>(
     book: &'b RuleBook,
-    case: &CollectiveCase,
+    case: &'b CollectiveCase,
     t: &mut T,
 ) -> Result<CollectiveResult, RuleError> {
     let signed = case.signed_on;
@@ -172,6 +176,7 @@ pub fn evaluate<'b, T: Tracer<'b>>(
     for m in &case.members {
         let mut failing = RuleSet::default();
         cx.t.rule(RuleId::ColMembers);
+        cx.t.input("member", Input::Text(&m.label));
         cx.t.input("specialty", Input::Code(m.specialty.code()));
         cx.t.input("sector", Input::Code(m.sector.code()));
         cx.t.input("optam", Input::Code(m.optam.code()));
@@ -196,6 +201,7 @@ pub fn evaluate<'b, T: Tracer<'b>>(
         }
 
         cx.t.rule(RuleId::ColNoCumulation);
+        cx.t.input("member", Input::Text(&m.label));
         cx.t.input("holds_individual_contract", Input::Bool(m.holds_individual_contract));
         if m.holds_individual_contract {
             cx.t.outcome(Outcome::Fail, "close the individual contract first (prorated when not at its anniversary)");
@@ -203,7 +209,7 @@ pub fn evaluate<'b, T: Tracer<'b>>(
         } else {
             cx.t.outcome(Outcome::Pass, "no running individual contract");
         }
-        if waiting_period(&mut cx, m.collective_ended_on, signed)? == Outcome::Fail {
+        if waiting_period(&mut cx, Some(&m.label), m.collective_ended_on, signed)? == Outcome::Fail {
             failing.insert(RuleId::ColWaitingPeriod);
         }
         members.push(MemberResult { label: m.label.clone(), eligible: failing.is_empty(), failing });
@@ -250,19 +256,41 @@ pub fn evaluate<'b, T: Tracer<'b>>(
     cx.t.input("funded_etp", Input::Decimal(etp_decimal(case.funded_etp)));
     let bonus = cx.ratio(P::CollectivePamsuBonus, as_of)?;
     let doctors = adhering.len() as u64;
-    let bonus_doctors =
-        if case.training_site { doctors } else { adhering.iter().filter(|m| m.hosts_docteur_junior).count() as u64 };
+    // Doctors the bonus surely counts, and those it might count were unknown facts known.
+    let (bonus_doctors, maybe_doctors) = match case.training_site {
+        Some(true) => (doctors, doctors),
+        site => {
+            let hosting = adhering.iter().filter(|m| m.hosts_docteur_junior == Some(true)).count() as u64;
+            let unknown = adhering.iter().filter(|m| m.hosts_docteur_junior.is_none()).count() as u64;
+            (hosting, if site.is_none() { doctors } else { hosting + unknown })
+        }
+    };
     cx.t.input("adhering_doctors", Input::Count(u32::try_from(doctors).unwrap_or(u32::MAX)));
     cx.t.input("bonus_doctors", Input::Count(u32::try_from(bonus_doctors).unwrap_or(u32::MAX)));
     // The bonus is a whole number of halves: cap = doctors + bonus × bonus_doctors, exactly.
-    let cap_dec = Decimal::from(doctors) + bonus * Decimal::from(bonus_doctors);
     // Exact, and unbounded by the input limit `Etp::MAX` (a cap is computed, not typed in).
-    let etp_cap = Etp::from_decimal(cap_dec).ok_or(RuleError::Invalid("ETP cap out of range"))?;
+    let cap = |n: u64| {
+        Etp::from_decimal(Decimal::from(doctors) + bonus * Decimal::from(n))
+            .ok_or(RuleError::Invalid("ETP cap out of range"))
+    };
+    let etp_cap = cap(bonus_doctors)?;
     if case.funded_etp.is_zero() {
         cx.t.outcome(Outcome::Fail, "the contract funds no ETP");
         tally.record(RuleId::ColEtpCap, Outcome::Fail);
     } else if case.funded_etp <= etp_cap {
         cx.t.outcome(Outcome::Pass, "funded ETP within the cap (one per doctor, plus the docteur-junior bonus)");
+    } else if case.funded_etp <= cap(maybe_doctors)? {
+        if case.training_site.is_none() {
+            cx.t.missing("training_site");
+        }
+        if adhering.iter().any(|m| m.hosts_docteur_junior.is_none()) {
+            cx.t.missing("members[].hosts_docteur_junior");
+        }
+        cx.t.outcome(
+            Outcome::Undecided,
+            "funded ETP above the cap unless the docteur-junior bonus applies: say which doctors host one, and whether the structure is a training site",
+        );
+        tally.record(RuleId::ColEtpCap, Outcome::Undecided);
     } else {
         cx.t.outcome(Outcome::Fail, "funded ETP above the cap (one per doctor, plus the docteur-junior bonus)");
         tally.record(RuleId::ColEtpCap, Outcome::Fail);
@@ -297,7 +325,8 @@ pub fn evaluate<'b, T: Tracer<'b>>(
         schedule.push(CollectiveYear { contract_year: k, starts_on, maximum });
     }
     if verdict_before_money == Verdict::NotEligible {
-        cx.t.outcome(Outcome::Fail, "the group is not eligible: no amount is payable");
+        schedule.clear();
+        cx.t.outcome(Outcome::NotApplicable, "the group is not eligible: no amount is payable");
     } else {
         cx.t.outcome(Outcome::Pass, "funded ETP × amount per ETP of the contract year, paid to the company");
     }
@@ -339,7 +368,7 @@ pub fn evaluate<'b, T: Tracer<'b>>(
                     "team objective per funded ETP, reduced by patients already gained under individual contracts",
                 );
             } else {
-                cx.t.outcome(Outcome::Fail, "team objective per funded ETP, no earlier gains to deduct");
+                cx.t.outcome(Outcome::Pass, "team objective per funded ETP; no earlier gains to deduct");
             }
         }
         _ => {
@@ -357,8 +386,9 @@ pub fn evaluate<'b, T: Tracer<'b>>(
     let mut year = None;
     let mut payable = None;
     let mut achievement_rate = None;
-    if let Some(k) = k_now.filter(|k| *k <= years) {
-        let y = schedule[(k - 1) as usize];
+    // A group that is not eligible has no schedule, hence no year and nothing payable.
+    let running = k_now.and_then(|k| Some((k, *schedule.get(usize::try_from(k).ok()?.checked_sub(1)?)?)));
+    if let Some((k, y)) = running {
         year = Some(y);
         cx.t.rule(RuleId::ColAchievement);
         if k < 3 {
@@ -390,10 +420,6 @@ pub fn evaluate<'b, T: Tracer<'b>>(
             }
         }
     }
-    if verdict_before_money == Verdict::NotEligible {
-        payable = None;
-    }
-
     Ok(CollectiveResult {
         verdict: tally.verdict(),
         failing: tally.failing,
@@ -412,7 +438,7 @@ pub fn evaluate<'b, T: Tracer<'b>>(
 
 pub fn explain<'b>(
     book: &'b RuleBook,
-    case: &CollectiveCase,
+    case: &'b CollectiveCase,
 ) -> Result<(CollectiveResult, Explanation<'b>), RuleError> {
     let mut recorder = Recorder::new();
     let result = evaluate(book, case, &mut recorder)?;

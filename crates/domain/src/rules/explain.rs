@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::params::{Confidence, P, Step};
 
 /// Version of the explanation format; bumped on any change a client could notice.
-pub const FORMAT_VERSION: &str = "1.0";
+pub const FORMAT_VERSION: &str = "2.0";
 
 macro_rules! rule_ids {
     ($($id:ident = $code:literal, $title:literal, $reference:literal;)+) => {
@@ -63,21 +63,21 @@ rule_ids! {
     AmtRevaluation = "AMT-REVALUATION", "Revaluation at the first anniversary from 2024-06-22", "Convention médicale 2024-2029 : contrats en cours revalorisés à leur date anniversaire";
     PaySchedule = "PAY-SCHEDULE", "Payment of the year-1 aid", "Avenant 7 (70 % de l'aide de l'année 1 sous 15 jours) ; règlement arbitral de 2023 (année 1 versée le mois suivant la signature)";
     ObjTargets = "OBJ-TARGETS", "Patient objectives", "Avenant 7, art. 9-5-2-2 (hausse en % selon la tranche et l'option) ; règlement arbitral de 2023 et convention médicale 2024-2029 (patients supplémentaires)";
-    ObjRounding = "OBJ-ROUNDING", "Targets in whole patients, rounded up", "Choix du projet (RULES.md §5.1) : cibles en patients entiers, arrondies au supérieur";
+    ObjRounding = "OBJ-ROUNDING", "Targets in whole patients, rounded up", "Choix du projet : cibles en patients entiers, arrondies au supérieur";
     ObjAchievement = "OBJ-ACHIEVEMENT", "Achievement and payable amount", "Avenant 7, art. 9-5-2-2 (aide maximale modulée selon l'atteinte des objectifs à partir de l'année 3)";
-    AmQualification = "AM-QUALIFICATION", "Assistant's qualification within the deadline", "Arrêté du 7 novembre 2019 (formation sous 3 ans) ; convention médicale 2024-2029 (CQP ou FAE sous 2 ans)";
+    AmQualification = "AM-QUALIFICATION", "Assistant's qualification within the deadline", "Arrêté du 7 novembre 2019 (formation sous 3 ans) ; convention médicale 2024-2029 (CQP ou FAE sous 2 ans) ; CQP assistant médical enregistré au RNCP sous le n° 36358 (2022-04-22 au 2025-04-24) puis le n° 40913 (jusqu'au 2030-06-25), France Compétences : les deux valent";
     AmNoSubstitution = "AM-NO-SUBSTITUTION", "No substitution of an existing job", "Avenant 7 (l'assistant ne remplace pas un emploi existant) ; convention médicale 2024-2029 (remplacement du secrétariat sous 6 mois)";
-    AmEtpConsistency = "AM-ETP-CONSISTENCY", "Funded time within the assistant's contract", "Avenant 7, art. 9-5-2-2 (l'option est un temps d'assistant minimal) ; lecture du projet (RULES.md §6)";
-    AmTraceability = "AM-TRACEABILITY", "Monthly records of the assistant's activity", "Traçabilité de l'activité de l'assistant au niveau de la structure (documents sources du projet, RULES.md §6)";
+    AmEtpConsistency = "AM-ETP-CONSISTENCY", "Funded time within the assistant's contract", "Avenant 7, art. 9-5-2-2 (l'option est un temps d'assistant minimal) ; lecture du projet";
+    AmTraceability = "AM-TRACEABILITY", "Monthly records of the assistant's activity", "Traçabilité de l'activité de l'assistant au niveau de la structure (documents sources du projet)";
     ColSignatory = "COL-SIGNATORY", "Company that may sign a collective contract", "Aide collective C2026 : SCP, SCM ou SISA, SEL exclue";
     ColMembers = "COL-MEMBERS", "Doctors who may adhere", "Aide collective C2026 : médecins généralistes associés en nom propre, hors MEP, secteur 1 ou 2 OPTAM";
     ColThreshold = "COL-THRESHOLD", "Mean PMT of the adhering doctors", "Aide collective C2026 : patientèle MT moyenne d'au moins 775 (P30 au 31/12/2021)";
     ColEtpCap = "COL-ETP-CAP", "Funded ETP within the cap", "Aide collective C2026 : un ETP par médecin, +0,5 par médecin PAMSU accueillant un docteur junior à partir de novembre 2026";
-    ColAmounts = "COL-AMOUNTS", "Yearly amounts per funded ETP", "Aide collective C2026 : 38 000, 28 000 puis 22 000 euros par ETP financé";
+    ColAmounts = "COL-AMOUNTS", "Yearly amounts per funded ETP", "Aide collective C2026 : 38 000, 28 000 puis 22 000 euros par ETP financé ; les montants majorés P90-P95 et P95 de l'aide individuelle ne s'appliquent pas";
     ColObjectives = "COL-OBJECTIVES", "Team objectives", "Aide collective C2026 : +260 patients MT et +110 en file active par ETP en 2 ans, moins les gains des contrats individuels";
     ColAchievement = "COL-ACHIEVEMENT", "Achievement and prorated amount", "Aide collective C2026 : aide proratisée à l'atteinte des objectifs à partir de l'année 3";
     ColNoCumulation = "COL-NO-CUMULATION", "No individual contract alongside", "Aide collective C2026 : contrats individuels clos avant l'adhésion";
-    ColWaitingPeriod = "COL-WAITING-PERIOD", "Waiting period after a collective contract", "Aide collective C2026 : délai de carence de 2 ans après la fin d'un contrat collectif";
+    ColWaitingPeriod = "COL-WAITING-PERIOD", "Waiting period after a collective contract", "Aide collective C2026 : délai de carence de 2 ans après la fin ou la résiliation d'un contrat collectif, avant tout nouveau contrat d'aide, individuel ou collectif";
     ColDuration = "COL-DURATION", "Five-year term", "Aide collective C2026 : contrat de 5 ans, renouvelable";
 }
 
@@ -101,6 +101,30 @@ impl RuleId {
 
     pub fn is_amount(self) -> bool {
         matches!(self, RuleId::AmtBand | RuleId::AmtRevaluation | RuleId::PaySchedule | RuleId::ColAmounts)
+    }
+
+    /// Whether the rule checks a condition that can be unmet (`Fail`). The others compute an
+    /// adjustment (a band amount, the revalued table, rounding, the payment calendar, a
+    /// deduction): they `Pass` when it applies and are `NotApplicable` otherwise, never `Fail`.
+    pub fn can_fail(self) -> bool {
+        !matches!(
+            self,
+            RuleId::AmtBand
+                | RuleId::AmtRevaluation
+                | RuleId::PaySchedule
+                | RuleId::ObjRounding
+                | RuleId::ColAmounts
+                | RuleId::ColObjectives
+        )
+    }
+
+    /// The confidence of the rule itself, apart from the parameters it reads: the project's
+    /// own reading where the texts are silent.
+    pub fn own_confidence(self) -> Confidence {
+        match self {
+            RuleId::ObjRounding | RuleId::AmEtpConsistency | RuleId::AmTraceability => Confidence::Assumption,
+            _ => Confidence::Official,
+        }
     }
 
     pub fn is_objective(self) -> bool {
@@ -137,17 +161,19 @@ pub enum Outcome {
     Undecided,
 }
 
-/// An input a rule used, without allocation.
+/// An input a rule used, without allocation: values, codes, or text borrowed from the case
+/// (such as the doctor a per-member rule is about).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Input {
+pub enum Input<'b> {
     Date(NaiveDate),
     Bool(bool),
     Count(u32),
     Decimal(Decimal),
     Code(&'static str),
+    Text(&'b str),
 }
 
-impl fmt::Display for Input {
+impl fmt::Display for Input<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Input::Date(d) => write!(f, "{d}"),
@@ -155,6 +181,7 @@ impl fmt::Display for Input {
             Input::Count(n) => write!(f, "{n}"),
             Input::Decimal(d) => write!(f, "{d}"),
             Input::Code(c) => f.write_str(c),
+            Input::Text(t) => f.write_str(t),
         }
     }
 }
@@ -164,7 +191,7 @@ pub trait Tracer<'b> {
     /// Whether anything is kept: lets a rule skip work done only for the explanation.
     const RECORDS: bool;
     fn rule(&mut self, id: RuleId);
-    fn input(&mut self, name: &'static str, value: Input);
+    fn input(&mut self, name: &'static str, value: Input<'b>);
     fn param(&mut self, p: P, step: &'b Step);
     fn missing(&mut self, name: &'static str);
     /// Closes the current rule. `note` says, for a person, why it concluded so.
@@ -180,7 +207,7 @@ impl<'b> Tracer<'b> for NoTrace {
     #[inline(always)]
     fn rule(&mut self, _: RuleId) {}
     #[inline(always)]
-    fn input(&mut self, _: &'static str, _: Input) {}
+    fn input(&mut self, _: &'static str, _: Input<'b>) {}
     #[inline(always)]
     fn param(&mut self, _: P, _: &'b Step) {}
     #[inline(always)]
@@ -203,7 +230,7 @@ struct RuleRecord {
 #[derive(Debug, Clone, Default)]
 pub struct Recorder<'b> {
     rules: Vec<RuleRecord>,
-    inputs: Vec<(&'static str, Input)>,
+    inputs: Vec<(&'static str, Input<'b>)>,
     params: Vec<(P, &'b Step)>,
     missing: Vec<&'static str>,
     open: Option<(RuleId, u32, u32, u32)>,
@@ -230,7 +257,7 @@ impl<'b> Tracer<'b> for Recorder<'b> {
     fn rule(&mut self, id: RuleId) {
         self.open = Some((id, len32(&self.inputs), len32(&self.params), len32(&self.missing)));
     }
-    fn input(&mut self, name: &'static str, value: Input) {
+    fn input(&mut self, name: &'static str, value: Input<'b>) {
         self.inputs.push((name, value));
     }
     fn param(&mut self, p: P, step: &'b Step) {
@@ -273,15 +300,15 @@ pub struct RuleTrace<'e, 'b> {
     pub id: RuleId,
     pub outcome: Outcome,
     pub note: &'static str,
-    pub inputs: &'e [(&'static str, Input)],
+    pub inputs: &'e [(&'static str, Input<'b>)],
     pub params: &'e [(P, &'b Step)],
     pub missing: &'e [&'static str],
 }
 
 impl RuleTrace<'_, '_> {
-    /// The weakest confidence of the parameters the rule read (official when it read none).
+    /// The weakest of the rule's own confidence and of the parameters it read.
     pub fn confidence(&self) -> Confidence {
-        self.params.iter().map(|(_, s)| s.provenance.confidence).min().unwrap_or(Confidence::Official)
+        self.params.iter().map(|(_, s)| s.provenance.confidence).fold(self.id.own_confidence(), Confidence::min)
     }
 }
 
@@ -311,9 +338,9 @@ impl<'b> Explanation<'b> {
         })
     }
 
-    /// The weakest confidence of every parameter the evaluation relied on.
+    /// The weakest confidence of every rule and parameter the evaluation relied on.
     pub fn confidence(&self) -> Confidence {
-        self.recorder.params.iter().map(|(_, s)| s.provenance.confidence).min().unwrap_or(Confidence::Official)
+        self.rules().map(|r| r.confidence()).min().unwrap_or(Confidence::Official)
     }
 
     /// The weakest confidence of the parameters read by the rules `which` selects.
@@ -635,7 +662,7 @@ mod tests {
 
         assert_eq!(
             (view.format_version, view.verdict, view.confidence),
-            ("1.0", Verdict::Undecided, Confidence::Secondary)
+            ("2.0", Verdict::Undecided, Confidence::Secondary)
         );
         assert_eq!(view.missing, ["contract.signed_on"]);
         assert_eq!(view.rules.len(), 2);

@@ -64,9 +64,9 @@ pub struct Doctor {
     pub installed_on: Option<NaiveDate>,
     #[serde(default)]
     pub birth_year: Option<i32>,
-    /// Recognised disabled worker (RQTH).
+    /// Recognised disabled worker (RQTH); `None` when not known.
     #[serde(default)]
-    pub rqth: bool,
+    pub rqth: Option<bool>,
     /// Share of patients under 16, e.g. "0.25".
     #[serde(default)]
     pub children_share: Option<Decimal>,
@@ -202,7 +202,7 @@ pub fn evaluate<'b, T: Tracer<'b>>(
     let o = no_collective(&mut cx, d, signed)?;
     tally.record(RuleId::IndNoCollective, o);
     if d.collective_ended_on.is_some() {
-        let o = super::collective::waiting_period(&mut cx, d.collective_ended_on, signed)?;
+        let o = super::collective::waiting_period(&mut cx, None, d.collective_ended_on, signed)?;
         tally.record(RuleId::ColWaitingPeriod, o);
     }
     let o = option_open(&mut cx, d, case.option, signed)?;
@@ -420,10 +420,19 @@ fn activity_derogation<'b, T: Tracer<'b>>(
         }
         None => unknown = true,
     }
-    if cx.bool(P::RqthDerogation, day)? && d.rqth {
-        cx.t.input("rqth", Input::Bool(true));
-        cx.t.outcome(Outcome::Pass, "doctor with a recognised disability (RQTH): the floor is waived");
-        return Ok(Derogation::Applies(DerogationKind::Rqth));
+    if cx.bool(P::RqthDerogation, day)? {
+        match d.rqth {
+            Some(true) => {
+                cx.t.input("rqth", Input::Bool(true));
+                cx.t.outcome(Outcome::Pass, "doctor with a recognised disability (RQTH): the floor is waived");
+                return Ok(Derogation::Applies(DerogationKind::Rqth));
+            }
+            Some(false) => cx.t.input("rqth", Input::Bool(false)),
+            None => {
+                cx.t.missing("doctor.rqth");
+                unknown = true;
+            }
+        }
     }
     if d.specialty.is_general_practice()
         && let Some(min) = cx.opt_ratio(P::ChildrenShareMin, day)?
@@ -435,7 +444,10 @@ fn activity_derogation<'b, T: Tracer<'b>>(
                 return Ok(Derogation::Applies(DerogationKind::Children));
             }
             Some(share) => cx.t.input("children_share", Input::Decimal(share)),
-            None => unknown = true,
+            None => {
+                cx.t.missing("doctor.children_share");
+                unknown = true;
+            }
         }
     }
     if unknown {
@@ -444,7 +456,7 @@ fn activity_derogation<'b, T: Tracer<'b>>(
         }
         cx.t.outcome(
             Outcome::Undecided,
-            "a derogation may apply: give the installation date (and children share for GPs)",
+            "a derogation may apply: give the missing facts (installation date, RQTH, children share)",
         );
         Ok(Derogation::Unknown)
     } else {
@@ -696,7 +708,7 @@ pub(crate) fn year_amount<'b, T: Tracer<'b>>(
         Some(ActivityBand::P90P95) if k >= 3 => {
             (AmountRow::P90P95, Outcome::Pass, "band P90-P95 from contract year 3: the raised amount")
         }
-        Some(_) => (standard, Outcome::Fail, "standard amount of the contract year"),
+        Some(_) => (standard, Outcome::NotApplicable, "no band raise: the standard amount of the contract year"),
         None => (standard, Outcome::Undecided, "band unknown: standard amount shown, a high band would raise it"),
     };
     match band {
@@ -715,7 +727,7 @@ pub(crate) fn year_amount<'b, T: Tracer<'b>>(
     if revalued {
         cx.t.outcome(Outcome::Pass, "the contract year starts on or after the revaluation: revalued table");
     } else {
-        cx.t.outcome(Outcome::Fail, "the contract year starts before the revaluation: table of signature");
+        cx.t.outcome(Outcome::NotApplicable, "the contract year starts before the revaluation: table of signature");
     }
     Ok(YearAmount { contract_year: k, starts_on, row, maximum, revalued })
 }
@@ -739,8 +751,8 @@ pub fn schedule<'b, T: Tracer<'b>>(
         );
     } else {
         cx.t.outcome(
-            Outcome::Fail,
-            "part of year 1 paid within 15 days of hiring, the balance after the first yearly review",
+            Outcome::Pass,
+            "70 % of year 1 paid within 15 days of hiring, the balance after the first yearly review; then yearly",
         );
     }
     Ok((years, share))
@@ -923,7 +935,7 @@ fn objectives<'b, T: Tracer<'b>>(
     if rounded {
         cx.t.outcome(Outcome::Pass, "a target fell between two whole patients and was rounded up");
     } else {
-        cx.t.outcome(Outcome::Fail, "every target was already a whole number of patients");
+        cx.t.outcome(Outcome::NotApplicable, "every target was already a whole number of patients");
     }
     Ok(out)
 }

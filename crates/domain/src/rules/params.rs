@@ -233,7 +233,6 @@ registry! {
     CollectivePamsuBonus = "collective.pamsu_bonus_etp" in "collective": Kind::Ratio, from COLLECTIVE_START;
     CollectiveExtraPmtPerEtp = "collective.extra_pmt_per_etp" in "collective": Kind::Count, from COLLECTIVE_START;
     CollectiveExtraFaPerEtp = "collective.extra_fa_per_etp" in "collective": Kind::Count, from COLLECTIVE_START;
-    CollectiveNewInstallMonths = "collective.new_install_months" in "collective": Kind::Count, from COLLECTIVE_START;
     CollectiveWaitingYears = "collective.waiting_period_years" in "collective": Kind::Count, from COLLECTIVE_START;
     CollectiveDurationYears = "collective.duration_years" in "collective": Kind::Count, from COLLECTIVE_START;
 
@@ -840,10 +839,7 @@ series = [ { from = 2019-08-21, value = 20000, reference = "test", source = "htt
             ("local.toml", "Half ETP, year 1.")
         );
         assert_eq!(book.origin(P::RegimeIndividual), "regimes.toml");
-        assert_eq!(
-            book.description(P::RegimeIndividual),
-            "Regime of an individual contract, by signature date (RULES.md §2)."
-        );
+        assert_eq!(book.description(P::RegimeIndividual), "Regime of an individual contract, by signature date.");
     }
 
     #[test]
