@@ -114,6 +114,8 @@ fn situations() -> Vec<IndividualCase> {
                     adult_pmt: Some(base * 9 / 10 + gain),
                     file_active: Some(base * 2 + gain),
                 }),
+                ended_on: None,
+                renewals: 0,
             }
         })
         .collect()

@@ -41,6 +41,9 @@ struct Expect {
     /// Rule → words its note contains (some trace of the rule).
     #[serde(default)]
     notes: BTreeMap<String, String>,
+    /// Rules the evaluation must not trace (they do not concern the case).
+    #[serde(default)]
+    absent: Vec<String>,
     /// Rule → the confidence its trace shows (its own and its parameters', the weakest).
     #[serde(default)]
     confidence: BTreeMap<String, String>,
@@ -342,6 +345,11 @@ fn check(book: &RuleBook, case: &Case) -> (Vec<String>, Proof) {
         };
         if checked && problems.is_empty() {
             proved.cells.extend(trace.params.iter().filter(|(p, _)| table_cell(*p)).map(|(p, s)| (*p, s.from)));
+        }
+    }
+    for rule in &e.absent {
+        if explanation.rules().any(|t| t.id.code() == rule.as_str()) {
+            problems.push(format!("{rule} is traced, but does not concern this case"));
         }
     }
     for (rule, want) in &e.confidence {

@@ -57,6 +57,8 @@ fn every_parameter_has_exactly_one_value_every_month() {
             doctor: doctor(),
             as_of: Some(day),
             actual: None,
+            ended_on: None,
+            renewals: 0,
         };
         let result = individual::evaluate(&book, &case, &mut NoTrace).unwrap_or_else(|e| panic!("{day}: {e}"));
         assert!(["R2019", "R2020", "R2023", "R2024"].contains(&result.regime));
@@ -70,8 +72,15 @@ fn no_regime_before_the_first_avenant() {
     let book = RuleBook::embedded().expect("embedded parameters load");
     for day in ["2019-08-20", "2019-01-01", "2010-06-15"] {
         let signed_on: NaiveDate = day.parse().expect("date");
-        let case =
-            IndividualCase { signed_on, option: AidOption::HalfEtp, doctor: doctor(), as_of: None, actual: None };
+        let case = IndividualCase {
+            signed_on,
+            option: AidOption::HalfEtp,
+            doctor: doctor(),
+            as_of: None,
+            actual: None,
+            ended_on: None,
+            renewals: 0,
+        };
         let err = individual::evaluate(&book, &case, &mut NoTrace).expect_err("no regime");
         assert!(matches!(err, RuleError::NoRegime { .. }), "{err:?}");
         assert!(err.to_string().starts_with("no regime"), "{err}");

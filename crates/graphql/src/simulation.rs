@@ -635,6 +635,8 @@ impl RulesQuery {
             doctor: input.doctor.into_domain()?,
             as_of: input.as_of.map(|d| d.0),
             actual: input.actual.map(Into::into),
+            ended_on: None,
+            renewals: 0,
         };
         Ok(simulate_individual(rule_book(ctx)?, &case)?)
     }

@@ -269,6 +269,8 @@ impl PractitionerObject {
             doctor,
             as_of: as_of.map(|d| d.0),
             actual: stored::latest_actual(&figures, signed_on.0),
+            ended_on: None,
+            renewals: 0,
         };
         Ok(simulate_individual(rule_book(ctx)?, &case)?)
     }
@@ -474,6 +476,13 @@ impl AidContractObject {
                     doctor,
                     as_of: Some(as_of),
                     actual: stored::latest_actual(&figures, signed_on),
+                    // An ended or terminated contract pays nothing after its end. Renewals are
+                    // not recorded yet: a contract past its term is shown as over.
+                    ended_on: match self.0.fields.status {
+                        domain::ContractStatus::Ended | domain::ContractStatus::Terminated => self.0.fields.ends_on,
+                        _ => None,
+                    },
+                    renewals: 0,
                 };
                 Ok(ContractEvaluation::Individual(simulate_individual(book, &case)?))
             }

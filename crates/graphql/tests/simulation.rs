@@ -184,8 +184,10 @@ async fn stored_doctor_and_contract_are_evaluated_from_recorded_figures() {
     let eval = &p["contracts"][0]["evaluation"];
     assert_eq!(eval["__typename"], "IndividualSimulation", "{body}");
     assert_eq!(eval["regime"], "R2020");
-    assert_eq!(eval["year"]["contractYear"], 6);
-    assert_eq!(eval["year"]["maximum"], "7350.00");
+    // Signed in 2021: on 2026-11-23 it would be in year 6, past its 5-year term, and no renewal
+    // is recorded: no year runs and nothing is due (IND-TERM).
+    assert_eq!(eval["year"], Value::Null, "{body}");
+    assert_eq!(eval["payable"], "0.00");
     assert_eq!(
         eval["objectives"]["targets"][0]["baseline"], 1010,
         "baseline from the 2020 figures when recorded, else the oldest"

@@ -59,6 +59,8 @@ rule_ids! {
     IndCoordinated = "IND-COORDINATED", "Coordinated practice", "Avenant 7 (exercice coordonné, ou engagement sous 2 ans) ; condition supprimée par le règlement arbitral de 2023";
     IndNoCollective = "IND-NO-COLLECTIVE", "Not in a collective contract", "Aide collective C2026 : pas de cumul avec un contrat individuel";
     IndOption = "IND-OPTION", "Option open to a new contract", "Avenant 7, art. 9-5-2-2 (options) ; avenant 8 (1 ETP en ZAC) ; règlement arbitral de 2023 (fermeture du 1/3 ETP) ; convention médicale 2024-2029 (second assistant)";
+    IndTerm = "IND-TERM", "Contract running on the day", "Avenant 7, sous-titre I bis (contrat de 5 ans, renouvelable) ; convention médicale 2024-2029 ; fin ou résiliation : plus rien n'est dû après la fin, la dernière année est proratisée";
+    IndLegacyRenewal = "IND-LEGACY-RENEWAL", "Renewal of a contract signed before 2023-05-01", "Règlement arbitral de 2023 : les contrats antérieurs vont à leur terme sans renouvellement, sauf ceux d'un tiers temps (1/3 ETP)";
     AmtBand = "AMT-BAND", "Amount of the activity band", "Avenant 7, art. 9-5-2-2 (montants majorés P90-P95 et P95) ; convention médicale 2024-2029 (tableau ameli de juin 2024)";
     AmtRevaluation = "AMT-REVALUATION", "Revaluation at the first anniversary from 2024-06-22", "Convention médicale 2024-2029 : contrats en cours revalorisés à leur date anniversaire";
     PaySchedule = "PAY-SCHEDULE", "Payment of the year-1 aid", "Avenant 7 (70 % de l'aide de l'année 1 sous 15 jours) ; règlement arbitral de 2023 (année 1 versée le mois suivant la signature)";
@@ -89,6 +91,8 @@ impl RuleId {
             RuleId::AmtBand
                 | RuleId::AmtRevaluation
                 | RuleId::PaySchedule
+                | RuleId::IndTerm
+                | RuleId::IndLegacyRenewal
                 | RuleId::ObjTargets
                 | RuleId::ObjRounding
                 | RuleId::ObjAchievement
@@ -100,7 +104,15 @@ impl RuleId {
     }
 
     pub fn is_amount(self) -> bool {
-        matches!(self, RuleId::AmtBand | RuleId::AmtRevaluation | RuleId::PaySchedule | RuleId::ColAmounts)
+        matches!(
+            self,
+            RuleId::AmtBand
+                | RuleId::AmtRevaluation
+                | RuleId::PaySchedule
+                | RuleId::IndTerm
+                | RuleId::IndLegacyRenewal
+                | RuleId::ColAmounts
+        )
     }
 
     /// Whether the rule checks a condition that can be unmet (`Fail`). The others compute an
@@ -481,7 +493,7 @@ mod tests {
     #[test]
     fn rule_families_partition_the_rules() {
         use RuleId::*;
-        let amounts = [AmtBand, AmtRevaluation, PaySchedule, ColAmounts];
+        let amounts = [AmtBand, AmtRevaluation, PaySchedule, IndTerm, IndLegacyRenewal, ColAmounts];
         let objectives = [ObjTargets, ObjRounding, ObjAchievement, ColObjectives, ColAchievement];
         for &id in RuleId::ALL {
             let amount = amounts.contains(&id);

@@ -11,6 +11,7 @@ use super::params::{INDIVIDUAL_START, P, R2024_START, RuleBook};
 use super::{
     Activity, Combine, Cx, Indicator, Objectives, Prefix, Rate, RuleError, RuleSet, Tally, Target, TargetKind,
     ceil_decrease, ceil_div, ceil_increase, ceil_times_etp, contract_year_on, contract_year_start, fraction,
+    times_fraction,
 };
 use crate::codes::{ActivityBand, ConventionSector, Optam, PracticeMode, Specialty};
 use crate::options::AidOption;
@@ -118,6 +119,12 @@ pub struct IndividualCase {
     /// Activity measured for the contract year running on `as_of`.
     #[serde(default)]
     pub actual: Option<Activity>,
+    /// Day a stored contract ended or was terminated: nothing is due after it (IND-TERM).
+    #[serde(default)]
+    pub ended_on: Option<NaiveDate>,
+    /// Renewals recorded for a stored contract: each adds a term (IND-LEGACY-RENEWAL).
+    #[serde(default)]
+    pub renewals: u32,
 }
 
 /// Which amount row applies (AMT-BAND).
@@ -219,9 +226,21 @@ pub fn evaluate<'b, T: Tracer<'b>>(
         Some(day) => {
             let k = contract_year_on(signed, day)
                 .ok_or(RuleError::Invalid("the evaluation date is before the signature"))?;
-            let year = year_amount(&mut cx, case.option, signed, k, d.band)?;
-            let (payable, rate) = achievement(&mut cx, &objectives, year, case.actual.as_ref(), signed)?;
-            (Some(year), payable, rate)
+            match term(&mut cx, case, day, k)? {
+                Term::Over => (None, Some(Decimal::ZERO), None),
+                Term::Running(share) => {
+                    let year = year_amount(&mut cx, case.option, signed, k, d.band)?;
+                    let (payable, rate) = achievement(&mut cx, &objectives, year, case.actual.as_ref(), signed)?;
+                    let payable = match (payable, share) {
+                        (Some(p), Some((days, of))) => Some(
+                            times_fraction(p, u128::from(days), u128::from(of))
+                                .ok_or(RuleError::Invalid("amount out of range"))?,
+                        ),
+                        (p, _) => p,
+                    };
+                    (Some(year), payable, rate)
+                }
+            }
         }
     };
     Ok(IndividualResult {
@@ -245,6 +264,77 @@ pub fn explain<'b>(
     let result = evaluate(book, case, &mut recorder)?;
     let verdict = result.verdict;
     Ok((result, Explanation::new(verdict, recorder)))
+}
+
+/// Whether a contract runs on a day, and for which share of its year.
+enum Term {
+    /// Running; `Some((days, of))` when it ends within the year, whose amount is prorated.
+    Running(Option<(u32, u32)>),
+    /// Ended, terminated or past its term: nothing is due.
+    Over,
+}
+
+/// IND-LEGACY-RENEWAL and IND-TERM: a contract runs 5 years, later ones through a recorded
+/// renewal (not for contracts signed before 2023-05-01 but 1/3 ETP), and pays nothing after its
+/// end; the year in which it ends is prorated to the days it covers.
+fn term<'b, T: Tracer<'b>>(
+    cx: &mut Cx<'b, '_, T>,
+    case: &IndividualCase,
+    day: NaiveDate,
+    k: u32,
+) -> Result<Term, RuleError> {
+    let signed = case.signed_on;
+    let mut renewals = case.renewals;
+    if renewals > 0 {
+        cx.t.rule(RuleId::IndLegacyRenewal);
+        cx.t.input("renewals", Input::Count(renewals));
+        let all = cx.choice(P::ContractRenewable, signed)? == "ALL";
+        if all || case.option == AidOption::OneThirdEtp {
+            cx.t.outcome(Outcome::Pass, "the contract may be renewed: each recorded renewal adds a term");
+        } else {
+            renewals = 0;
+            cx.t.outcome(
+                Outcome::Fail,
+                "signed before 2023-05-01 with an option other than 1/3 ETP: not renewed as such; continuing takes a new contract",
+            );
+        }
+    }
+    cx.t.rule(RuleId::IndTerm);
+    cx.t.input("contract_year", Input::Count(k));
+    let years = cx.count(P::ContractDurationYears, signed)?.saturating_mul(renewals.saturating_add(1));
+    if let Some(end) = case.ended_on {
+        cx.t.input("ended_on", Input::Date(end));
+        if end < signed {
+            return Err(RuleError::Invalid("the contract ends before its signature"));
+        }
+        if day > end {
+            cx.t.outcome(Outcome::Fail, "the contract has ended: nothing is due after its end");
+            return Ok(Term::Over);
+        }
+    }
+    if k > years {
+        cx.t.outcome(Outcome::Fail, "past the contract's term with no renewal recorded: nothing is due");
+        return Ok(Term::Over);
+    }
+    let start = contract_year_start(signed, k).ok_or(RuleError::Invalid("contract year out of range"))?;
+    let next = contract_year_start(signed, k + 1).ok_or(RuleError::Invalid("contract year out of range"))?;
+    match case.ended_on.filter(|end| *end < next.pred_opt().unwrap_or(next)) {
+        Some(end) => {
+            let days = u32::try_from((end - start).num_days() + 1).unwrap_or(0);
+            let of = u32::try_from((next - start).num_days()).unwrap_or(1);
+            cx.t.input("days_covered", Input::Count(days));
+            cx.t.input("days_in_year", Input::Count(of));
+            cx.t.outcome(
+                Outcome::Pass,
+                "the contract ends within this year: its amount is prorated to the days covered",
+            );
+            Ok(Term::Running(Some((days, of))))
+        }
+        None => {
+            cx.t.outcome(Outcome::Pass, "the contract runs on this day, within its term");
+            Ok(Term::Running(None))
+        }
+    }
 }
 
 fn liberal<'b, T: Tracer<'b>>(cx: &mut Cx<'b, '_, T>, d: &Doctor, day: NaiveDate) -> Result<Outcome, RuleError> {

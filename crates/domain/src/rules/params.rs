@@ -173,6 +173,8 @@ registry! {
     OneEtpZacSoloMinBand = "option.one_etp.zac_solo_min_band" in "options": Kind::OptBand, from INDIVIDUAL_START;
     SecondAssistantOpen = "option.second_assistant.open" in "options": Kind::Bool, from INDIVIDUAL_START;
     SecondAssistantMinYear = "option.second_assistant.min_contract_year" in "options": Kind::Count, from INDIVIDUAL_START;
+    ContractDurationYears = "contract.duration_years" in "options": Kind::Count, from INDIVIDUAL_START;
+    ContractRenewable = "contract.renewable" in "options": Kind::Choice(&["ONE_THIRD_ONLY", "ALL"]), from INDIVIDUAL_START;
 
     AmountOneThirdY1 = "amount.one_third_etp.year_1" in "amounts": Kind::Money, from INDIVIDUAL_START;
     AmountOneThirdY2 = "amount.one_third_etp.year_2" in "amounts": Kind::Money, from INDIVIDUAL_START;
