@@ -422,7 +422,7 @@ fn rule_cases() {
         .collect();
     assert!(unchecked.is_empty(), "table cells no case checks ({}): {unchecked:#?}", unchecked.len());
     println!(
-        "{} rule cases passed, covering {} rule ids both ways and all {} table cells",
+        "{} rule cases passed, covering all {} rule ids and all {} table cells",
         file.case.len(),
         RuleId::ALL.len(),
         all_cells.len()
