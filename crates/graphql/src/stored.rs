@@ -5,8 +5,10 @@
 use chrono::{Datelike, NaiveDate};
 use domain::rules::Activity;
 use domain::rules::collective::{CollectiveCase, Member};
-use domain::rules::individual::Doctor;
-use domain::{ActivityFigures, AidContract, ContractStatus, ContractTerms, Practitioner, Structure, StructureKind};
+use domain::rules::individual::{Doctor, IndividualCase};
+use domain::{
+    ActivityFigures, AidContract, AidOption, ContractStatus, ContractTerms, Practitioner, Structure, StructureKind,
+};
 use persistence::{Store, Visibility};
 use rust_decimal::Decimal;
 
@@ -88,6 +90,32 @@ pub async fn doctor(store: &Store, p: &Practitioner, on: NaiveDate) -> ApiResult
         first_contract: None,
     };
     Ok((doctor, figures))
+}
+
+/// A stored individual contract of `p` as the individual rules see it on `as_of`: its doctor
+/// on the signature date, the activity reached since, and its end when it ended or was
+/// terminated (nothing is due after it). Renewals are not recorded yet.
+pub async fn individual_case(
+    store: &Store,
+    contract: &AidContract,
+    p: &Practitioner,
+    option: AidOption,
+    as_of: NaiveDate,
+) -> ApiResult<IndividualCase> {
+    let signed_on = contract.fields.signed_on;
+    let (doctor, figures) = doctor(store, p, signed_on).await?;
+    Ok(IndividualCase {
+        signed_on,
+        option,
+        doctor,
+        as_of: Some(as_of),
+        actual: latest_actual(&figures, signed_on),
+        ended_on: match contract.fields.status {
+            ContractStatus::Ended | ContractStatus::Terminated => contract.fields.ends_on,
+            _ => None,
+        },
+        renewals: 0,
+    })
 }
 
 /// How an adherent outside the viewer's structures is named in an evaluation: the rules still

@@ -468,22 +468,7 @@ impl AidContractObject {
         match &self.0.fields.terms {
             ContractTerms::Individual { practitioner_id, option } => {
                 let p = load(ctx, *practitioner_id).await?.ok_or(ApiError::NotFound("practitioner"))?;
-                let signed_on = self.0.fields.signed_on;
-                let (doctor, figures) = stored::doctor(store, &p, signed_on).await?;
-                let case = IndividualCase {
-                    signed_on,
-                    option: *option,
-                    doctor,
-                    as_of: Some(as_of),
-                    actual: stored::latest_actual(&figures, signed_on),
-                    // An ended or terminated contract pays nothing after its end. Renewals are
-                    // not recorded yet: a contract past its term is shown as over.
-                    ended_on: match self.0.fields.status {
-                        domain::ContractStatus::Ended | domain::ContractStatus::Terminated => self.0.fields.ends_on,
-                        _ => None,
-                    },
-                    renewals: 0,
-                };
+                let case = stored::individual_case(store, &self.0, &p, *option, as_of).await?;
                 Ok(ContractEvaluation::Individual(simulate_individual(book, &case)?))
             }
             ContractTerms::Collective { structure_id, .. } => {

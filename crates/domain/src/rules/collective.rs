@@ -10,7 +10,7 @@ use super::explain::{Explanation, Input, Outcome, Recorder, RuleId, Tracer, Verd
 use super::params::{COLLECTIVE_START, P, RuleBook};
 use super::{
     Activity, Combine, Cx, Indicator, Objectives, Rate, RuleError, RuleSet, Tally, Target, TargetKind, ceil_times_etp,
-    contract_year_on, contract_year_start, times_fraction,
+    contract_year_on, contract_year_start, shown_fraction, times_fraction,
 };
 use crate::codes::{ConventionSector, LegalForm, Optam, Specialty};
 use crate::time::Etp;
@@ -101,13 +101,6 @@ pub struct CollectiveResult {
     pub year: Option<CollectiveYear>,
     pub payable: Option<Decimal>,
     pub achievement_rate: Option<Rate>,
-}
-
-/// An ETP as the explanation shows it: a decimal to six places (2/3 is 0.666667).
-fn etp_decimal(e: Etp) -> Decimal {
-    (Decimal::from(e.numerator()) / Decimal::from(e.denominator()))
-        .round_dp_with_strategy(6, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-        .normalize()
 }
 
 /// COL-WAITING-PERIOD: after a collective contract ends, each doctor waits before any new one.
@@ -253,7 +246,10 @@ pub fn evaluate<'b, T: Tracer<'b>>(
     // COL-ETP-CAP, on the evaluation day (the docteur-junior bonus starts on 2026-11-01).
     cx.t.rule(RuleId::ColEtpCap);
     cx.t.input("as_of", Input::Date(as_of));
-    cx.t.input("funded_etp", Input::Decimal(etp_decimal(case.funded_etp)));
+    cx.t.input(
+        "funded_etp",
+        Input::Decimal(shown_fraction(case.funded_etp.numerator().into(), case.funded_etp.denominator().into())),
+    );
     let bonus = cx.ratio(P::CollectivePamsuBonus, as_of)?;
     let doctors = adhering.len() as u64;
     // Doctors the bonus surely counts, and those it might count were unknown facts known.

@@ -181,9 +181,7 @@ impl Rate {
 
     /// The rate as a decimal, to six places, halves up like money.
     pub fn to_decimal(self) -> Decimal {
-        (Decimal::from_i128_with_scale(self.num as i128, 0) / Decimal::from_i128_with_scale(self.den as i128, 0))
-            .round_dp_with_strategy(6, RoundingStrategy::MidpointAwayFromZero)
-            .normalize()
+        shown_fraction(self.num, self.den)
     }
 }
 
@@ -241,6 +239,14 @@ impl Objectives {
             (_, Combine::Either) => Rate::max(rates[0], rates[1]),
         })
     }
+}
+
+/// `num / den` as explanations show a fraction (a rate, an ETP): a decimal to six places,
+/// halves up, without trailing zeros.
+pub(crate) fn shown_fraction(num: u128, den: u128) -> Decimal {
+    (Decimal::from_i128_with_scale(num as i128, 0) / Decimal::from_i128_with_scale(den as i128, 0))
+        .round_dp_with_strategy(6, RoundingStrategy::MidpointAwayFromZero)
+        .normalize()
 }
 
 /// `amount × num / den` in euros, rounded to the cent, halves up, computed exactly in whole
