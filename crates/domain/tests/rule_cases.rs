@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use domain::rules::assistant::{self, AssistantCase};
 use domain::rules::collective::{self, CollectiveCase};
 use domain::rules::individual::{self, IndividualCase};
+use domain::rules::structure::{self, StructureCase};
 use domain::rules::params::{P, SPECS};
 use domain::rules::{Explanation, Objectives, Outcome, Recorder, RuleBook, RuleId, RuleSet, Verdict};
 use rust_decimal::Decimal;
@@ -104,6 +105,7 @@ fn run<'b>(
     book: &'b RuleBook,
     case: &Case,
     slot: &'b mut Option<CollectiveCase>,
+    structure_slot: &'b mut Option<StructureCase>,
 ) -> Result<(Observed, Explanation<'b>), String> {
     let input = case.input.clone();
     let mut o = Observed::default();
@@ -153,16 +155,28 @@ fn run<'b>(
             o.funded_etp = Some(r.funded_etp.to_string());
             o.qualification_deadline = r.qualification_deadline;
             o.missing_months = Some(r.missing_months.iter().map(|m| format!("{}-{:02}", m.year, m.month)).collect());
-            let mut failing = RuleSet::default();
-            for trace in e.rules().filter(|t| t.outcome == Outcome::Fail) {
-                failing.insert(trace.id);
-            }
-            o.failing = failing;
+            o.failing = failing_of(&e);
+            e
+        }
+        "structure" => {
+            let c: &StructureCase = structure_slot.insert(input.try_into().map_err(|e| format!("input: {e}"))?);
+            let (r, e) = structure::explain(c);
+            o.verdict = Some(r.verdict);
+            o.failing = failing_of(&e);
             e
         }
         other => return Err(format!("unknown kind {other}")),
     };
     Ok((o, explanation))
+}
+
+/// The rules an explanation shows failing, for kinds whose result does not list them.
+fn failing_of(e: &Explanation<'_>) -> RuleSet {
+    let mut failing = RuleSet::default();
+    for trace in e.rules().filter(|t| t.outcome == Outcome::Fail) {
+        failing.insert(trace.id);
+    }
+    failing
 }
 
 fn outcome_code(o: Outcome) -> &'static str {
@@ -204,8 +218,8 @@ fn check(book: &RuleBook, case: &Case) -> (Vec<String>, Proof) {
     let mut problems = Vec::new();
     let mut proved = Proof::default();
     let e = &case.expect;
-    let mut slot = None;
-    let (o, explanation) = match run(book, case, &mut slot) {
+    let (mut slot, mut structure_slot) = (None, None);
+    let (o, explanation) = match run(book, case, &mut slot, &mut structure_slot) {
         Err(msg) => {
             match &e.error {
                 Some(want) if msg.contains(want.as_str()) => {}

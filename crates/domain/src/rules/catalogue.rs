@@ -14,7 +14,7 @@ use std::fmt::Write;
 use serde::Deserialize;
 
 use super::params::{Confidence, P, SPECS};
-use super::{Explanation, Recorder, RuleBook, RuleError, RuleId, Verdict, assistant, collective, individual};
+use super::{Explanation, Recorder, RuleBook, RuleError, RuleId, Verdict, assistant, collective, individual, structure};
 
 /// The parts of the case file the catalogue reads (`tests/rule_cases.rs` checks the rest).
 #[derive(Debug, Deserialize)]
@@ -74,12 +74,20 @@ fn reads(book: &RuleBook, case: &Case) -> Result<Vec<(RuleId, P)>, String> {
             // The explanation borrows the case (it names the members): read it in this scope.
             let group: collective::CollectiveCase = input(&case.input)?;
             let (_, e) = collective::explain(book, &group).map_err(rule_error)?;
-            return Ok(e.rules().flat_map(|t| t.params.iter().map(move |(p, _)| (t.id, *p))).collect());
+            return Ok(param_reads(&e));
+        }
+        "structure" => {
+            let standing: structure::StructureCase = input(&case.input)?;
+            return Ok(param_reads(&structure::explain(&standing).1));
         }
         "assistant" => assistant::explain(book, &input(&case.input)?).map_err(rule_error)?.1,
         other => return Err(format!("unknown kind `{other}`")),
     };
-    Ok(explanation.rules().flat_map(|t| t.params.iter().map(move |(p, _)| (t.id, *p))).collect())
+    Ok(param_reads(&explanation))
+}
+
+fn param_reads(e: &Explanation<'_>) -> Vec<(RuleId, P)> {
+    e.rules().flat_map(|t| t.params.iter().map(move |(p, _)| (t.id, *p))).collect()
 }
 
 /// A heading's anchor, as GitHub derives it: lower case, punctuation dropped, spaces to hyphens.

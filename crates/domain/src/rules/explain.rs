@@ -81,6 +81,9 @@ rule_ids! {
     ColNoCumulation = "COL-NO-CUMULATION", "No individual contract alongside", "Aide collective C2026 : contrats individuels clos avant l'adhésion";
     ColWaitingPeriod = "COL-WAITING-PERIOD", "Waiting period after a collective contract", "Aide collective C2026 : délai de carence de 2 ans après la fin ou la résiliation d'un contrat collectif, avant tout nouveau contrat d'aide, individuel ou collectif";
     ColDuration = "COL-DURATION", "Five-year term", "Aide collective C2026 : contrat de 5 ans, renouvelable";
+    ColEmployer = "COL-EMPLOYER", "Employer of the assistant under a collective contract", "Aide collective C2026 : l'assistant est salarié de la société signataire ou d'un groupement d'employeurs relevant de la convention des cabinets médicaux (IDCC 1147) ; avenant au contrat de travail, avec l'accord de la salariée, s'il était salarié d'un médecin";
+    StrProjetSante = "STR-PROJET-SANTE", "Projet de santé validated by the ARS", "Documents sources du projet : un modèle au niveau de la structure suppose un projet de santé validé par l'ARS (date de validation)";
+    StrEmployer = "STR-EMPLOYER", "Who may employ the assistant", "Ordonnance n° 2021-584 du 12 mai 2021 et décret n° 2021-747 du 9 juin 2021 (SISA employeur) ; le médecin ou un groupement d'employeurs ; convention de partage des frais si l'employeur n'est pas le bénéficiaire de l'aide";
 }
 
 impl RuleId {
@@ -134,7 +137,11 @@ impl RuleId {
     /// own reading where the texts are silent.
     pub fn own_confidence(self) -> Confidence {
         match self {
-            RuleId::ObjRounding | RuleId::AmEtpConsistency | RuleId::AmTraceability => Confidence::Assumption,
+            RuleId::ObjRounding | RuleId::AmEtpConsistency | RuleId::AmTraceability | RuleId::StrProjetSante => {
+                Confidence::Assumption
+            }
+            // The collective aid is known from a paraphrase of its ameli page.
+            RuleId::ColEmployer => Confidence::Secondary,
             _ => Confidence::Official,
         }
     }
