@@ -253,7 +253,7 @@ pub(crate) fn shown_fraction(num: u128, den: u128) -> Decimal {
 /// `amount × num / den` in euros, rounded to the cent, halves up, computed exactly in whole
 /// cents (the amount itself first taken to the cent). `None` when `den` is zero or the product
 /// leaves 128 bits, far beyond any real amount.
-pub(crate) fn times_fraction(amount: Decimal, num: u128, den: u128) -> Option<Decimal> {
+pub fn times_fraction(amount: Decimal, num: u128, den: u128) -> Option<Decimal> {
     let cents = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     let cents = cents.mantissa().checked_mul(10i128.pow(2 - cents.scale()))?;
     let (num, den) = (i128::try_from(num).ok()?, i128::try_from(den).ok()?.checked_mul(2)?);

@@ -115,7 +115,7 @@ fn employer<'b, T: Tracer<'b>>(t: &mut T, case: &StructureCase, a: &'b Assistant
 fn collective_employer<'b, T: Tracer<'b>>(t: &mut T, a: &'b AssistantEmployment) -> Outcome {
     t.rule(RuleId::ColEmployer);
     t.input("assistant", Input::Text(&a.label));
-    let o = match a.employer {
+    match a.employer {
         EmployerKind::ThisStructure => {
             t.outcome(Outcome::Pass, "employed by the signing company");
             Outcome::Pass
@@ -136,8 +136,7 @@ fn collective_employer<'b, T: Tracer<'b>>(t: &mut T, a: &'b AssistantEmployment)
             t.outcome(Outcome::Fail, "employed by another company: move her contract to the signing company");
             Outcome::Fail
         }
-    };
-    o
+    }
 }
 
 pub fn evaluate<'b, T: Tracer<'b>>(case: &'b StructureCase, t: &mut T) -> StructureResult {
