@@ -197,26 +197,38 @@ impl Store {
             .order_by_desc(zoning::Column::ValidFrom)
             .one(self.db())
             .await?;
-        row.map(|r| {
-            let zone = zone_from(&r.zone).ok_or_else(|| StoreError::CorruptRow {
-                table: "zonings",
-                id: i64::from(r.id),
-                reason: format!("zone {}", r.zone),
-            })?;
-            let commune = InseeCommune::parse(&r.commune).map_err(|e| StoreError::CorruptRow {
-                table: "zonings",
-                id: i64::from(r.id),
-                reason: e.reason,
-            })?;
-            Ok(ZoningRecord {
-                commune,
-                zone,
-                valid_from: r.valid_from,
-                valid_to: r.valid_to,
-                decision: r.decision,
-                obtained_at: r.obtained_at,
-            })
-        })
-        .transpose()
+        row.map(zoning_from_row).transpose()
     }
+
+    /// Every stored zoning period of a commune, newest first: a structure's zone on any day
+    /// in one query.
+    pub async fn zonings_of(&self, commune: &InseeCommune) -> StoreResult<Vec<ZoningRecord>> {
+        let rows = zoning::Entity::find()
+            .filter(zoning::Column::Commune.eq(commune.as_str()))
+            .order_by_desc(zoning::Column::ValidFrom)
+            .all(self.db())
+            .await?;
+        rows.into_iter().map(zoning_from_row).collect()
+    }
+}
+
+fn zoning_from_row(r: zoning::Model) -> StoreResult<ZoningRecord> {
+    let zone = zone_from(&r.zone).ok_or_else(|| StoreError::CorruptRow {
+        table: "zonings",
+        id: i64::from(r.id),
+        reason: format!("zone {}", r.zone),
+    })?;
+    let commune = InseeCommune::parse(&r.commune).map_err(|e| StoreError::CorruptRow {
+        table: "zonings",
+        id: i64::from(r.id),
+        reason: e.reason,
+    })?;
+    Ok(ZoningRecord {
+        commune,
+        zone,
+        valid_from: r.valid_from,
+        valid_to: r.valid_to,
+        decision: r.decision,
+        obtained_at: r.obtained_at,
+    })
 }

@@ -301,7 +301,12 @@ fn weakest(a: &Assessed) -> Confidence {
     a.confidence.min(a.amounts_confidence).min(a.objectives_confidence)
 }
 
-pub fn compare(book: &RuleBook, team: &Team, request: &ComparisonRequest, today: NaiveDate) -> Result<Comparison, ComparisonError> {
+pub fn compare(
+    book: &RuleBook,
+    team: &Team,
+    request: &ComparisonRequest,
+    today: NaiveDate,
+) -> Result<Comparison, ComparisonError> {
     let start = request.start.unwrap_or(today);
     let windows = windows(start);
     let until = windows.last().map_or(start, |(_, to)| to.succ_opt().unwrap_or(*to));
@@ -320,7 +325,12 @@ pub fn compare(book: &RuleBook, team: &Team, request: &ComparisonRequest, today:
         Some(ids) => {
             let mut out = Vec::with_capacity(ids.len());
             for id in ids {
-                out.push(team.members.iter().find(|m| &m.id == id).ok_or_else(|| ComparisonError::UnknownMember(id.clone()))?);
+                out.push(
+                    team.members
+                        .iter()
+                        .find(|m| &m.id == id)
+                        .ok_or_else(|| ComparisonError::UnknownMember(id.clone()))?,
+                );
             }
             out
         }
@@ -404,7 +414,12 @@ pub fn compare(book: &RuleBook, team: &Team, request: &ComparisonRequest, today:
 }
 
 /// What closing a running contract on `start` gives up when `start` is not its anniversary.
-fn closing(book: &RuleBook, m: &TeamMember, c: &crate::team::HeldContract, start: NaiveDate) -> Result<Closing, RuleError> {
+fn closing(
+    book: &RuleBook,
+    m: &TeamMember,
+    c: &crate::team::HeldContract,
+    start: NaiveDate,
+) -> Result<Closing, RuleError> {
     let signed = c.case.signed_on;
     let k = contract_year_on(signed, start).unwrap_or(1);
     let next = contract_year_start(signed, k + 1).ok_or(RuleError::Invalid("contract year out of range"))?;
@@ -425,7 +440,10 @@ fn recommend(collective: &Scenario, total_difference: Decimal, confidence: Confi
         ),
         Verdict::Undecided => (
             Choice::Undecided,
-            format!("the collective contract depends on inputs not recorded: {}", collective.conditions_not_met.join("; ")),
+            format!(
+                "the collective contract depends on inputs not recorded: {}",
+                collective.conditions_not_met.join("; ")
+            ),
         ),
         Verdict::Eligible if total_difference > Decimal::ZERO => {
             (Choice::Collective, format!("the collective contract brings {total_difference} more over five years"))

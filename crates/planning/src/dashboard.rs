@@ -375,7 +375,14 @@ fn collective_standing_today(book: &RuleBook, team: &Team, day: NaiveDate) -> Re
             left_out.push(left_out_of(m, res, &assessed));
         }
     }
-    Ok(CollectiveStanding { assessed, adhering, left_out, mean_pmt: r.mean_pmt, etp_cap: r.etp_cap, funded_etp: funded })
+    Ok(CollectiveStanding {
+        assessed,
+        adhering,
+        left_out,
+        mean_pmt: r.mean_pmt,
+        etp_cap: r.etp_cap,
+        funded_etp: funded,
+    })
 }
 
 /// Why the collective rules leave a member out, from the member's own traces.
@@ -414,7 +421,8 @@ fn assistant_standing(
             .map(|x| u64::from(x.weekly_time.minutes()))
             .sum()
     };
-    let assigned_minutes: u64 = a.assignments.iter().filter(|x| x.runs_on(day)).map(|x| u64::from(x.weekly_time.minutes())).sum();
+    let assigned_minutes: u64 =
+        a.assignments.iter().filter(|x| x.runs_on(day)).map(|x| u64::from(x.weekly_time.minutes())).sum();
     let assigned_etp = Etp::new(assigned_minutes, u64::from(domain::FULL_TIME_WEEKLY_MINUTES));
     let mut funded_by = Vec::new();
     for c in contracts.iter().filter(|c| c.maximum.is_some()) {
@@ -459,11 +467,7 @@ fn contract_doctors(team: &Team, c: &ContractStanding) -> Vec<String> {
     if let Some(m) = team.members.iter().find(|m| m.contracts.iter().any(|h| h.id == c.id)) {
         return vec![m.id.clone()];
     }
-    team.collective_contracts
-        .iter()
-        .filter(|h| h.id == c.id)
-        .flat_map(|h| h.member_ids.iter().cloned())
-        .collect()
+    team.collective_contracts.iter().filter(|h| h.id == c.id).flat_map(|h| h.member_ids.iter().cloned()).collect()
 }
 
 fn team_objectives(members: &[MemberStanding], collective: &[ContractStanding]) -> TeamObjectives {
@@ -501,11 +505,8 @@ fn team_objectives(members: &[MemberStanding], collective: &[ContractStanding]) 
         let rate = actual.map(|a| Target { indicator, kind, baseline, target }.rate(a));
         out.indicators.push(TeamIndicator { indicator, baseline, target, actual, rate, shares });
     }
-    out.collective = collective
-        .iter()
-        .filter(|c| c.maximum.is_some())
-        .map(|c| (c.id.clone(), c.objectives, c.actual))
-        .collect();
+    out.collective =
+        collective.iter().filter(|c| c.maximum.is_some()).map(|c| (c.id.clone(), c.objectives, c.actual)).collect();
     out
 }
 
@@ -578,7 +579,12 @@ pub fn dashboard(book: &RuleBook, team: &Team, as_of: NaiveDate) -> Result<Dashb
             contract_deadlines(&mut soon, &h.id, &standing.label, &years, standing.objectives.due_by, until);
             let payments = forecast::payments(&years, first_share(book, h.case.signed_on))?;
             payment_deadlines(&mut soon, &h.id, &payments);
-            forecasts.push(ContractForecast { contract_id: h.id.clone(), label: standing.label.clone(), years, payments });
+            forecasts.push(ContractForecast {
+                contract_id: h.id.clone(),
+                label: standing.label.clone(),
+                years,
+                payments,
+            });
         }
         collective_contracts.push(standing);
     }
@@ -598,12 +604,17 @@ pub fn dashboard(book: &RuleBook, team: &Team, as_of: NaiveDate) -> Result<Dashb
         legal_form: team.legal_form,
         projet_sante_validated_on: team.projet_sante_validated_on,
         sisa_employer_group: team.sisa_employer_group,
-        assistants: team.assistants.iter().map(|a| AssistantEmployment { label: a.label.clone(), employer: a.employer }).collect(),
+        assistants: team
+            .assistants
+            .iter()
+            .map(|a| AssistantEmployment { label: a.label.clone(), employer: a.employer })
+            .collect(),
         collective: true,
         as_of,
     };
     let (_, e) = structure::explain(&structure_case);
-    let standing = Standing { structure: Assessed::from_traces(&e), collective: collective_standing_today(book, team, as_of)? };
+    let standing =
+        Standing { structure: Assessed::from_traces(&e), collective: collective_standing_today(book, team, as_of)? };
 
     let payments: Vec<Payment> = forecasts.iter().flat_map(|f| f.payments.iter().copied()).collect();
     let forecast = Forecast {

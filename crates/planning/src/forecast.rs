@@ -6,7 +6,9 @@
 use chrono::{Datelike, Days, Months, NaiveDate};
 use domain::rules::collective::{self, CollectiveCase};
 use domain::rules::individual::{self, IndividualCase};
-use domain::rules::{Activity, NoTrace, Objectives, RuleBook, RuleError, contract_year_on, contract_year_start, times_fraction};
+use domain::rules::{
+    Activity, NoTrace, Objectives, RuleBook, RuleError, contract_year_on, contract_year_start, times_fraction,
+};
 use rust_decimal::Decimal;
 
 /// One contract year in a forecast.
@@ -141,8 +143,9 @@ pub fn payments(years: &[ProjectedYear], first_share: Decimal) -> Result<Vec<Pay
         match y.contract_year {
             1 if first_share == Decimal::ONE => pay(after(1).min(anniversary), y.payable),
             1 => {
-                let first = times_fraction(y.payable, first_share.mantissa().unsigned_abs(), 10u128.pow(first_share.scale()))
-                    .ok_or(RuleError::Invalid("amount out of range"))?;
+                let first =
+                    times_fraction(y.payable, first_share.mantissa().unsigned_abs(), 10u128.pow(first_share.scale()))
+                        .ok_or(RuleError::Invalid("amount out of range"))?;
                 pay((y.starts_on + Days::new(15)).min(anniversary), first);
                 pay(anniversary, y.payable - first);
             }
@@ -162,11 +165,8 @@ pub fn by_calendar_year(payments: &[Payment], from: NaiveDate, until: NaiveDate)
     let last = until.pred_opt().unwrap_or(until).year();
     (from.year()..=last)
         .map(|year| {
-            let cash = payments
-                .iter()
-                .filter(|p| p.on.year() == year && from <= p.on && p.on < until)
-                .map(|p| p.amount)
-                .sum();
+            let cash =
+                payments.iter().filter(|p| p.on.year() == year && from <= p.on && p.on < until).map(|p| p.amount).sum();
             (year, cash)
         })
         .collect()

@@ -5,4 +5,5 @@ pub mod assessed;
 pub mod comparison;
 pub mod dashboard;
 pub mod forecast;
+pub mod load;
 pub mod team;

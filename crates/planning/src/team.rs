@@ -3,11 +3,11 @@
 //! store in a fixed number of queries (`load`), or written by hand in the structure cases.
 
 use chrono::NaiveDate;
-use domain::rules::individual;
-use domain::rules::{Activity, NoTrace, RuleBook};
 use domain::rules::collective::{CollectiveCase, Member};
+use domain::rules::individual;
 use domain::rules::individual::{Doctor, IndividualCase};
 use domain::rules::structure::EmployerKind;
+use domain::rules::{Activity, NoTrace, RuleBook};
 use domain::{ContractStatus, LegalForm, Qualification, WeeklyTime};
 use serde::Deserialize;
 

@@ -110,6 +110,9 @@ struct ExpectClosing {
     lost: String,
 }
 
+/// An indicator's baseline, target, actual and rate, as compared.
+type Row = (Indicator, u32, u32, Option<u32>, Option<Decimal>);
+
 fn dec(s: &str) -> Decimal {
     s.parse().unwrap_or_else(|_| panic!("`{s}` is a decimal"))
 }
@@ -134,7 +137,7 @@ impl Check {
         self.eq(what, got.normalize(), dec(want).normalize());
     }
 
-    fn targets(&mut self, what: &str, got: &[(Indicator, u32, u32, Option<u32>, Option<Decimal>)], want: &[ExpectTarget]) {
+    fn targets(&mut self, what: &str, got: &[Row], want: &[ExpectTarget]) {
         let got: Vec<String> = got
             .iter()
             .map(|(i, b, t, a, r)| format!("{} {b}->{t} actual {a:?} rate {}", i.code(), money(*r)))
@@ -156,7 +159,7 @@ impl Check {
     }
 }
 
-fn plain(targets: &[Target]) -> Vec<(Indicator, u32, u32, Option<u32>, Option<Decimal>)> {
+fn plain(targets: &[Target]) -> Vec<Row> {
     targets.iter().map(|t| (t.indicator, t.baseline, t.target, None, None)).collect()
 }
 
@@ -181,7 +184,11 @@ fn check_dashboard(c: &mut Check, d: &Dashboard, e: &Expect) {
     c.eq("payable total is the sum of the contracts", d.this_year.payable, sum);
     for (id, want) in e.payable.iter().flatten() {
         let got = contracts.iter().find(|x| &x.id == id).map(|x| money(x.payable));
-        c.eq(&format!("payable of {id}"), got, Some(if want == "-" { want.clone() } else { dec(want).normalize().to_string() }));
+        c.eq(
+            &format!("payable of {id}"),
+            got,
+            Some(if want == "-" { want.clone() } else { dec(want).normalize().to_string() }),
+        );
     }
     for (id, want) in e.contract_year.iter().flatten() {
         let got = contracts.iter().find(|x| &x.id == id).and_then(|x| x.contract_year);
@@ -266,7 +273,10 @@ fn check_dashboard(c: &mut Check, d: &Dashboard, e: &Expect) {
     }
     for (id, want) in e.forecast_years.iter().flatten() {
         let got: Option<Vec<String>> = d.forecast.contracts.iter().find(|f| &f.contract_id == id).map(|f| {
-            f.years.iter().map(|y| format!("{} {} {}", y.contract_year, y.maximum.normalize(), y.payable.normalize())).collect()
+            f.years
+                .iter()
+                .map(|y| format!("{} {} {}", y.contract_year, y.maximum.normalize(), y.payable.normalize()))
+                .collect()
         });
         c.eq(&format!("forecast of {id}"), got, Some(want.clone()));
     }
@@ -325,8 +335,12 @@ fn check_comparison(c: &mut Check, r: &comparison::Comparison, e: &Expect) {
         c.eq("left out of the collective", &left_out_map(&r.collective.left_out), want);
     }
     if let Some(want) = &e.closings {
-        let got: BTreeMap<String, (NaiveDate, Decimal)> =
-            r.collective.closings.iter().map(|x| (x.contract_id.clone(), (x.next_anniversary, x.lost.normalize()))).collect();
+        let got: BTreeMap<String, (NaiveDate, Decimal)> = r
+            .collective
+            .closings
+            .iter()
+            .map(|x| (x.contract_id.clone(), (x.next_anniversary, x.lost.normalize())))
+            .collect();
         let want: BTreeMap<String, (NaiveDate, Decimal)> =
             want.iter().map(|(k, v)| (k.clone(), (v.next_anniversary, dec(&v.lost).normalize()))).collect();
         c.eq("closings", got, want);

@@ -14,7 +14,9 @@ use std::fmt::Write;
 use serde::Deserialize;
 
 use super::params::{Confidence, P, SPECS};
-use super::{Explanation, Recorder, RuleBook, RuleError, RuleId, Verdict, assistant, collective, individual, structure};
+use super::{
+    Explanation, Recorder, RuleBook, RuleError, RuleId, Verdict, assistant, collective, individual, structure,
+};
 
 /// The parts of the case file the catalogue reads (`tests/rule_cases.rs` checks the rest).
 #[derive(Debug, Deserialize)]

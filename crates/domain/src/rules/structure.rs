@@ -6,8 +6,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::explain::{Explanation, Input, Outcome, Recorder, RuleId, Tracer, Verdict};
 use super::Tally;
+use super::explain::{Explanation, Input, Outcome, Recorder, RuleId, Tracer, Verdict};
 use crate::codes::LegalForm;
 
 /// Who employs an assistant, as the structure's rules see it.
@@ -100,7 +100,9 @@ fn employer<'b, T: Tracer<'b>>(t: &mut T, case: &StructureCase, a: &'b Assistant
     t.input("employer_legal_form", Input::Code(legal_form.code()));
     let o = company_may_employ(legal_form, group);
     match o {
-        Outcome::Warn => t.outcome(o, "a SISA employer group employs: record the cost-sharing agreement with the doctors"),
+        Outcome::Warn => {
+            t.outcome(o, "a SISA employer group employs: record the cost-sharing agreement with the doctors")
+        }
         Outcome::Undecided => {
             t.missing("employer.groupement_d_employeurs");
             t.outcome(o, "employed by a company: only a groupement d'employeurs may, and the records do not say")
