@@ -1,0 +1,158 @@
+//! Reading a team from the store: what it holds, and a SQL cost that does not grow with it.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use domain::rules::RuleBook;
+use domain::{
+    AidOption, ContractStatus, ConventionSector, Etp, FiguresOrigin, InseeCommune, LegalForm, Optam, Period,
+    PracticeMode, PractitionerFields, Qualification, Rpps, Specialty, StructureFields, StructureId, StructureKind,
+    WeeklyTime,
+};
+use persistence::Store;
+use persistence::import::{
+    Dataset, ImportAssistant, ImportContract, ImportEmployer, ImportFigures, ImportPractitioner, ImportTerms,
+};
+use planning::{dashboard, load};
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().expect("a date")
+}
+
+/// An 11-digit RPPS for the `n`-th doctor.
+fn rpps(n: usize) -> Rpps {
+    Rpps::parse(&format!("{:011}", 10_000_000_000 + n)).expect("11 digits")
+}
+
+/// A SISA of `n` GPs: each with two years of figures and a running individual contract (the
+/// fifth of them a collective adherent instead), one assistant per five doctors.
+fn dataset(n: usize, first_rpps: usize) -> Dataset {
+    let structure = StructureFields {
+        kind: StructureKind::Msp,
+        legal_form: LegalForm::Sisa,
+        name: format!("MSP de {n}"),
+        finess: None,
+        siret: None,
+        commune: InseeCommune::parse("69123").expect("a commune"),
+        projet_sante_validated_on: Some(day("2020-01-01")),
+        sisa_employer_group: true,
+    };
+    let obtained = Utc.with_ymd_and_hms(2026, 1, 15, 0, 0, 0).single().expect("a time");
+    let figures = |year: i32, pmt: u32| ImportFigures {
+        year,
+        pmt: Some(pmt),
+        adult_pmt: None,
+        file_active: Some(pmt + 500),
+        ccam_share_bp: None,
+        band: Some(domain::ActivityBand::P30P50),
+        origin: FiguresOrigin::Manual,
+        obtained_at: obtained,
+    };
+    let practitioners = (0..n)
+        .map(|i| ImportPractitioner {
+            fields: PractitionerFields {
+                rpps: rpps(first_rpps + i),
+                first_name: format!("Prénom{i}"),
+                last_name: format!("Nom{i}"),
+                specialty: Specialty::GeneralPractice,
+                sector: ConventionSector::Sector1,
+                optam: Optam::None,
+                practice_mode: PracticeMode::Liberal,
+                mep: false,
+                installed_on: Some(day("2012-09-01")),
+                birth_year: Some(1975),
+            },
+            memberships: vec![(0, true, Period::new(day("2019-01-01"), None).expect("a period"))],
+            figures: vec![figures(2025, 1000), figures(2024, 900)],
+        })
+        .collect();
+    let mut contracts: Vec<ImportContract> = (0..n)
+        .filter(|i| i % 5 != 4)
+        .map(|i| ImportContract {
+            terms: ImportTerms::Individual { practitioner: i, option: AidOption::HalfEtp },
+            signed_on: day("2025-03-01"),
+            status: ContractStatus::Active,
+            ends_on: None,
+        })
+        .collect();
+    contracts.push(ImportContract {
+        terms: ImportTerms::Collective {
+            structure: 0,
+            funded_etp: Etp::new(u64::try_from(n / 5).expect("small"), 1),
+            members: (0..n)
+                .filter(|i| i % 5 == 4)
+                .map(|i| (i, Period::new(day("2026-03-01"), None).expect("a period")))
+                .collect(),
+        },
+        signed_on: day("2026-03-01"),
+        status: ContractStatus::Active,
+        ends_on: None,
+    });
+    let assistants = (0..n / 5)
+        .map(|k| ImportAssistant {
+            structure: 0,
+            employer: ImportEmployer::Structure(0),
+            first_name: format!("Assistante{k}"),
+            last_name: "Martin".to_owned(),
+            qualification: Qualification::Cqp,
+            qualified_on: None,
+            hired_on: day("2025-02-01"),
+            contractual_time: WeeklyTime::from_minutes(2100).expect("35 h"),
+            former_secretary: false,
+            assignments: (5 * k..5 * k + 5)
+                .map(|i| {
+                    (
+                        i,
+                        WeeklyTime::from_minutes(420).expect("7 h"),
+                        Period::new(day("2025-02-01"), None).expect("a period"),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    Dataset { structures: vec![structure], practitioners, assistants, contracts }
+}
+
+/// Loads the team of a fresh `n`-doctor structure and builds its dashboard; returns the SQL
+/// statements the load took and the dashboard.
+async fn dashboard_of(store: &Store, n: usize, first_rpps: usize) -> (u64, dashboard::Dashboard) {
+    store.import(&dataset(n, first_rpps)).await.expect("the dataset imports");
+    let id = StructureId(i64::try_from(store.count_rows("structures").await.expect("count")).expect("small"));
+    let before = store.statements_executed();
+    let team = load::team(store, id, day("2026-12-01")).await.expect("loads").expect("exists");
+    let statements = store.statements_executed() - before;
+    let book = RuleBook::embedded().expect("rules load");
+    (statements, dashboard::dashboard(&book, &team, day("2026-12-01")).expect("a dashboard"))
+}
+
+async fn the_sql_cost_does_not_depend_on_the_team_size(store: Store) {
+    let (five, small) = dashboard_of(&store, 5, 0).await;
+    let (fifty, large) = dashboard_of(&store, 50, 100).await;
+    println!("SQL statements for the dashboard: {five} for 5 doctors, {fifty} for 50");
+    assert_eq!(small.members.len(), 5);
+    assert_eq!(large.members.len(), 50);
+    assert_eq!(five, fifty, "the statements grow with the team");
+}
+
+async fn the_team_holds_the_stored_records(store: Store) {
+    let (_, d) = dashboard_of(&store, 10, 0).await;
+    // Eight individual 1/2-ETP contracts signed 2025-03-01, in year 2 on 2026-12-01: 14,000
+    // each; the collective (2 ETP, signed 2026-03-01, year 1): 2 × 38,000.
+    let individual: Vec<_> = d.members.iter().flat_map(|m| &m.contracts).collect();
+    assert_eq!(individual.len(), 8);
+    assert!(individual.iter().all(|c| c.contract_year == Some(2) && c.maximum == Some(14_000.into())));
+    assert_eq!(d.collective_contracts.len(), 1);
+    assert_eq!(d.collective_contracts[0].maximum, Some(76_000.into()));
+    assert_eq!(d.this_year.maximum, rust_decimal::Decimal::from(8 * 14_000 + 76_000));
+    // The two collective adherents are named on their rows.
+    assert_eq!(d.members.iter().filter(|m| m.collective_contract.is_some()).count(), 2);
+    // Baselines are the 2024 figures for contracts signed in 2025; the reached activity the
+    // 2025 figures: PMT 900 → 1,000 against a 1/2-ETP target of 900 + 130.
+    let pmt = d.team_objectives.indicators.iter().find(|t| t.indicator == domain::rules::Indicator::Pmt).expect("PMT");
+    assert_eq!((pmt.baseline, pmt.target, pmt.actual), (8 * 900, 8 * 1030, Some(8 * 1000)));
+    // Each assistant works 5 × 7 h = 1 ETP for five doctors, funded 4 × 1/2 by their contracts
+    // (or, for the fifth doctor, by a share of the collective).
+    assert_eq!(d.assistants.len(), 2);
+    assert!(d.assistants.iter().all(|a| a.assigned_etp == Etp::new(1, 1)));
+    assert_eq!(d.standing.structure.verdict, domain::rules::Verdict::Eligible);
+}
+
+persistence::backend_tests!(the_sql_cost_does_not_depend_on_the_team_size, the_team_holds_the_stored_records);
