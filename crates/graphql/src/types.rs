@@ -12,6 +12,7 @@ use crate::auth::store;
 use crate::enums::*;
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{self, NodeType};
+use crate::dashboard::{ComparisonObject, DashboardObject};
 use crate::scalars::Date;
 use crate::simulation::{
     CollectiveSimulation, IndividualSimulation, rule_book, simulate_collective, simulate_individual,
@@ -50,6 +51,12 @@ pub fn list_cost(child_complexity: usize) -> usize {
 /// outcomes, parameters, years) whose fields count once per row.
 pub fn simulation_cost(child_complexity: usize) -> usize {
     50usize.saturating_add(20usize.saturating_mul(child_complexity))
+}
+
+/// Cost of a structure-wide view (dashboard, comparison): one read of the structure's records,
+/// then the rules for every doctor and contract; its lists are as long as the team.
+pub fn structure_view_cost(child_complexity: usize) -> usize {
+    500usize.saturating_add(20usize.saturating_mul(child_complexity))
 }
 
 /// Cost of an evaluation from stored records: the reads of the doctor's records, then the rules.
@@ -144,6 +151,58 @@ impl StructureObject {
         let (first, after) = page_args(first, after.as_deref())?;
         let page = access::assistants_page(store(ctx)?, &self.0, after.map(domain::AssistantId), first).await?;
         Ok(connection(page, after.is_some(), |a| a.1.id.0, AssistantObject))
+    }
+
+    /// Everything a coordinator opens every month, on `asOf`: whether the structure can sign
+    /// the collective aid and employ assistants, each doctor's contracts and what they could
+    /// sign, each assistant's time and checks, the team objectives, five years of money and the
+    /// deadlines of the coming 12 months. Read in a fixed number of queries.
+    #[graphql(complexity = "crate::types::structure_view_cost(child_complexity)")]
+    async fn dashboard(&self, ctx: &Context<'_>, as_of: Date) -> async_graphql::Result<DashboardObject> {
+        let team = planning::load::team(store(ctx)?, self.0.id, as_of.0).await?.ok_or(ApiError::NotFound("structure"))?;
+        Ok(planning::dashboard::dashboard(rule_book(ctx)?, &team, as_of.0).map_err(rule_error)?.into())
+    }
+
+    /// STR-COMPARISON, a what-if that writes nothing: over five years from `startOn` (today when
+    /// omitted), keep the individual contracts (and sign new ones for eligible doctors without
+    /// one) or sign a collective contract with `adheringDoctors` (by default every doctor the
+    /// collective rules accept, their individual contracts closed on the start date) for
+    /// `fundedEtp` (by default the assistants' time, within the cap).
+    #[graphql(complexity = "crate::types::structure_view_cost(child_complexity)")]
+    async fn comparison(
+        &self,
+        ctx: &Context<'_>,
+        start_on: Option<Date>,
+        adhering_doctors: Option<Vec<ID>>,
+        funded_etp: Option<String>,
+    ) -> async_graphql::Result<ComparisonObject> {
+        let adhering = adhering_doctors
+            .map(|ids| {
+                ids.iter()
+                    .map(|id| {
+                        ids::decode_as(NodeType::Practitioner, id).map(|n| n.to_string()).ok_or_else(|| {
+                            ApiError::BadInput(format!("adheringDoctors: `{}` is not a practitioner id", id.as_str()))
+                        })
+                    })
+                    .collect::<ApiResult<Vec<_>>>()
+            })
+            .transpose()?;
+        let funded_etp = funded_etp
+            .map(|e| {
+                domain::Etp::parse(&e).map_err(|err| {
+                    ApiError::BadInput(format!("fundedEtp: {err}; write a number of ETP such as \"3\", \"2.5\" or \"5/2\""))
+                })
+            })
+            .transpose()?;
+        let today = chrono::Utc::now().date_naive();
+        let start = start_on.map_or(today, |d| d.0);
+        let team = planning::load::team(store(ctx)?, self.0.id, start).await?.ok_or(ApiError::NotFound("structure"))?;
+        let request = planning::comparison::ComparisonRequest { start: Some(start), adhering, funded_etp };
+        let result = planning::comparison::compare(rule_book(ctx)?, &team, &request, today).map_err(|e| match e {
+            planning::comparison::ComparisonError::Rules(r) => rule_error(r),
+            other => ApiError::BadInput(other.to_string()),
+        })?;
+        Ok(result.into())
     }
 
     /// The structure's collective contracts and its members' individual contracts.
