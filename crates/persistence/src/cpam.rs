@@ -47,19 +47,6 @@ pub struct ZoningRecord {
     pub obtained_at: DateTime<Utc>,
 }
 
-fn zone_code(z: Zone) -> &'static str {
-    z.code()
-}
-
-fn zone_from(code: &str) -> Option<Zone> {
-    match code {
-        "ZIP" => Some(Zone::Zip),
-        "ZAC" => Some(Zone::Zac),
-        "HZ" => Some(Zone::Hz),
-        _ => None,
-    }
-}
-
 impl Store {
     /// Writes a successful refresh in one transaction: the profile, every year's figures and
     /// the attempt. On any failure nothing of it is written.
@@ -174,7 +161,7 @@ impl Store {
         let am = zoning::ActiveModel {
             id: existing.as_ref().map_or(NotSet, |e| sea_orm::ActiveValue::Unchanged(e.id)),
             commune: Set(record.commune.as_str().to_owned()),
-            zone: Set(zone_code(record.zone).to_owned()),
+            zone: Set(record.zone.code().to_owned()),
             valid_from: Set(record.valid_from),
             valid_to: Set(record.valid_to),
             decision: Set(record.decision.clone()),
@@ -198,7 +185,7 @@ impl Store {
             .one(self.db())
             .await?;
         row.map(|r| {
-            let zone = zone_from(&r.zone).ok_or_else(|| StoreError::CorruptRow {
+            let zone = Zone::from_code(&r.zone).map_err(|_| StoreError::CorruptRow {
                 table: "zonings",
                 id: i64::from(r.id),
                 reason: format!("zone {}", r.zone),

@@ -6,7 +6,6 @@
 use ameli_connector::{CpamClient, CpamError, CpamZoning};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{Datelike, Utc};
-use domain::rules::individual::Zone;
 use domain::{ActivityFiguresFields, FiguresOrigin, Practitioner, PractitionerFields};
 use persistence::{CpamRefresh, Store, ZoningRecord};
 use std::time::Duration;
@@ -198,14 +197,9 @@ fn gateway<'a>(ctx: &Context<'a>, c: &mut Checker) -> Option<(&'a CpamClient, In
 }
 
 fn zone_record(z: CpamZoning) -> ZoningRecord {
-    let zone = match z.zone {
-        ameli_connector::Zone::Zip => Zone::Zip,
-        ameli_connector::Zone::Zac => Zone::Zac,
-        ameli_connector::Zone::Hz => Zone::Hz,
-    };
     ZoningRecord {
         commune: z.commune,
-        zone,
+        zone: z.zone,
         valid_from: z.valid_from,
         valid_to: z.valid_to,
         decision: z.decision,
