@@ -8,6 +8,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_graphql::{ErrorExtensions, SimpleObject};
+use domain::rules::RuleError;
 use domain::{IdentifierError, IdentifierKind, IdentifierProblem};
 use persistence::StoreError;
 
@@ -84,6 +85,13 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound(what) => ApiError::NotFound(what),
             other => ApiError::internal(&other),
         }
+    }
+}
+
+/// A rule error is the caller's: a date without regime, an evaluation date before signing…
+impl From<RuleError> for ApiError {
+    fn from(err: RuleError) -> Self {
+        ApiError::BadInput(err.to_string())
     }
 }
 
