@@ -3,9 +3,9 @@
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ID, Interface, Object, OutputType};
 use chrono::{DateTime, Utc};
-use domain::rules::individual::IndividualCase;
 use domain::{ContractTerms, Employer};
 use persistence::Page;
+use planning::cases;
 
 use crate::access::{self, ContractsOf, CpamStatusOf, FiguresOf, MembershipsOf, Visible, load};
 use crate::auth::store;
@@ -16,7 +16,6 @@ use crate::scalars::Date;
 use crate::simulation::{
     CollectiveSimulation, IndividualSimulation, rule_book, simulate_collective, simulate_individual,
 };
-use crate::stored;
 
 /// Largest page a client may ask for.
 pub const MAX_PAGE_SIZE: i32 = 100;
@@ -262,16 +261,9 @@ impl PractitionerObject {
         option: AidOption,
         as_of: Option<Date>,
     ) -> async_graphql::Result<IndividualSimulation> {
-        let (doctor, figures) = stored::doctor(store(ctx)?, &self.0, signed_on.0).await?;
-        let case = IndividualCase {
-            signed_on: signed_on.0,
-            option: option.into(),
-            doctor,
-            as_of: as_of.map(|d| d.0),
-            actual: stored::latest_actual(&figures, signed_on.0),
-            ended_on: None,
-            renewals: 0,
-        };
+        let case = cases::practitioner_case(store(ctx)?, &self.0, signed_on.0, option.into(), as_of.map(|d| d.0))
+            .await
+            .map_err(ApiError::from)?;
         Ok(simulate_individual(rule_book(ctx)?, &case)?)
     }
 }
@@ -464,18 +456,19 @@ impl AidContractObject {
     async fn evaluation(&self, ctx: &Context<'_>, as_of: Option<Date>) -> async_graphql::Result<ContractEvaluation> {
         let store = store(ctx)?;
         let book = rule_book(ctx)?;
-        let as_of = as_of.map_or_else(|| Utc::now().date_naive(), |d| d.0).max(self.0.fields.signed_on);
+        let as_of = as_of.map(|d| d.0);
         match &self.0.fields.terms {
             ContractTerms::Individual { practitioner_id, option } => {
                 let p = load(ctx, *practitioner_id).await?.ok_or(ApiError::NotFound("practitioner"))?;
-                let case = stored::individual_case(store, &self.0, &p, *option, as_of).await?;
+                let case = cases::individual_case(store, &self.0, &p, *option, as_of).await.map_err(ApiError::from)?;
                 Ok(ContractEvaluation::Individual(simulate_individual(book, &case)?))
             }
             ContractTerms::Collective { structure_id, .. } => {
                 let s = load(ctx, *structure_id).await?.ok_or(ApiError::NotFound("structure"))?;
                 let visibility = &crate::auth::viewer(ctx)?.visibility;
-                let case = stored::collective_case(store, visibility, &self.0, &s, Some(as_of))
-                    .await?
+                let case = cases::collective_case(store, visibility, &self.0, &s, as_of)
+                    .await
+                    .map_err(ApiError::from)?
                     .ok_or(ApiError::NotFound("collective contract"))?;
                 Ok(ContractEvaluation::Collective(simulate_collective(book, &case)?))
             }

@@ -1,8 +1,8 @@
 //! Rules cases built from stored records: a doctor's record, memberships, contracts and the
-//! latest recorded figures. What the store does not know (zoning, RQTH…) stays unknown, so the
-//! rules that need it answer "undecided" and name it.
+//! latest recorded figures. What the store does not know (RQTH, the children's share…) stays
+//! unknown, so the rules that need it answer "undecided" and name it.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, Utc};
 use domain::rules::Activity;
 use domain::rules::collective::{CollectiveCase, Member};
 use domain::rules::individual::{Doctor, IndividualCase};
@@ -12,7 +12,7 @@ use domain::{
 use persistence::{Store, Visibility};
 use rust_decimal::Decimal;
 
-use crate::error::ApiResult;
+use crate::Result;
 
 fn activity(f: &ActivityFigures) -> Activity {
     Activity { pmt: f.fields.pmt, adult_pmt: f.fields.adult_pmt, file_active: f.fields.file_active }
@@ -25,13 +25,13 @@ fn baseline(figures: &[ActivityFigures], signed_on: NaiveDate) -> Option<&Activi
 }
 
 /// The latest figures after the baseline year: the activity reached so far.
-pub fn latest_actual(figures: &[ActivityFigures], signed_on: NaiveDate) -> Option<Activity> {
+fn latest_actual(figures: &[ActivityFigures], signed_on: NaiveDate) -> Option<Activity> {
     let base_year = baseline(figures, signed_on).map(|f| f.fields.year)?;
     figures.first().filter(|f| f.fields.year > base_year).map(activity)
 }
 
-/// A stored doctor as the individual rules see them on `on`.
-pub async fn doctor(store: &Store, p: &Practitioner, on: NaiveDate) -> ApiResult<(Doctor, Vec<ActivityFigures>)> {
+/// A stored doctor as the individual rules see them on `on`, with their figures.
+async fn doctor(store: &Store, p: &Practitioner, on: NaiveDate) -> Result<(Doctor, Vec<ActivityFigures>)> {
     let figures = store.figures_of(p.id).await?;
     let base = baseline(&figures, on);
     let mut grouped = None;
@@ -92,23 +92,51 @@ pub async fn doctor(store: &Store, p: &Practitioner, on: NaiveDate) -> ApiResult
     Ok((doctor, figures))
 }
 
-/// A stored individual contract of `p` as the individual rules see it on `as_of`: its doctor
-/// on the signature date, the activity reached since, and its end when it ended or was
-/// terminated (nothing is due after it). Renewals are not recorded yet.
+/// What-if for a stored doctor: `option` signed on `signed_on`, with the recorded figures of
+/// the year before as baseline and the latest ones as progress.
+pub async fn practitioner_case(
+    store: &Store,
+    p: &Practitioner,
+    signed_on: NaiveDate,
+    option: AidOption,
+    as_of: Option<NaiveDate>,
+) -> Result<IndividualCase> {
+    let (doctor, figures) = doctor(store, p, signed_on).await?;
+    Ok(IndividualCase {
+        signed_on,
+        option,
+        doctor,
+        as_of,
+        actual: latest_actual(&figures, signed_on),
+        ended_on: None,
+        renewals: 0,
+    })
+}
+
+/// The day a stored contract is evaluated on: the one asked for, today by default, and never
+/// before the signature.
+fn evaluation_day(contract: &AidContract, as_of: Option<NaiveDate>) -> NaiveDate {
+    as_of.unwrap_or_else(|| Utc::now().date_naive()).max(contract.fields.signed_on)
+}
+
+/// A stored individual contract of `p` as the individual rules see it on `as_of` (today when
+/// `None`, never before the signature): its doctor on the signature date, the activity reached
+/// since, and its end when it ended or was terminated (nothing is due after it). Renewals are
+/// not recorded yet.
 pub async fn individual_case(
     store: &Store,
     contract: &AidContract,
     p: &Practitioner,
     option: AidOption,
-    as_of: NaiveDate,
-) -> ApiResult<IndividualCase> {
+    as_of: Option<NaiveDate>,
+) -> Result<IndividualCase> {
     let signed_on = contract.fields.signed_on;
     let (doctor, figures) = doctor(store, p, signed_on).await?;
     Ok(IndividualCase {
         signed_on,
         option,
         doctor,
-        as_of: Some(as_of),
+        as_of: Some(evaluation_day(contract, as_of)),
         actual: latest_actual(&figures, signed_on),
         ended_on: match contract.fields.status {
             ContractStatus::Ended | ContractStatus::Terminated => contract.fields.ends_on,
@@ -120,17 +148,18 @@ pub async fn individual_case(
 
 /// How an adherent outside the viewer's structures is named in an evaluation: the rules still
 /// count them, but who they are is not the viewer's to see.
-pub const UNSEEN_MEMBER_LABEL: &str = "adhérent hors de vos structures";
+const UNSEEN_MEMBER_LABEL: &str = "adhérent hors de vos structures";
 
-/// A stored collective contract as the collective rules see it on `as_of`, for a viewer who
-/// sees the doctors of `visibility`.
+/// A stored collective contract as the collective rules see it on `as_of` (today when `None`,
+/// never before the signature), for a viewer who sees the doctors of `visibility`; `None` for
+/// an individual contract.
 pub async fn collective_case(
     store: &Store,
     visibility: &Visibility,
     contract: &AidContract,
     structure: &Structure,
     as_of: Option<NaiveDate>,
-) -> ApiResult<Option<CollectiveCase>> {
+) -> Result<Option<CollectiveCase>> {
     let ContractTerms::Collective { funded_etp, members, .. } = &contract.fields.terms else { return Ok(None) };
     let signed = contract.fields.signed_on;
     let ids: Vec<_> = members.iter().map(|m| m.practitioner_id).collect();
@@ -187,7 +216,7 @@ pub async fn collective_case(
         training_site: None,
         funded_etp: *funded_etp,
         members: out,
-        as_of,
+        as_of: Some(evaluation_day(contract, as_of)),
         actual: if actual.pmt.is_some() && actual.file_active.is_some() && !members.is_empty() {
             Some(actual)
         } else {

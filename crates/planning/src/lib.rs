@@ -1,0 +1,21 @@
+//! The use cases, between the API and the crates that store, fetch and decide: stored records
+//! as rules cases, and the CPAM refresh. Async, and nothing of GraphQL: the API maps what these
+//! functions return.
+
+pub mod cases;
+pub mod cpam;
+
+use persistence::StoreError;
+
+/// Why a use case could not be carried out. None of it is the caller's input: the API logs it
+/// and answers with a reference (a record gone missing in between reads as not found).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A refresh task panicked or was cancelled.
+    #[error("CPAM refresh task failed: {0}")]
+    RefreshTask(#[from] tokio::task::JoinError),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
