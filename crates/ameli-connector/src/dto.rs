@@ -3,6 +3,7 @@
 //! never a panic and never a silently wrong value.
 
 use chrono::NaiveDate;
+use domain::rules::individual::Zone;
 use domain::{
     ActivityBand, AidOption, AmNumber, ContractKind, ContractStatus, ConventionSector, Etp, Finess, InseeCommune,
     Optam, PracticeMode, Rpps, Specialty, UnknownCode,
@@ -180,13 +181,6 @@ pub struct CpamActivity {
     pub reference_date: NaiveDate,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Zone {
-    Zip,
-    Zac,
-    Hz,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CpamZoning {
     pub commune: InseeCommune,
@@ -328,12 +322,7 @@ impl DistributionDto {
 
 impl ZoningDto {
     pub fn into_domain(self) -> Result<CpamZoning, CpamError> {
-        let zone = match self.zone.as_str() {
-            "ZIP" => Zone::Zip,
-            "ZAC" => Zone::Zac,
-            "HZ" => Zone::Hz,
-            other => return Err(invalid("zone", format!("unknown zone `{other}`"))),
-        };
+        let zone = Zone::from_code(&self.zone).map_err(|e| invalid("zone", format!("unknown zone `{}`", e.code)))?;
         Ok(CpamZoning {
             commune: InseeCommune::parse(&self.commune).map_err(|e| invalid("commune", e.reason))?,
             zone,

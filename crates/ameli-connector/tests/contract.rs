@@ -6,8 +6,9 @@ use std::time::{Duration, Instant};
 
 use ameli_connector::dto::*;
 use ameli_connector::stub::{CpamStub, Fixtures, StubOptions};
-use ameli_connector::{BreakerState, CpamClient, CpamConfig, CpamError, Zone};
+use ameli_connector::{BreakerState, CpamClient, CpamConfig, CpamError};
 use chrono::NaiveDate;
+use domain::rules::individual::Zone;
 use domain::{ActivityBand, ContractKind, ConventionSector, Finess, InseeCommune, Rpps, Specialty};
 use serde_json::Value;
 use wiremock::matchers::{header, method, path, query_param};

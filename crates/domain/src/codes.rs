@@ -252,6 +252,7 @@ coded_enum! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::individual::Zone;
 
     #[test]
     fn only_ended_and_terminated_contracts_need_an_end_date() {
@@ -285,6 +286,8 @@ mod tests {
         check(ContractStatus::ALL, ContractStatus::code, ContractStatus::from_code);
         check(FiguresOrigin::ALL, FiguresOrigin::code, FiguresOrigin::from_code);
         check(ActivityBand::ALL, ActivityBand::code, ActivityBand::from_code);
+        check(Zone::ALL, Zone::code, Zone::from_code);
+        assert_eq!(Zone::from_code("zip").map_err(|e| e.vocabulary), Err("zone"), "codes are upper case");
     }
 
     #[test]

@@ -3,20 +3,21 @@
 //! their global ids (and a label), so the whole view is one read of the structure's records.
 
 use async_graphql::{Enum, ID, SimpleObject};
-use domain::rules::{Objectives, Rate, RuleSet};
+use domain::rules::{Objectives, Rate};
 use domain::{AidOption, Etp};
-use planning::assessed::Assessed;
 use planning::comparison::{Comparison, Scenario};
 use planning::dashboard::{
-    AssistantStanding, CollectiveStanding, ContractStanding, Dashboard, Deadline, DeadlineKind, LeftOut, MemberStanding,
-    Offer, TeamObjectives,
+    AssistantStanding, CollectiveStanding, ContractStanding, Dashboard, Deadline, DeadlineKind, LeftOut,
+    MemberStanding, Offer, TeamObjectives,
 };
 use planning::forecast::{Payment, ProjectedYear};
 
 use crate::enums::{self, Specialty};
 use crate::ids::{self, NodeType};
 use crate::scalars::{Date, Money};
-use crate::simulation::{Assessment, Confidence, Indicator, ObjectivesObject, Verdict, objectives_object};
+use crate::simulation::{
+    Assessment, Confidence, Indicator, Objectives as ObjectivesObject, Verdict, objectives as objectives_object,
+};
 
 /// A record id from the planning layer (always one of ours) as a global id.
 fn global(kind: NodeType, id: &str) -> ID {
@@ -29,26 +30,6 @@ fn etp(e: Etp) -> String {
 
 fn rate(r: Rate) -> String {
     r.to_decimal().to_string()
-}
-
-fn codes(set: RuleSet) -> Vec<String> {
-    set.iter().map(|r| r.code().to_owned()).collect()
-}
-
-impl From<Assessed> for Assessment {
-    fn from(a: Assessed) -> Self {
-        Self {
-            verdict: a.verdict.into(),
-            confidence: a.confidence.into(),
-            amounts_confidence: a.amounts_confidence.into(),
-            objectives_confidence: a.objectives_confidence.into(),
-            caveats: a.caveats.into_iter().map(Into::into).collect(),
-            failing_rules: codes(a.failing),
-            undecided_rules: codes(a.undecided),
-            missing_inputs: a.missing.into_iter().map(str::to_owned).collect(),
-            explanation: a.explanation.into(),
-        }
-    }
 }
 
 /// Sums of the contracts' evaluations on the dashboard's day.

@@ -8,8 +8,10 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_graphql::{ErrorExtensions, SimpleObject};
+use domain::rules::RuleError;
 use domain::{IdentifierError, IdentifierKind, IdentifierProblem};
 use persistence::StoreError;
+use planning::cpam::Unrefreshed;
 
 /// Stable `extensions.code` values.
 pub mod codes {
@@ -82,6 +84,22 @@ impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::NotFound(what) => ApiError::NotFound(what),
+            other => ApiError::internal(&other),
+        }
+    }
+}
+
+/// A rule error is the caller's: a date without regime, an evaluation date before signing…
+impl From<RuleError> for ApiError {
+    fn from(err: RuleError) -> Self {
+        ApiError::BadInput(err.to_string())
+    }
+}
+
+impl From<planning::Error> for ApiError {
+    fn from(err: planning::Error) -> Self {
+        match err {
+            planning::Error::Store(e) => e.into(),
             other => ApiError::internal(&other),
         }
     }
@@ -193,14 +211,15 @@ impl UserErrorCode {
         }
     }
 
-    /// The code of a failed CPAM call.
-    pub fn of_cpam(e: &ameli_connector::CpamError) -> Self {
+    /// The code of a refresh that did not happen, as [`Unrefreshed::code`] records it.
+    pub fn of_refresh(e: &Unrefreshed) -> Self {
         use ameli_connector::CpamError as E;
         match e {
-            E::NotFound => Self::CpamNotFound,
-            E::Unauthorized => Self::CpamUnauthorized,
-            E::Unavailable(_) => Self::CpamUnavailable,
-            E::InvalidResponse(_) => Self::CpamInvalidResponse,
+            Unrefreshed::Cpam(E::NotFound) => Self::CpamNotFound,
+            Unrefreshed::Cpam(E::Unauthorized) => Self::CpamUnauthorized,
+            Unrefreshed::Cpam(E::Unavailable(_)) => Self::CpamUnavailable,
+            Unrefreshed::Cpam(E::InvalidResponse(_)) => Self::CpamInvalidResponse,
+            Unrefreshed::TimedOut => Self::CpamTimeout,
         }
     }
 
@@ -257,5 +276,21 @@ mod tests {
             assert!(UserErrorCode::from_name(w.code).is_some(), "{} has no code in the schema", w.code);
         }
         assert_eq!(UserErrorCode::from_name("NOT_A_CODE"), None);
+    }
+
+    /// A refresh failure reads with the code recorded for the doctor's last error.
+    #[test]
+    fn refresh_codes_match_the_recorded_ones() {
+        use ameli_connector::CpamError as E;
+        let failures = [
+            Unrefreshed::Cpam(E::NotFound),
+            Unrefreshed::Cpam(E::Unauthorized),
+            Unrefreshed::Cpam(E::Unavailable(String::new())),
+            Unrefreshed::Cpam(E::InvalidResponse(String::new())),
+            Unrefreshed::TimedOut,
+        ];
+        for e in &failures {
+            assert_eq!(UserErrorCode::of_refresh(e).as_str(), e.code(), "{e:?}");
+        }
     }
 }

@@ -14,7 +14,6 @@ pub mod mutation;
 pub mod query;
 pub mod scalars;
 pub mod simulation;
-pub mod stored;
 pub mod types;
 pub mod validate;
 
@@ -50,7 +49,7 @@ impl Default for Limits {
     }
 }
 
-pub use mutation::CpamGateway;
+pub use planning::cpam::CpamGateway;
 
 /// The schema over a store, the rule parameters and the CPAM gateway.
 pub fn build_schema(store: Store, rules: Arc<RuleBook>, cpam: CpamGateway, limits: Limits) -> AppSchema {

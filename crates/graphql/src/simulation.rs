@@ -4,12 +4,13 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
+use domain::Etp;
 use domain::rules::collective::{self, CollectiveCase, Member};
 use domain::rules::explain::{ExplanationView, ParameterView};
-use domain::rules::individual::{self, Doctor, FirstContract, IndividualCase, YearAmount};
+use domain::rules::individual::{self, Doctor, FirstContract, IndividualCase};
 use domain::rules::params::{SPECS, Spec};
-use domain::rules::{Activity, Explanation, Objectives, Rate, Recorder, RuleBook, RuleError, RuleId, RuleSet};
-use domain::{AidOption, Etp};
+use domain::rules::{self, Activity, Rate, RuleBook, RuleSet};
+use planning::assessed::Assessed;
 use rust_decimal::Decimal;
 
 use crate::enums::{self, mirror};
@@ -19,11 +20,6 @@ use crate::scalars::{Date, Money};
 /// Access to the loaded rule parameters.
 pub fn rule_book<'a>(ctx: &Context<'a>) -> ApiResult<&'a Arc<RuleBook>> {
     ctx.data_opt::<Arc<RuleBook>>().ok_or_else(|| ApiError::internal(&"rule book missing from the schema data"))
-}
-
-/// A rule error is the caller's: a date without regime, an evaluation date before signing…
-pub fn rule_error(e: RuleError) -> ApiError {
-    ApiError::BadInput(e.to_string())
 }
 
 mirror!(
@@ -310,8 +306,7 @@ pub struct RuleTrace {
 
 /// Why a verdict is what it is: every rule evaluated, versioned.
 #[derive(Debug, Clone, SimpleObject)]
-#[graphql(name = "Explanation")]
-pub struct ExplanationObject {
+pub struct Explanation {
     /// Version of this format; changes when a client could notice.
     pub format_version: String,
     pub verdict: Verdict,
@@ -320,7 +315,7 @@ pub struct ExplanationObject {
     pub rules: Vec<RuleTrace>,
 }
 
-impl From<ExplanationView> for ExplanationObject {
+impl From<ExplanationView> for Explanation {
     fn from(v: ExplanationView) -> Self {
         Self {
             format_version: v.format_version.to_owned(),
@@ -351,8 +346,7 @@ impl From<ExplanationView> for ExplanationObject {
 
 /// One objective, with the progress made when the actual activity is known.
 #[derive(Debug, Clone, SimpleObject)]
-#[graphql(name = "Target")]
-pub struct TargetObject {
+pub struct Target {
     pub indicator: Indicator,
     pub kind: TargetKind,
     pub baseline: u32,
@@ -365,20 +359,19 @@ pub struct TargetObject {
 }
 
 #[derive(Debug, Clone, SimpleObject)]
-#[graphql(name = "Objectives")]
-pub struct ObjectivesObject {
-    pub targets: Vec<TargetObject>,
+pub struct Objectives {
+    pub targets: Vec<Target>,
     /// Last day to reach the targets.
     pub due_by: Option<Date>,
 }
 
-pub fn objectives_object(o: &Objectives, actual: Option<&Activity>) -> ObjectivesObject {
-    ObjectivesObject {
+pub(crate) fn objectives(o: &rules::Objectives, actual: Option<&Activity>) -> Objectives {
+    Objectives {
         targets: o
             .iter()
             .map(|t| {
                 let reached = actual.and_then(|a| t.indicator.of(a));
-                TargetObject {
+                Target {
                     indicator: t.indicator.into(),
                     kind: t.kind.into(),
                     baseline: t.baseline,
@@ -394,8 +387,7 @@ pub fn objectives_object(o: &Objectives, actual: Option<&Activity>) -> Objective
 
 /// One contract year's maximum.
 #[derive(Debug, Clone, SimpleObject)]
-#[graphql(name = "YearAmount")]
-pub struct YearAmountObject {
+pub struct YearAmount {
     pub contract_year: u32,
     pub starts_on: Date,
     pub row: AmountRow,
@@ -404,8 +396,8 @@ pub struct YearAmountObject {
     pub revalued: bool,
 }
 
-impl From<YearAmount> for YearAmountObject {
-    fn from(y: YearAmount) -> Self {
+impl From<individual::YearAmount> for YearAmount {
+    fn from(y: individual::YearAmount) -> Self {
         Self {
             contract_year: y.contract_year,
             starts_on: Date(y.starts_on),
@@ -424,7 +416,7 @@ pub struct OptionAvailability {
     pub reason: String,
 }
 
-fn codes(set: RuleSet) -> Vec<String> {
+pub(crate) fn codes(set: RuleSet) -> Vec<String> {
     set.iter().map(|r| r.code().to_owned()).collect()
 }
 
@@ -445,21 +437,27 @@ pub struct Assessment {
     pub undecided_rules: Vec<String>,
     /// Inputs that would let undecided rules decide.
     pub missing_inputs: Vec<String>,
-    pub explanation: ExplanationObject,
+    pub explanation: Explanation,
 }
 
 impl Assessment {
-    fn new(verdict: domain::rules::Verdict, failing: RuleSet, undecided: RuleSet, e: &Explanation<'_>) -> Self {
+    fn new(verdict: rules::Verdict, failing: RuleSet, undecided: RuleSet, e: &rules::Explanation<'_>) -> Self {
+        Assessed::new(verdict, failing, undecided, e).into()
+    }
+}
+
+impl From<Assessed> for Assessment {
+    fn from(a: Assessed) -> Self {
         Self {
-            verdict: verdict.into(),
-            confidence: e.confidence_of(RuleId::decides_eligibility).into(),
-            amounts_confidence: e.confidence_of(RuleId::is_amount).into(),
-            objectives_confidence: e.confidence_of(RuleId::is_objective).into(),
-            caveats: e.caveats().into_iter().map(|(p, s)| ParameterView::new(p, s).into()).collect(),
-            failing_rules: codes(failing),
-            undecided_rules: codes(undecided),
-            missing_inputs: e.missing().into_iter().map(str::to_owned).collect(),
-            explanation: e.view().into(),
+            verdict: a.verdict.into(),
+            confidence: a.confidence.into(),
+            amounts_confidence: a.amounts_confidence.into(),
+            objectives_confidence: a.objectives_confidence.into(),
+            caveats: a.caveats.into_iter().map(Into::into).collect(),
+            failing_rules: codes(a.failing),
+            undecided_rules: codes(a.undecided),
+            missing_inputs: a.missing.into_iter().map(str::to_owned).collect(),
+            explanation: a.explanation.into(),
         }
     }
 }
@@ -474,50 +472,35 @@ pub struct IndividualSimulation {
     /// Every option on the signature date, open or not, with the reason.
     pub options: Vec<OptionAvailability>,
     /// Maxima of contract years 1 to 5.
-    pub schedule: Vec<YearAmountObject>,
+    pub schedule: Vec<YearAmount>,
     /// The contract year running on `asOf`.
-    pub year: Option<YearAmountObject>,
+    pub year: Option<YearAmount>,
     /// Payable amount of that year, given the actual activity.
     pub payable: Option<Money>,
     pub achievement_rate: Option<String>,
-    pub objectives: ObjectivesObject,
+    pub objectives: Objectives,
 }
 
-/// Runs the individual aid on a case, with the other options and the 5-year schedule.
+/// The individual aid on a case, as the API shows it.
 pub fn simulate_individual(book: &RuleBook, case: &IndividualCase) -> ApiResult<IndividualSimulation> {
-    let mut recorder = Recorder::new();
-    let result = individual::evaluate(book, case, &mut recorder).map_err(rule_error)?;
-    // The schedule exists only for an option open on the signature date; its amount rules
-    // join the same explanation.
-    let schedule = if result.failing.contains(RuleId::IndOption) {
-        Vec::new()
-    } else {
-        individual::schedule(book, case, &mut recorder).map_err(rule_error)?.0.into_iter().map(Into::into).collect()
-    };
-    let explanation = Explanation::new(result.verdict, recorder);
-    let mut options = Vec::with_capacity(AidOption::ALL.len());
-    for option in AidOption::ALL {
-        let mut probe = case.clone();
-        probe.option = *option;
-        probe.as_of = None;
-        let (_, e) = individual::explain(book, &probe).map_err(rule_error)?;
-        if let Some(r) = e.rules().find(|r| r.id == RuleId::IndOption) {
-            options.push(OptionAvailability {
-                option: (*option).into(),
-                outcome: r.outcome.into(),
-                reason: r.note.to_owned(),
-            });
-        }
-    }
+    let rules::simulation::IndividualSimulation { result: r, options, schedule, explanation } =
+        rules::simulation::simulate_individual(book, case)?;
     Ok(IndividualSimulation {
-        regime: result.regime.to_owned(),
-        assessment: Assessment::new(result.verdict, result.failing, result.undecided, &explanation),
-        options,
-        schedule,
-        year: result.year.map(Into::into),
-        payable: result.payable.map(Money),
-        achievement_rate: result.achievement_rate.map(rate_text),
-        objectives: objectives_object(&result.objectives, case.actual.as_ref()),
+        regime: r.regime.to_owned(),
+        assessment: Assessment::new(r.verdict, r.failing, r.undecided, &explanation),
+        options: options
+            .into_iter()
+            .map(|o| OptionAvailability {
+                option: o.option.into(),
+                outcome: o.outcome.into(),
+                reason: o.note.to_owned(),
+            })
+            .collect(),
+        schedule: schedule.into_iter().map(Into::into).collect(),
+        year: r.year.map(Into::into),
+        payable: r.payable.map(Money),
+        achievement_rate: r.achievement_rate.map(rate_text),
+        objectives: objectives(&r.objectives, case.actual.as_ref()),
     })
 }
 
@@ -533,8 +516,7 @@ pub struct MemberOutcome {
 }
 
 #[derive(Debug, Clone, SimpleObject)]
-#[graphql(name = "CollectiveYear")]
-pub struct CollectiveYearObject {
+pub struct CollectiveYear {
     pub contract_year: u32,
     pub starts_on: Date,
     pub maximum: Money,
@@ -551,16 +533,18 @@ pub struct CollectiveSimulation {
     /// Largest ETP the group may be funded for on `asOf`.
     pub etp_cap: String,
     pub ends_on: Option<Date>,
-    pub schedule: Vec<CollectiveYearObject>,
-    pub year: Option<CollectiveYearObject>,
+    pub schedule: Vec<CollectiveYear>,
+    pub year: Option<CollectiveYear>,
     pub payable: Option<Money>,
     pub achievement_rate: Option<String>,
-    pub objectives: ObjectivesObject,
+    pub objectives: Objectives,
 }
 
+/// The collective aid on a case, as the API shows it.
 pub fn simulate_collective(book: &RuleBook, case: &CollectiveCase) -> ApiResult<CollectiveSimulation> {
-    let (r, explanation) = collective::explain(book, case).map_err(rule_error)?;
-    let year = |y: collective::CollectiveYear| CollectiveYearObject {
+    let rules::simulation::CollectiveSimulation { result: r, explanation } =
+        rules::simulation::simulate_collective(book, case)?;
+    let year = |y: collective::CollectiveYear| CollectiveYear {
         contract_year: y.contract_year,
         starts_on: Date(y.starts_on),
         maximum: Money(y.maximum),
@@ -579,7 +563,7 @@ pub fn simulate_collective(book: &RuleBook, case: &CollectiveCase) -> ApiResult<
         year: r.year.map(year),
         payable: r.payable.map(Money),
         achievement_rate: r.achievement_rate.map(rate_text),
-        objectives: objectives_object(&r.objectives, case.actual.as_ref()),
+        objectives: objectives(&r.objectives, case.actual.as_ref()),
     })
 }
 

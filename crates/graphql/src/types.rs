@@ -3,21 +3,20 @@
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ID, Interface, Object, OutputType};
 use chrono::{DateTime, Utc};
-use domain::rules::individual::IndividualCase;
 use domain::{ContractTerms, Employer};
 use persistence::Page;
+use planning::cases;
 
 use crate::access::{self, ContractsOf, CpamStatusOf, FiguresOf, MembershipsOf, Visible, load};
 use crate::auth::store;
+use crate::dashboard::{ComparisonObject, DashboardObject};
 use crate::enums::*;
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{self, NodeType};
-use crate::dashboard::{ComparisonObject, DashboardObject};
 use crate::scalars::Date;
 use crate::simulation::{
     CollectiveSimulation, IndividualSimulation, rule_book, simulate_collective, simulate_individual,
 };
-use crate::stored;
 
 /// Largest page a client may ask for.
 pub const MAX_PAGE_SIZE: i32 = 100;
@@ -159,8 +158,9 @@ impl StructureObject {
     /// deadlines of the coming 12 months. Read in a fixed number of queries.
     #[graphql(complexity = "crate::types::structure_view_cost(child_complexity)")]
     async fn dashboard(&self, ctx: &Context<'_>, as_of: Date) -> async_graphql::Result<DashboardObject> {
-        let team = planning::load::team(store(ctx)?, self.0.id, as_of.0).await?.ok_or(ApiError::NotFound("structure"))?;
-        Ok(planning::dashboard::dashboard(rule_book(ctx)?, &team, as_of.0).map_err(rule_error)?.into())
+        let team =
+            planning::load::team(store(ctx)?, self.0.id, as_of.0).await?.ok_or(ApiError::NotFound("structure"))?;
+        Ok(planning::dashboard::dashboard(rule_book(ctx)?, &team, as_of.0).map_err(ApiError::from)?.into())
     }
 
     /// STR-COMPARISON, a what-if that writes nothing: over five years from `startOn` (today when
@@ -190,7 +190,9 @@ impl StructureObject {
         let funded_etp = funded_etp
             .map(|e| {
                 domain::Etp::parse(&e).map_err(|err| {
-                    ApiError::BadInput(format!("fundedEtp: {err}; write a number of ETP such as \"3\", \"2.5\" or \"5/2\""))
+                    ApiError::BadInput(format!(
+                        "fundedEtp: {err}; write a number of ETP such as \"3\", \"2.5\" or \"5/2\""
+                    ))
                 })
             })
             .transpose()?;
@@ -199,7 +201,7 @@ impl StructureObject {
         let team = planning::load::team(store(ctx)?, self.0.id, start).await?.ok_or(ApiError::NotFound("structure"))?;
         let request = planning::comparison::ComparisonRequest { start: Some(start), adhering, funded_etp };
         let result = planning::comparison::compare(rule_book(ctx)?, &team, &request, today).map_err(|e| match e {
-            planning::comparison::ComparisonError::Rules(r) => rule_error(r),
+            planning::comparison::ComparisonError::Rules(r) => ApiError::from(r),
             other => ApiError::BadInput(other.to_string()),
         })?;
         Ok(result.into())
@@ -321,16 +323,9 @@ impl PractitionerObject {
         option: AidOption,
         as_of: Option<Date>,
     ) -> async_graphql::Result<IndividualSimulation> {
-        let (doctor, figures) = stored::doctor(store(ctx)?, &self.0, signed_on.0).await?;
-        let case = IndividualCase {
-            signed_on: signed_on.0,
-            option: option.into(),
-            doctor,
-            as_of: as_of.map(|d| d.0),
-            actual: stored::latest_actual(&figures, signed_on.0),
-            ended_on: None,
-            renewals: 0,
-        };
+        let case = cases::practitioner_case(store(ctx)?, &self.0, signed_on.0, option.into(), as_of.map(|d| d.0))
+            .await
+            .map_err(ApiError::from)?;
         Ok(simulate_individual(rule_book(ctx)?, &case)?)
     }
 }
@@ -523,18 +518,19 @@ impl AidContractObject {
     async fn evaluation(&self, ctx: &Context<'_>, as_of: Option<Date>) -> async_graphql::Result<ContractEvaluation> {
         let store = store(ctx)?;
         let book = rule_book(ctx)?;
-        let as_of = as_of.map_or_else(|| Utc::now().date_naive(), |d| d.0).max(self.0.fields.signed_on);
+        let as_of = as_of.map(|d| d.0);
         match &self.0.fields.terms {
             ContractTerms::Individual { practitioner_id, option } => {
                 let p = load(ctx, *practitioner_id).await?.ok_or(ApiError::NotFound("practitioner"))?;
-                let case = stored::individual_case(store, &self.0, &p, *option, as_of).await?;
+                let case = cases::individual_case(store, &self.0, &p, *option, as_of).await.map_err(ApiError::from)?;
                 Ok(ContractEvaluation::Individual(simulate_individual(book, &case)?))
             }
             ContractTerms::Collective { structure_id, .. } => {
                 let s = load(ctx, *structure_id).await?.ok_or(ApiError::NotFound("structure"))?;
                 let visibility = &crate::auth::viewer(ctx)?.visibility;
-                let case = stored::collective_case(store, visibility, &self.0, &s, Some(as_of))
-                    .await?
+                let case = cases::collective_case(store, visibility, &self.0, &s, as_of)
+                    .await
+                    .map_err(ApiError::from)?
                     .ok_or(ApiError::NotFound("collective contract"))?;
                 Ok(ContractEvaluation::Collective(simulate_collective(book, &case)?))
             }

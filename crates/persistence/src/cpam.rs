@@ -47,19 +47,6 @@ pub struct ZoningRecord {
     pub obtained_at: DateTime<Utc>,
 }
 
-fn zone_code(z: Zone) -> &'static str {
-    z.code()
-}
-
-fn zone_from(code: &str) -> Option<Zone> {
-    match code {
-        "ZIP" => Some(Zone::Zip),
-        "ZAC" => Some(Zone::Zac),
-        "HZ" => Some(Zone::Hz),
-        _ => None,
-    }
-}
-
 impl Store {
     /// Writes a successful refresh in one transaction: the profile, every year's figures and
     /// the attempt. On any failure nothing of it is written.
@@ -174,7 +161,7 @@ impl Store {
         let am = zoning::ActiveModel {
             id: existing.as_ref().map_or(NotSet, |e| sea_orm::ActiveValue::Unchanged(e.id)),
             commune: Set(record.commune.as_str().to_owned()),
-            zone: Set(zone_code(record.zone).to_owned()),
+            zone: Set(record.zone.code().to_owned()),
             valid_from: Set(record.valid_from),
             valid_to: Set(record.valid_to),
             decision: Set(record.decision.clone()),
@@ -200,11 +187,12 @@ impl Store {
         row.map(zoning_from_row).transpose()
     }
 
-    /// Every stored zoning period of a commune, newest first: a structure's zone on any day
-    /// in one query.
-    pub async fn zonings_of(&self, commune: &InseeCommune) -> StoreResult<Vec<ZoningRecord>> {
+    /// Every stored zoning period of some communes, newest first: their zone on any day in one
+    /// query.
+    pub async fn zonings_of(&self, communes: &[&InseeCommune]) -> StoreResult<Vec<ZoningRecord>> {
+        let codes: Vec<&str> = communes.iter().map(|c| c.as_str()).collect();
         let rows = zoning::Entity::find()
-            .filter(zoning::Column::Commune.eq(commune.as_str()))
+            .filter(zoning::Column::Commune.is_in(codes))
             .order_by_desc(zoning::Column::ValidFrom)
             .all(self.db())
             .await?;
@@ -213,7 +201,7 @@ impl Store {
 }
 
 fn zoning_from_row(r: zoning::Model) -> StoreResult<ZoningRecord> {
-    let zone = zone_from(&r.zone).ok_or_else(|| StoreError::CorruptRow {
+    let zone = Zone::from_code(&r.zone).map_err(|_| StoreError::CorruptRow {
         table: "zonings",
         id: i64::from(r.id),
         reason: format!("zone {}", r.zone),

@@ -293,4 +293,15 @@ impl Store {
             .await?;
         rows.into_iter().map(membership_from_row).collect()
     }
+
+    /// Memberships of several structures, all periods, by id, in one query.
+    pub async fn memberships_in(&self, structure_ids: &[StructureId]) -> StoreResult<Vec<Membership>> {
+        let keys: Vec<i32> = structure_ids.iter().filter_map(|id| i32::try_from(id.0).ok()).collect();
+        let rows = membership::Entity::find()
+            .filter(membership::Column::StructureId.is_in(keys))
+            .order_by_asc(membership::Column::Id)
+            .all(self.db())
+            .await?;
+        rows.into_iter().map(membership_from_row).collect()
+    }
 }

@@ -1,9 +1,28 @@
-//! The use cases between the API and the stores: a structure's records gathered as rules
-//! cases, the coordinator's dashboard and the individual-vs-collective comparison.
+//! The use cases, between the API and the crates that store, fetch and decide: stored records
+//! as rules cases, the coordinator's dashboard of a structure, the individual-vs-collective
+//! comparison, and the CPAM refresh. Async, and nothing of GraphQL: the API maps what these
+//! functions return.
 
 pub mod assessed;
+pub mod cases;
 pub mod comparison;
+pub mod cpam;
 pub mod dashboard;
 pub mod forecast;
 pub mod load;
 pub mod team;
+
+use persistence::StoreError;
+
+/// Why a use case could not be carried out. None of it is the caller's input: the API logs it
+/// and answers with a reference (a record gone missing in between reads as not found).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A refresh task panicked or was cancelled.
+    #[error("CPAM refresh task failed: {0}")]
+    RefreshTask(#[from] tokio::task::JoinError),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;

@@ -129,24 +129,10 @@ impl TeamMember {
         self.contracts.iter().filter(|c| c.runs_on(book, day)).max_by_key(|c| c.case.signed_on)
     }
 
-    /// Patients gained under the member's individual contracts: the latest activity above each
-    /// contract's baseline (COL-OBJECTIVES deducts them from a collective objective).
+    /// Patients gained under the member's individual contracts (COL-OBJECTIVES deducts them).
     pub fn gained_under_individual(&self) -> Activity {
-        let gain = |baseline: Option<u32>, now: Option<u32>| now.zip(baseline).map(|(n, b)| n.saturating_sub(b));
-        let mut total = Activity { pmt: None, adult_pmt: None, file_active: None };
-        let Some(now) = self.actual else { return total };
-        for c in &self.contracts {
-            let base = &c.case.doctor.activity;
-            let add = |acc: Option<u32>, g: Option<u32>| match (acc, g) {
-                (a, None) => a,
-                (a, Some(g)) => Some(a.unwrap_or(0).max(g)),
-            };
-            // Gains of successive contracts overlap (each is measured from its own baseline up
-            // to today): the largest one counts.
-            total.pmt = add(total.pmt, gain(base.pmt, now.pmt));
-            total.file_active = add(total.file_active, gain(base.file_active, now.file_active));
-        }
-        total
+        let baselines: Vec<Activity> = self.contracts.iter().map(|c| c.case.doctor.activity).collect();
+        gains(&baselines, self.actual)
     }
 
     /// The member as the collective rules see them for a contract signed on `day`; `closing`
@@ -169,4 +155,22 @@ impl TeamMember {
             gained_under_individual: self.gained_under_individual(),
         }
     }
+}
+
+/// Patients gained under individual contracts started at `baselines`, up to the activity `now`:
+/// gains of successive contracts overlap (each is measured from its own baseline up to today),
+/// so the largest counts.
+pub fn gains(baselines: &[Activity], now: Option<Activity>) -> Activity {
+    let mut total = Activity { pmt: None, adult_pmt: None, file_active: None };
+    let Some(now) = now else { return total };
+    let gain = |base: Option<u32>, now: Option<u32>| now.zip(base).map(|(n, b)| n.saturating_sub(b));
+    let keep = |acc: Option<u32>, g: Option<u32>| match g {
+        None => acc,
+        Some(g) => Some(acc.unwrap_or(0).max(g)),
+    };
+    for base in baselines {
+        total.pmt = keep(total.pmt, gain(base.pmt, now.pmt));
+        total.file_active = keep(total.file_active, gain(base.file_active, now.file_active));
+    }
+    total
 }

@@ -13,7 +13,7 @@ use super::{
     ceil_decrease, ceil_div, ceil_increase, ceil_times_etp, contract_year_on, contract_year_start, fraction,
     times_fraction,
 };
-use crate::codes::{ActivityBand, ConventionSector, Optam, PracticeMode, Specialty};
+use crate::codes::{ActivityBand, ConventionSector, Optam, PracticeMode, Specialty, UnknownCode};
 use crate::options::AidOption;
 
 /// ARS zoning of the practice's commune (RULES.md §10).
@@ -29,12 +29,23 @@ pub enum Zone {
 }
 
 impl Zone {
+    pub const ALL: &'static [Zone] = &[Zone::Zip, Zone::Zac, Zone::Hz];
+
+    /// The code the CPAM, the store and the API spell the zone with.
     pub fn code(self) -> &'static str {
         match self {
             Zone::Zip => "ZIP",
             Zone::Zac => "ZAC",
             Zone::Hz => "HZ",
         }
+    }
+
+    pub fn from_code(code: &str) -> Result<Self, UnknownCode> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|z| z.code() == code)
+            .ok_or_else(|| UnknownCode { vocabulary: "zone", code: code.to_owned() })
     }
 }
 

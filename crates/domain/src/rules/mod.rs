@@ -10,6 +10,7 @@ pub mod collective;
 pub mod explain;
 pub mod individual;
 pub mod params;
+pub mod simulation;
 pub mod structure;
 
 use chrono::{Months, NaiveDate};

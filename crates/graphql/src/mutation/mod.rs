@@ -17,8 +17,6 @@ use crate::ids::{self, NodeType};
 use crate::validate::Checker;
 use persistence::Store;
 
-pub use cpam::CpamGateway;
-
 #[derive(Debug, Default, MergedObject)]
 pub struct MutationRoot(
     structures::StructureMutations,
