@@ -9,10 +9,12 @@ pub mod identifiers;
 pub mod model;
 pub mod options;
 pub mod time;
+pub mod validate;
 
 pub use codes::*;
 pub use identifiers::*;
 pub use model::*;
 pub use options::AidOption;
 pub use time::{Etp, FULL_TIME_WEEKLY_MINUTES, TimeError, WeeklyTime};
+pub use validate::{AssignmentError, ContractDatesError};
 pub mod rules;

@@ -108,39 +108,9 @@ fn forbidden_in_names(c: char) -> bool {
         || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Peak of the summed weekly minutes of periods that overlap: the load only rises at a start,
-/// so the maximum is reached on one of the start days.
-pub fn peak_weekly_minutes(items: &[(WeeklyTime, Period)]) -> u32 {
-    items
-        .iter()
-        .map(|(_, p)| p.from())
-        .map(|day| items.iter().filter(|(_, p)| p.contains(day)).map(|(t, _)| t.minutes()).sum())
-        .max()
-        .unwrap_or(0)
-}
-
 #[cfg(test)]
 mod tests {
-    use chrono::NaiveDate;
-
     use super::*;
-
-    fn period(from: (i32, u32, u32), to: Option<(i32, u32, u32)>) -> Period {
-        let d = |(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).expect("valid");
-        Period::new(d(from), to.map(d)).expect("valid")
-    }
-
-    #[test]
-    fn peak_counts_only_overlapping_periods() {
-        let t = |h: &str| WeeklyTime::parse(h).expect("valid");
-        let items = [
-            (t("20"), period((2024, 1, 1), Some((2024, 6, 30)))),
-            (t("20"), period((2024, 7, 1), None)),
-            (t("10"), period((2024, 3, 1), None)),
-        ];
-        assert_eq!(peak_weekly_minutes(&items), 30 * 60);
-        assert_eq!(peak_weekly_minutes(&[]), 0);
-    }
 
     #[test]
     fn errors_carry_paths_and_codes() {

@@ -98,7 +98,9 @@ fn lookup<T: Copy>(ids: &[T], index: usize, what: &'static str) -> StoreResult<T
 }
 
 impl Store {
-    /// Writes the whole dataset in one transaction: on any failure nothing is written.
+    /// Writes the whole dataset in one transaction: on any failure nothing is written. Records
+    /// are checked like the API checks them: a dataset that breaks a domain invariant (see
+    /// [`domain::validate`]) is refused, naming the record, rather than stored.
     pub async fn import(&self, data: &Dataset) -> StoreResult<ImportSummary> {
         let txn = self.db().begin().await?;
         let mut structures: Vec<StructureId> = Vec::with_capacity(data.structures.len());
@@ -131,7 +133,7 @@ impl Store {
             }
             practitioners.push(created.id);
         }
-        for a in &data.assistants {
+        for (index, a) in data.assistants.iter().enumerate() {
             let employer = match a.employer {
                 ImportEmployer::Structure(s) => Employer::Structure(lookup(&structures, s, "structure")?),
                 ImportEmployer::Practitioner(p) => Employer::Practitioner(lookup(&practitioners, p, "practitioner")?),
@@ -146,6 +148,11 @@ impl Store {
                 contractual_time: a.contractual_time,
                 former_secretary: a.former_secretary,
             };
+            let times: Vec<_> = a.assignments.iter().map(|(_, time, period)| (*time, *period)).collect();
+            if let Some(&error) = fields.assignment_errors(&times).first() {
+                let name = format!("{} {}", a.first_name, a.last_name);
+                return Err(StoreError::ImportedAssignments { index, name, error });
+            }
             let assignments = a
                 .assignments
                 .iter()
@@ -159,7 +166,7 @@ impl Store {
                 .collect::<StoreResult<Vec<_>>>()?;
             insert_assistant(&txn, lookup(&structures, a.structure, "structure")?, &fields, &assignments).await?;
         }
-        for c in &data.contracts {
+        for (index, c) in data.contracts.iter().enumerate() {
             let terms = match &c.terms {
                 ImportTerms::Individual { practitioner, option } => ContractTerms::Individual {
                     practitioner_id: lookup(&practitioners, *practitioner, "practitioner")?,
@@ -180,6 +187,11 @@ impl Store {
                 },
             };
             let fields = AidContractFields { terms, signed_on: c.signed_on, status: c.status, ends_on: c.ends_on };
+            fields.check_dates().map_err(|error| StoreError::ImportedContractDates {
+                index,
+                signed_on: c.signed_on,
+                error,
+            })?;
             insert_contract(&txn, &fields).await?;
         }
         txn.commit().await?;

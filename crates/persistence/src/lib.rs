@@ -45,6 +45,12 @@ pub enum StoreError {
     /// A stored row no longer parses into a domain value (manual edit, bad migration…).
     #[error("stored {table} row {id} is invalid: {reason}")]
     CorruptRow { table: &'static str, id: i64, reason: String },
+    /// An imported assistant's assignments do not fit the assistant: the import wrote nothing.
+    #[error("assistant {index} of the dataset ({name}): {error}")]
+    ImportedAssignments { index: usize, name: String, error: domain::AssignmentError },
+    /// An imported aid contract's end date does not fit: the import wrote nothing.
+    #[error("contract {index} of the dataset (signed on {signed_on}): {error}")]
+    ImportedContractDates { index: usize, signed_on: chrono::NaiveDate, error: domain::ContractDatesError },
     #[error("database error: {0}")]
     Database(#[source] DbErr),
 }

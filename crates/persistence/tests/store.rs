@@ -278,6 +278,127 @@ async fn import_is_all_or_nothing(store: Store) {
     assert_eq!(counts(&store, &tables).await, vec![1, 1, 1, 1]);
 }
 
+/// One structure and one doctor, the records an imported assistant or contract refers to.
+fn import_base() -> persistence::import::Dataset {
+    use persistence::import::{Dataset, ImportPractitioner};
+    Dataset {
+        structures: vec![msp("MSP", None)],
+        practitioners: vec![ImportPractitioner {
+            fields: gp("10003461034"),
+            memberships: vec![(0, true, since(day(2020, 1, 1)))],
+            figures: vec![],
+        }],
+        ..Dataset::default()
+    }
+}
+
+/// Hired on 2024-01-02 for 20 h a week, with the given assignments to the base's doctor.
+fn import_assistant(assignments: &[(&str, NaiveDate)]) -> persistence::import::ImportAssistant {
+    use persistence::import::{ImportAssistant, ImportEmployer};
+    let hours = |h: &str| WeeklyTime::parse(h).expect("valid");
+    ImportAssistant {
+        structure: 0,
+        employer: ImportEmployer::Structure(0),
+        first_name: "Inès".into(),
+        last_name: "Petit".into(),
+        qualification: Qualification::None,
+        qualified_on: None,
+        hired_on: day(2024, 1, 2),
+        contractual_time: hours("20"),
+        former_secretary: false,
+        assignments: assignments.iter().map(|(h, from)| (0, hours(h), since(*from))).collect(),
+    }
+}
+
+fn import_contract(
+    status: ContractStatus,
+    signed_on: NaiveDate,
+    ends_on: Option<NaiveDate>,
+) -> persistence::import::ImportContract {
+    use persistence::import::{ImportContract, ImportTerms};
+    ImportContract {
+        terms: ImportTerms::Individual { practitioner: 0, option: AidOption::HalfEtp },
+        signed_on,
+        status,
+        ends_on,
+    }
+}
+
+const IMPORTED_TABLES: [&str; 6] =
+    ["structures", "practitioners", "memberships", "assistants", "assistant_assignments", "aid_contracts"];
+
+async fn import_refuses_an_assignment_before_the_hire_date(store: Store) {
+    let mut data = import_base();
+    data.assistants = vec![import_assistant(&[("10", day(2024, 1, 2))]), import_assistant(&[("10", day(2023, 12, 1))])];
+    let err = store.import(&data).await.expect_err("the second assistant works before being hired");
+    assert!(
+        matches!(&err, StoreError::ImportedAssignments { index: 1, name, error: AssignmentError::BeforeHire } if name == "Inès Petit"),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "assistant 1 of the dataset (Inès Petit): an assignment cannot start before the assistant's hire date"
+    );
+    assert_eq!(counts(&store, &IMPORTED_TABLES).await, vec![0; 6], "nothing of the refused import remains");
+}
+
+async fn import_refuses_assignments_over_the_contractual_time(store: Store) {
+    let mut data = import_base();
+    data.assistants = vec![import_assistant(&[("15", day(2024, 1, 2)), ("5h30", day(2024, 2, 1))])];
+    let err = store.import(&data).await.expect_err("20h30 a week from February for a 20 h contract");
+    assert!(
+        matches!(err, StoreError::ImportedAssignments { index: 0, error: AssignmentError::OverContract { .. }, .. }),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "assistant 0 of the dataset (Inès Petit): assignments reach 20h30 a week, more than the contractual 20h"
+    );
+    assert_eq!(counts(&store, &IMPORTED_TABLES).await, vec![0; 6]);
+    // Exactly the contractual time fits.
+    data.assistants = vec![import_assistant(&[("15", day(2024, 1, 2)), ("5", day(2024, 2, 1))])];
+    assert_eq!(store.import(&data).await.expect("valid dataset").assistants, 1);
+}
+
+async fn import_refuses_an_ended_contract_without_its_end_date(store: Store) {
+    let mut data = import_base();
+    data.contracts = vec![
+        import_contract(ContractStatus::Active, day(2021, 3, 1), None),
+        import_contract(ContractStatus::Terminated, day(2021, 3, 1), None),
+    ];
+    let err = store.import(&data).await.expect_err("a terminated contract without its end");
+    assert!(
+        matches!(err, StoreError::ImportedContractDates { index: 1, error: ContractDatesError::EndMissing, .. }),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "contract 1 of the dataset (signed on 2021-03-01): a terminated or ended contract needs its end date"
+    );
+    assert_eq!(counts(&store, &IMPORTED_TABLES).await, vec![0; 6]);
+}
+
+async fn import_refuses_a_contract_ending_before_its_signature(store: Store) {
+    let mut data = import_base();
+    data.contracts = vec![import_contract(ContractStatus::Ended, day(2021, 3, 1), Some(day(2021, 2, 28)))];
+    let err = store.import(&data).await.expect_err("ends the day before its signature");
+    assert!(
+        matches!(
+            err,
+            StoreError::ImportedContractDates { index: 0, error: ContractDatesError::EndBeforeSignature, .. }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "contract 0 of the dataset (signed on 2021-03-01): the end date is before the signature date"
+    );
+    assert_eq!(counts(&store, &IMPORTED_TABLES).await, vec![0; 6]);
+    // Ending on the signature day is allowed.
+    data.contracts = vec![import_contract(ContractStatus::Ended, day(2021, 3, 1), Some(day(2021, 3, 1)))];
+    assert_eq!(store.import(&data).await.expect("valid dataset").contracts, 1);
+}
+
 async fn cpam_refresh_is_all_or_nothing_and_failures_make_figures_stale(store: Store) {
     use persistence::CpamRefresh;
     let (p, _) = store.create_practitioner(&gp("10003461034"), None).await.expect("p");
@@ -352,6 +473,10 @@ persistence::backend_tests!(
     cpam_refresh_is_all_or_nothing_and_failures_make_figures_stale,
     zoning_is_looked_up_by_date,
     import_is_all_or_nothing,
+    import_refuses_an_assignment_before_the_hire_date,
+    import_refuses_assignments_over_the_contractual_time,
+    import_refuses_an_ended_contract_without_its_end_date,
+    import_refuses_a_contract_ending_before_its_signature,
     structures_round_trip_and_paginate,
     duplicate_finess_and_rpps_are_refused,
     practitioner_with_membership_is_all_or_nothing,

@@ -1,7 +1,9 @@
 //! createAssistant, updateAssistant, createAssignment, updateAssignment.
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
-use domain::{AssignmentId, AssistantFields, AssistantId, Employer, LegalForm, Period, Qualification, WeeklyTime};
+use domain::{
+    AssignmentError, AssignmentId, AssistantFields, AssistantId, Employer, LegalForm, Period, Qualification, WeeklyTime,
+};
 use persistence::{NewAssignment, Store};
 
 use super::{decode_id, find_practitioner, find_structure, not_found, payload, session};
@@ -13,7 +15,7 @@ use crate::error::UserErrorCode as Code;
 use crate::ids::NodeType;
 use crate::scalars::Date;
 use crate::types::{AssignmentObject, AssistantObject};
-use crate::validate::{Checker, peak_weekly_minutes};
+use crate::validate::Checker;
 
 payload!(
     /// Result of createAssistant / updateAssistant.
@@ -139,26 +141,14 @@ fn check_qualification(c: &mut Checker, fields: &AssistantFields) {
     }
 }
 
-/// Assignments may not start before the hire date nor add up, on any day, to more than the
-/// assistant's contractual time.
-fn check_assignments(
-    c: &mut Checker,
-    hired_on: chrono::NaiveDate,
-    contractual: WeeklyTime,
-    items: &[(WeeklyTime, Period)],
-    field: &[&str],
-) {
-    if items.iter().any(|(_, p)| p.from() < hired_on) {
-        c.error(field, Code::AssignmentBeforeHire, "an assignment cannot start before the assistant's hire date");
-    }
-    let peak = peak_weekly_minutes(items);
-    if peak > contractual.minutes() {
-        let peak = WeeklyTime::from_minutes(peak).map_or_else(|_| format!("{} min", peak), |t| t.to_string());
-        c.error(
-            field,
-            Code::AssignmentsExceedContract,
-            format!("assignments reach {peak} a week, more than the contractual {contractual}"),
-        );
+/// Reports on `field` what keeps the assignments from being the assistant's.
+fn check_assignments(c: &mut Checker, assistant: &AssistantFields, items: &[(WeeklyTime, Period)], field: &[&str]) {
+    for error in assistant.assignment_errors(items) {
+        let code = match error {
+            AssignmentError::BeforeHire => Code::AssignmentBeforeHire,
+            AssignmentError::OverContract { .. } => Code::AssignmentsExceedContract,
+        };
+        c.error(field, code, error.to_string());
     }
 }
 
@@ -227,7 +217,7 @@ impl AssistantMutations {
         };
         check_qualification(&mut c, &fields);
         let items: Vec<_> = assignments.iter().map(|a| (a.weekly_time, a.period)).collect();
-        check_assignments(&mut c, fields.hired_on, contractual_time, &items, &["assignments"]);
+        check_assignments(&mut c, &fields, &items, &["assignments"]);
         if !c.is_ok() {
             return Ok(AssistantPayload::rejected(c));
         }
@@ -294,7 +284,7 @@ impl AssistantMutations {
         check_qualification(&mut c, &fields);
         let items: Vec<_> =
             existing_assignments(store, current.id).await?.into_iter().map(|a| (a.weekly_time, a.period)).collect();
-        check_assignments(&mut c, fields.hired_on, fields.contractual_time, &items, &["weeklyHours"]);
+        check_assignments(&mut c, &fields, &items, &["weeklyHours"]);
         if !c.is_ok() {
             return Ok(AssistantPayload::rejected(c));
         }
@@ -335,13 +325,7 @@ impl AssistantMutations {
         let mut items: Vec<_> =
             existing_assignments(store, assistant.id).await?.into_iter().map(|a| (a.weekly_time, a.period)).collect();
         items.push((weekly_time, period));
-        check_assignments(
-            &mut c,
-            assistant.fields.hired_on,
-            assistant.fields.contractual_time,
-            &items,
-            &["weeklyHours"],
-        );
+        check_assignments(&mut c, &assistant.fields, &items, &["weeklyHours"]);
         if !c.is_ok() {
             return Ok(AssignmentPayload::rejected(c));
         }
@@ -390,13 +374,7 @@ impl AssistantMutations {
             .map(|a| (a.weekly_time, a.period))
             .collect();
         items.push((weekly_time, period));
-        check_assignments(
-            &mut c,
-            assistant.fields.hired_on,
-            assistant.fields.contractual_time,
-            &items,
-            &["weeklyHours"],
-        );
+        check_assignments(&mut c, &assistant.fields, &items, &["weeklyHours"]);
         if !c.is_ok() {
             return Ok(AssignmentPayload::rejected(c));
         }

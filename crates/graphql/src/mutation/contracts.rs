@@ -5,8 +5,8 @@ use std::collections::HashSet;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use chrono::{Datelike, Utc};
 use domain::{
-    ActivityFiguresFields, AidContractFields, AidOption, ContractId, ContractKind, ContractMember, ContractStatus,
-    ContractTerms, Etp, FiguresOrigin,
+    ActivityFiguresFields, AidContractFields, AidOption, ContractDatesError, ContractId, ContractKind, ContractMember,
+    ContractStatus, ContractTerms, Etp, FiguresOrigin,
 };
 use persistence::{FiguresUpsert, Store};
 
@@ -126,11 +126,12 @@ async fn members(
 }
 
 fn check_contract(c: &mut Checker, fields: &AidContractFields) {
-    if fields.status.requires_end_date() && fields.ends_on.is_none() {
-        c.error(&["endsOn"], Code::EndDateRequired, "a terminated or ended contract needs its end date");
-    }
-    if fields.ends_on.is_some_and(|end| end < fields.signed_on) {
-        c.error(&["endsOn"], Code::EndBeforeStart, "the end date is before the signature date");
+    if let Err(error) = fields.check_dates() {
+        let code = match error {
+            ContractDatesError::EndMissing => Code::EndDateRequired,
+            ContractDatesError::EndBeforeSignature => Code::EndBeforeStart,
+        };
+        c.error(&["endsOn"], code, error.to_string());
     }
     if let ContractTerms::Collective { members, .. } = &fields.terms {
         if members.is_empty() {
