@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_foundation;
 mod m20261123_000002_cpam;
 mod m20261201_000001_health;
+mod m20261201_000002_recorded_facts;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261123_000002_cpam::Migration),
             Box::new(m20261201_000001_health::Migration),
+            Box::new(m20261201_000002_recorded_facts::Migration),
         ]
     }
 }

@@ -121,6 +121,7 @@ async fn refreshing_25_doctors_runs_concurrently_within_the_limit() {
                 mep: false,
                 installed_on: None,
                 birth_year: None,
+                rqth: None,
             },
             memberships: vec![(0, true, since)],
             figures: vec![],
@@ -137,6 +138,7 @@ async fn refreshing_25_doctors_runs_concurrently_within_the_limit() {
             commune: InseeCommune::parse("33249").expect("valid"),
             projet_sante_validated_on: None,
             sisa_employer_group: true,
+            training_site: None,
         }],
         practitioners,
         ..Dataset::default()

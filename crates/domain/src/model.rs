@@ -82,6 +82,8 @@ pub struct StructureFields {
     pub projet_sante_validated_on: Option<NaiveDate>,
     /// Whether the SISA's statutes make it an employer group (STR-EMPLOYER).
     pub sisa_employer_group: bool,
+    /// Approved ambulatory training site (COL-ETP-CAP bonus); `None` when not recorded.
+    pub training_site: Option<bool>,
 }
 
 /// A doctor, identified for life by the RPPS.
@@ -104,6 +106,8 @@ pub struct PractitionerFields {
     pub mep: bool,
     pub installed_on: Option<NaiveDate>,
     pub birth_year: Option<i32>,
+    /// Recognised disabled worker (RQTH, IND-ACTIVITY-DEROGATION); `None` when not recorded.
+    pub rqth: Option<bool>,
 }
 
 /// A practitioner's membership of a structure.
@@ -115,6 +119,8 @@ pub struct Membership {
     /// Partner (associé) of the company in their own name: a condition of the collective aid.
     pub partner: bool,
     pub period: Period,
+    /// PAMSU hosting a docteur junior over the membership (COL-ETP-CAP); `None` when not recorded.
+    pub hosts_docteur_junior: Option<bool>,
 }
 
 /// Who employs an assistant (STR-EMPLOYER): a doctor, or a company (SISA employer group,
@@ -191,6 +197,11 @@ pub struct AidContractFields {
     pub signed_on: NaiveDate,
     pub status: ContractStatus,
     pub ends_on: Option<NaiveDate>,
+    /// Renewals recorded: each adds a term (IND-LEGACY-RENEWAL).
+    pub renewals: u32,
+    /// Day of the CPAM's baseline snapshot (OBJ-BASELINE-DATE); the figures known at signature
+    /// when `None`.
+    pub baseline_on: Option<NaiveDate>,
 }
 
 /// A doctor's yearly activity: counts only, never patient-level data.

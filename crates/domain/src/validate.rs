@@ -115,6 +115,8 @@ mod tests {
             signed_on,
             status,
             ends_on,
+            renewals: 0,
+            baseline_on: None,
         }
     }
 

@@ -131,6 +131,7 @@ pub enum UserErrorCode {
     AssignmentBeforeHire,
     AssignmentNotFound,
     AssistantNotFound,
+    BaselineAfterSignature,
     BirthYearOutOfRange,
     CcamShareInvalid,
     ContractNotFound,

@@ -122,6 +122,10 @@ impl StructureObject {
     async fn sisa_employer_group(&self) -> bool {
         self.0.fields.sisa_employer_group
     }
+    /// Approved ambulatory training site; null when not recorded.
+    async fn training_site(&self) -> Option<bool> {
+        self.0.fields.training_site
+    }
 
     /// Practitioners who are or were members; `activeOn` keeps those members on that day.
     #[graphql(complexity = "page_cost(first, child_complexity)")]
@@ -266,6 +270,10 @@ impl PractitionerObject {
     async fn installed_on(&self) -> Option<Date> {
         self.0.fields.installed_on.map(Date)
     }
+    /// Recognised disabled worker (RQTH); null when not recorded.
+    async fn rqth(&self) -> Option<bool> {
+        self.0.fields.rqth
+    }
     async fn birth_year(&self) -> Option<i32> {
         self.0.fields.birth_year
     }
@@ -357,6 +365,10 @@ impl MembershipObject {
     /// Last day of membership, if it ended.
     async fn to(&self) -> Option<Date> {
         self.0.period.to().map(Date)
+    }
+    /// PAMSU hosting a docteur junior during the membership; null when not recorded.
+    async fn hosts_docteur_junior(&self) -> Option<bool> {
+        self.0.hosts_docteur_junior
     }
 }
 
@@ -486,6 +498,14 @@ impl AidContractObject {
     }
     async fn ends_on(&self) -> Option<Date> {
         self.0.fields.ends_on.map(Date)
+    }
+    /// Renewals recorded: each adds a five-year term.
+    async fn renewals(&self) -> u32 {
+        self.0.fields.renewals
+    }
+    /// Day of the CPAM's baseline snapshot, when the contract states one.
+    async fn baseline_on(&self) -> Option<Date> {
+        self.0.fields.baseline_on.map(Date)
     }
     /// Option of an individual contract.
     async fn option(&self) -> Option<AidOption> {

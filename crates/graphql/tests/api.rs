@@ -262,6 +262,20 @@ async fn contracts_individual_and_collective(store: Store) {
         .await;
     let c = &data["data"]["createAidContract"]["contract"];
     assert_eq!((c["option"].as_str(), c["fundedEtp"].as_str()), (Some("ONE_THIRD_ETP"), Some("1/3")), "{data}");
+    // A 1/3-ETP contract of 2021 may be renewed; the renewal and the CPAM's baseline day are
+    // recorded, and a 2026 evaluation then finds it running in its year 6.
+    let data = api
+        .admin(
+            "mutation($input: UpdateAidContractInput!) { updateAidContract(input: $input) {
+                contract { renewals baselineOn evaluation(asOf: \"2026-12-01\") { ... on IndividualSimulation { year { contractYear maximum } payable } } }
+                userErrors { code } } }",
+            json!({ "input": { "id": c["id"], "renewals": 1, "baselineOn": "2020-06-30" } }),
+        )
+        .await;
+    let c = &data["data"]["updateAidContract"]["contract"];
+    assert_eq!((c["renewals"].as_u64(), c["baselineOn"].as_str()), (Some(1), Some("2020-06-30")), "{data}");
+    assert_eq!(c["evaluation"]["year"]["contractYear"], 6, "{data}");
+    assert_eq!(c["evaluation"]["year"]["maximum"], "7350.00", "{data}");
 
     let member = |id: &str, from: &str| json!({ "practitionerId": id, "from": from });
     let collective = |members: Value, extra: Value| {
@@ -279,6 +293,11 @@ async fn contracts_individual_and_collective(store: Store) {
         (collective(json!([member(&p, "2026-03-01")]), json!({ "status": "TERMINATED" })), "END_DATE_REQUIRED"),
         (collective(json!([member(&p, "2026-03-01")]), json!({ "endsOn": "2026-01-01" })), "END_BEFORE_START"),
         (collective(json!([member(&p, "2026-03-01")]), json!({ "option": "HALF_ETP" })), "FIELDS_NOT_FOR_COLLECTIVE"),
+        (collective(json!([member(&p, "2026-03-01")]), json!({ "renewals": 11 })), "COUNT_OUT_OF_RANGE"),
+        (
+            collective(json!([member(&p, "2026-03-01")]), json!({ "baselineOn": "2026-03-02" })),
+            "BASELINE_AFTER_SIGNATURE",
+        ),
     ];
     for (variables, code) in refused {
         let data = api.admin(CREATE_CONTRACT, variables).await;

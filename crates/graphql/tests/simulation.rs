@@ -220,6 +220,7 @@ fn server_like_demo() -> persistence::import::Dataset {
             commune: InseeCommune::parse("33039").expect("valid"),
             projet_sante_validated_on: None,
             sisa_employer_group: true,
+            training_site: None,
         }],
         practitioners: vec![ImportPractitioner {
             fields: PractitionerFields {
@@ -233,6 +234,7 @@ fn server_like_demo() -> persistence::import::Dataset {
                 mep: false,
                 installed_on: Some(day(2012, 9, 3)),
                 birth_year: Some(1978),
+                rqth: None,
             },
             memberships: vec![(0, true, Period::new(day(2012, 9, 3), None).expect("valid"))],
             figures: vec![figures(2024, 1_180, 1_010, 2_150), figures(2025, 1_262, 1_083, 2_240)],

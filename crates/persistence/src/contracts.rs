@@ -50,8 +50,15 @@ fn contract_from_rows(row: aid_contract::Model, members: &[contract_member::Mode
             signed_on: row.signed_on,
             status: cx.code(ContractStatus::from_code, &row.status)?,
             ends_on: row.ends_on,
+            renewals: u32::try_from(row.renewals).map_err(|_| cx.corrupt("negative renewals"))?,
+            baseline_on: row.baseline_on,
         },
     })
+}
+
+/// The API bounds renewals far below `i32::MAX`; a larger value is a caller bug, refused.
+fn renewals_to_db(renewals: u32) -> StoreResult<i32> {
+    i32::try_from(renewals).map_err(|_| StoreError::Database(sea_orm::DbErr::Custom(format!("{renewals} renewals"))))
 }
 
 async fn insert_members<C: ConnectionTrait>(conn: &C, contract_id: i32, members: &[ContractMember]) -> StoreResult<()> {
@@ -124,6 +131,8 @@ pub(crate) async fn insert_contract<C: ConnectionTrait>(
         signed_on: Set(fields.signed_on),
         status: Set(fields.status.code().to_owned()),
         ends_on: Set(fields.ends_on),
+        renewals: Set(renewals_to_db(fields.renewals)?),
+        baseline_on: Set(fields.baseline_on),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -160,6 +169,8 @@ impl Store {
             signed_on: Set(fields.signed_on),
             status: Set(fields.status.code().to_owned()),
             ends_on: Set(fields.ends_on),
+            renewals: Set(renewals_to_db(fields.renewals)?),
+            baseline_on: Set(fields.baseline_on),
             updated_at: Set(Utc::now()),
             ..Default::default()
         };

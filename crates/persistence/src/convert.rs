@@ -62,6 +62,7 @@ pub(crate) fn structure_from_row(row: structure::Model) -> StoreResult<domain::S
             commune: cx.parse(InseeCommune::parse, &row.commune)?,
             projet_sante_validated_on: row.projet_sante_validated_on,
             sisa_employer_group: row.sisa_employer_group,
+            training_site: row.training_site,
         },
     })
 }
@@ -81,6 +82,7 @@ pub(crate) fn practitioner_from_row(row: practitioner::Model) -> StoreResult<dom
             mep: row.mep,
             installed_on: row.installed_on,
             birth_year: row.birth_year,
+            rqth: row.rqth,
         },
     })
 }

@@ -115,6 +115,7 @@ impl Store {
                     structure_id: lookup(&structures, *structure, "structure")?,
                     partner: *partner,
                     period: *period,
+                    hosts_docteur_junior: None,
                 };
                 insert_membership(&txn, created.id, &new).await?;
             }
@@ -186,7 +187,14 @@ impl Store {
                         .collect::<StoreResult<Vec<_>>>()?,
                 },
             };
-            let fields = AidContractFields { terms, signed_on: c.signed_on, status: c.status, ends_on: c.ends_on };
+            let fields = AidContractFields {
+                terms,
+                signed_on: c.signed_on,
+                status: c.status,
+                ends_on: c.ends_on,
+                renewals: 0,
+                baseline_on: None,
+            };
             fields.check_dates().map_err(|error| StoreError::ImportedContractDates {
                 index,
                 signed_on: c.signed_on,

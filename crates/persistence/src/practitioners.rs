@@ -19,6 +19,7 @@ pub struct NewMembership {
     pub structure_id: StructureId,
     pub partner: bool,
     pub period: Period,
+    pub hosts_docteur_junior: Option<bool>,
 }
 
 /// A structure's member: the membership and the practitioner it is about.
@@ -41,6 +42,7 @@ fn practitioner_active_model(fields: &PractitionerFields) -> practitioner::Activ
         mep: Set(fields.mep),
         installed_on: Set(fields.installed_on),
         birth_year: Set(fields.birth_year),
+        rqth: Set(fields.rqth),
         created_at: NotSet,
         updated_at: Set(Utc::now()),
     }
@@ -54,6 +56,7 @@ pub(crate) fn membership_from_row(row: membership::Model) -> StoreResult<Members
         practitioner_id: PractitionerId(i64::from(row.practitioner_id)),
         partner: row.partner,
         period: cx.period(row.valid_from, row.valid_to)?,
+        hosts_docteur_junior: row.hosts_docteur_junior,
     })
 }
 
@@ -109,6 +112,7 @@ pub(crate) async fn insert_membership<C: ConnectionTrait>(
         partner: Set(new.partner),
         valid_from: Set(new.period.from()),
         valid_to: Set(new.period.to()),
+        hosts_docteur_junior: Set(new.hosts_docteur_junior),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -218,7 +222,14 @@ impl Store {
     }
 
     /// Changes a membership's partner flag and period (e.g. records the day a doctor left).
-    pub async fn update_membership(&self, id: MembershipId, partner: bool, period: Period) -> StoreResult<Membership> {
+    /// Replaces a membership's partnership, period and docteur-junior hosting.
+    pub async fn update_membership(
+        &self,
+        id: MembershipId,
+        partner: bool,
+        period: Period,
+        hosts_docteur_junior: Option<bool>,
+    ) -> StoreResult<Membership> {
         let key = db_id(id.0, "membership")?;
         let txn = self.db().begin().await?;
         let current = membership::Entity::find_by_id(key).one(&txn).await?.ok_or(StoreError::NotFound("membership"))?;
@@ -228,6 +239,7 @@ impl Store {
             partner: Set(partner),
             valid_from: Set(period.from()),
             valid_to: Set(period.to()),
+            hosts_docteur_junior: Set(hosts_docteur_junior),
             updated_at: Set(Utc::now()),
             ..Default::default()
         };

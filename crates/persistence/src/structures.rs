@@ -22,6 +22,7 @@ fn active_model(fields: &StructureFields) -> ActiveModel {
         commune: Set(fields.commune.as_str().to_owned()),
         projet_sante_validated_on: Set(fields.projet_sante_validated_on),
         sisa_employer_group: Set(fields.sisa_employer_group),
+        training_site: Set(fields.training_site),
         created_at: NotSet,
         updated_at: Set(Utc::now()),
     }

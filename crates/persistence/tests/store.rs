@@ -18,6 +18,7 @@ fn msp(name: &str, finess: Option<&str>) -> StructureFields {
         commune: InseeCommune::parse("2A004").expect("valid commune"),
         projet_sante_validated_on: Some(day(2021, 6, 1)),
         sisa_employer_group: true,
+        training_site: None,
     }
 }
 
@@ -33,6 +34,7 @@ fn gp(rpps: &str) -> PractitionerFields {
         mep: false,
         installed_on: Some(day(2015, 9, 1)),
         birth_year: Some(1980),
+        rqth: None,
     }
 }
 
@@ -91,7 +93,8 @@ async fn duplicate_finess_and_rpps_are_refused(store: Store) {
 
 async fn practitioner_with_membership_is_all_or_nothing(store: Store) {
     let s = store.create_structure(&msp("MSP", None)).await.expect("structure");
-    let ok = NewMembership { structure_id: s.id, partner: true, period: since(day(2020, 1, 1)) };
+    let ok =
+        NewMembership { structure_id: s.id, partner: true, period: since(day(2020, 1, 1)), hosts_docteur_junior: None };
     let (p, m) = store.create_practitioner(&gp("10003461034"), Some(&ok)).await.expect("created");
     let m = m.expect("membership created");
     assert_eq!((m.practitioner_id, m.structure_id, m.partner), (p.id, s.id, true));
@@ -117,6 +120,8 @@ async fn collective_contract_with_a_bad_member_leaves_nothing(store: Store) {
         signed_on: day(2026, 3, 1),
         status: ContractStatus::Active,
         ends_on: None,
+        renewals: 0,
+        baseline_on: None,
     };
     let err = store.create_contract(&fields).await.expect_err("second member does not exist");
     assert!(matches!(err, StoreError::NotFound("practitioner")), "{err:?}");
@@ -147,7 +152,12 @@ async fn collective_contract_with_a_bad_member_leaves_nothing(store: Store) {
 async fn contracts_of_a_structure_include_members_individual_contracts(store: Store) {
     let s = store.create_structure(&msp("MSP", None)).await.expect("structure");
     let other = store.create_structure(&msp("Other", None)).await.expect("structure");
-    let join = |sid| NewMembership { structure_id: sid, partner: true, period: since(day(2019, 1, 1)) };
+    let join = |sid| NewMembership {
+        structure_id: sid,
+        partner: true,
+        period: since(day(2019, 1, 1)),
+        hosts_docteur_junior: None,
+    };
     let (p, _) = store.create_practitioner(&gp("10003461034"), Some(&join(s.id))).await.expect("member");
     let (q, _) = store.create_practitioner(&gp("10101201234"), Some(&join(other.id))).await.expect("outsider");
     let individual = |pid| AidContractFields {
@@ -155,6 +165,8 @@ async fn contracts_of_a_structure_include_members_individual_contracts(store: St
         signed_on: day(2021, 3, 1),
         status: ContractStatus::Active,
         ends_on: None,
+        renewals: 0,
+        baseline_on: None,
     };
     let mine = store.create_contract(&individual(p.id)).await.expect("contract");
     store.create_contract(&individual(q.id)).await.expect("contract");
@@ -167,12 +179,14 @@ async fn contracts_of_a_structure_include_members_individual_contracts(store: St
 
 async fn members_filter_by_date(store: Store) {
     let s = store.create_structure(&msp("MSP", None)).await.expect("structure");
-    let current = NewMembership { structure_id: s.id, partner: true, period: since(day(2018, 1, 1)) };
+    let current =
+        NewMembership { structure_id: s.id, partner: true, period: since(day(2018, 1, 1)), hosts_docteur_junior: None };
     let (p, _) = store.create_practitioner(&gp("10003461034"), Some(&current)).await.expect("p");
     let left = NewMembership {
         structure_id: s.id,
         partner: false,
         period: Period::new(day(2018, 1, 1), Some(day(2022, 12, 31))).expect("period"),
+        hosts_docteur_junior: None,
     };
     let (q, _) = store.create_practitioner(&gp("10101201234"), Some(&left)).await.expect("q");
     let all = store.list_members(s.id, None, None, 10).await.expect("all");

@@ -149,8 +149,8 @@ impl Records {
             mep: f.mep,
             installed_on: f.installed_on,
             birth_year: f.birth_year,
-            // Not recorded yet: unknown, so the rules that need it say so.
-            rqth: None,
+            rqth: f.rqth,
+            // Not recorded: unknown, so the rules that need it say so.
             children_share: None,
             zone,
             grouped_practice: grouped,
@@ -181,12 +181,30 @@ impl Records {
     }
 
     /// A stored individual contract as the rules see it, without an evaluation day: its end
-    /// when it ended or was terminated (nothing is due after it). Renewals are not recorded yet.
+    /// when it ended or was terminated (nothing is due after it), its recorded renewals, and its
+    /// objectives' baseline from the figures known on the CPAM's snapshot day when it states one
+    /// (OBJ-BASELINE-DATE), else at signature.
     pub fn contract_case(&self, contract: &AidContract, p: &Practitioner, option: AidOption) -> IndividualCase {
-        IndividualCase {
-            ended_on: if contract.fields.status.requires_end_date() { contract.fields.ends_on } else { None },
-            ..self.signed_case(p, option, contract.fields.signed_on)
+        let fields = &contract.fields;
+        let mut case = self.signed_case(p, option, fields.signed_on);
+        if let Some(day) = fields.baseline_on {
+            let figures = self.figures_of(p.id);
+            case.doctor.activity = baseline(&figures, day).map(activity).unwrap_or_default();
+            case.actual = reached_since(&figures, day);
         }
+        IndividualCase {
+            ended_on: if fields.status.requires_end_date() { fields.ends_on } else { None },
+            renewals: fields.renewals,
+            ..case
+        }
+    }
+
+    /// Whether a doctor hosts a docteur junior as a member of `structure` on `day`, as recorded.
+    pub fn hosts_docteur_junior(&self, id: PractitionerId, structure: StructureId, day: NaiveDate) -> Option<bool> {
+        self.memberships
+            .iter()
+            .find(|m| m.practitioner_id == id && m.structure_id == structure && m.period.contains(day))
+            .and_then(|m| m.hosts_docteur_junior)
     }
 
     /// Patients a doctor gained under their individual contracts (COL-OBJECTIVES deducts them).
@@ -221,7 +239,7 @@ impl Records {
             pmt: base.and_then(|b| b.fields.pmt),
             file_active: base.and_then(|b| b.fields.file_active),
             installed_on: p.fields.installed_on,
-            hosts_docteur_junior: None,
+            hosts_docteur_junior: self.hosts_docteur_junior(p.id, structure, joined),
             holds_individual_contract: self.contracts_of(p.id).any(|c| {
                 c.fields.terms.kind() == ContractKind::Individual
                     && c.fields.status == ContractStatus::Active
@@ -261,7 +279,7 @@ impl Records {
         Some(CollectiveCase {
             signed_on: signed,
             legal_form: structure.fields.legal_form,
-            training_site: None,
+            training_site: structure.fields.training_site,
             funded_etp: *funded_etp,
             actual: actual.filter(|_| !out.is_empty()),
             members: out,

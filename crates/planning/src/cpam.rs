@@ -210,6 +210,8 @@ async fn refresh_one(store: &Store, client: &CpamClient, p: &Practitioner) -> Re
         mep: profile.mep,
         installed_on: profile.installed_on,
         birth_year: p.fields.birth_year,
+        // The CPAM does not say: what the structure recorded stays.
+        rqth: p.fields.rqth,
     };
     store.apply_cpam_refresh(&CpamRefresh { practitioner_id: p.id, fields, figures, at: now }).await?;
     Ok(Ok(()))

@@ -59,8 +59,7 @@ pub async fn team(store: &Store, structure_id: StructureId, as_of: NaiveDate) ->
             partner: records.partner_of(p.id, structure_id, as_of),
             doctor: records.doctor_on(p, as_of),
             actual: records.latest_activity(p.id),
-            // Not recorded yet: unknown, so COL-ETP-CAP names it.
-            hosts_docteur_junior: None,
+            hosts_docteur_junior: records.hosts_docteur_junior(p.id, structure_id, as_of),
             contracts,
         });
     }
@@ -129,8 +128,7 @@ pub async fn team(store: &Store, structure_id: StructureId, as_of: NaiveDate) ->
         legal_form: s.legal_form,
         projet_sante_validated_on: s.projet_sante_validated_on,
         sisa_employer_group: s.sisa_employer_group,
-        // Not recorded yet: unknown.
-        training_site: None,
+        training_site: s.training_site,
         members,
         assistants: team_assistants,
         collective_contracts,

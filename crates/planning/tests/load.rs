@@ -34,6 +34,7 @@ fn dataset(n: usize, first_rpps: usize) -> Dataset {
         commune: InseeCommune::parse("69123").expect("a commune"),
         projet_sante_validated_on: Some(day("2020-01-01")),
         sisa_employer_group: true,
+        training_site: None,
     };
     let obtained = Utc.with_ymd_and_hms(2026, 1, 15, 0, 0, 0).single().expect("a time");
     let figures = |year: i32, pmt: u32| ImportFigures {
@@ -59,6 +60,7 @@ fn dataset(n: usize, first_rpps: usize) -> Dataset {
                 mep: false,
                 installed_on: Some(day("2012-09-01")),
                 birth_year: Some(1975),
+                rqth: None,
             },
             memberships: vec![(0, true, Period::new(day("2019-01-01"), None).expect("a period"))],
             figures: vec![figures(2025, 1000), figures(2024, 900)],
@@ -155,4 +157,56 @@ async fn the_team_holds_the_stored_records(store: Store) {
     assert_eq!(d.standing.structure.verdict, domain::rules::Verdict::Eligible);
 }
 
-persistence::backend_tests!(the_sql_cost_does_not_depend_on_the_team_size, the_team_holds_the_stored_records);
+/// RQTH, docteur-junior hosting, the training site, renewals and the CPAM baseline date, once
+/// recorded, reach the rules instead of being read as unknown.
+async fn recorded_facts_reach_the_rules(store: Store) {
+    store.import(&dataset(5, 0)).await.expect("the dataset imports");
+    let id = StructureId(1);
+    let day = day("2026-12-01");
+    let mut structure = store.structure(id).await.expect("reads").expect("exists").fields;
+    structure.training_site = Some(false);
+    store.update_structure(id, &structure).await.expect("updates");
+    let rows = store.list_members(id, Some(day), None, 10).await.expect("reads").items;
+    let first = &rows[0];
+    let mut fields = first.practitioner.fields.clone();
+    fields.rqth = Some(true);
+    store.update_practitioner(first.practitioner.id, &fields).await.expect("updates");
+    // The fifth doctor holds no individual contract: the collective would count them.
+    let host = &rows[4];
+    let m = &host.membership;
+    store.update_membership(m.id, m.partner, m.period, Some(true)).await.expect("updates");
+    let contract = store.practitioner_contracts(first.practitioner.id).await.expect("reads").remove(0);
+    let mut terms = contract.fields.clone();
+    terms.renewals = 1;
+    terms.baseline_on = Some(NaiveDate::from_ymd_opt(2026, 1, 15).expect("a date"));
+    store.update_contract(contract.id, &terms).await.expect("updates");
+
+    let team = load::team(&store, id, day).await.expect("loads").expect("exists");
+    assert_eq!(team.training_site, Some(false));
+    let member = team.members.iter().find(|m| m.id == first.practitioner.id.0.to_string()).expect("the member");
+    assert_eq!(member.doctor.rqth, Some(true));
+    let hosting = team.members.iter().find(|m| m.id == host.practitioner.id.0.to_string()).expect("the host");
+    assert_eq!(hosting.hosts_docteur_junior, Some(true));
+    let others = team.members.iter().filter(|m| m.id != member.id);
+    assert!(others.clone().all(|m| m.doctor.rqth.is_none()), "unknown stays unknown");
+    assert_eq!(team.members.iter().filter(|m| m.hosts_docteur_junior.is_some()).count(), 1);
+    let held = &member.contracts[0].case;
+    assert_eq!(held.renewals, 1);
+    // Baseline from the figures known on 2026-01-15 (the 2025 year: PMT 1,000), nothing
+    // recorded since; the other contracts keep the figures known at signature (2024: 900).
+    assert_eq!((held.doctor.activity.pmt, held.actual), (Some(1000), None));
+    let other = &others.clone().find(|m| !m.contracts.is_empty()).expect("a contract").contracts[0].case;
+    assert_eq!((other.doctor.activity.pmt, other.actual.and_then(|a| a.pmt)), (Some(900), Some(1000)));
+    // The host raises the collective cap by half an ETP from 2026-11-01; the structure is
+    // not a training site.
+    let book = RuleBook::embedded().expect("rules load");
+    let d = dashboard::dashboard(&book, &team, day).expect("a dashboard");
+    assert_eq!(d.standing.collective.adhering, vec![hosting.id.clone()]);
+    assert_eq!(d.standing.collective.etp_cap, Etp::new(3, 2));
+}
+
+persistence::backend_tests!(
+    the_sql_cost_does_not_depend_on_the_team_size,
+    the_team_holds_the_stored_records,
+    recorded_facts_reach_the_rules
+);

@@ -195,6 +195,7 @@ pub fn dataset() -> Dataset {
             commune: InseeCommune::parse("33039").expect("demo commune is valid"),
             projet_sante_validated_on: Some(day(2019, 11, 14)),
             sisa_employer_group: true,
+            training_site: None,
         },
         StructureFields {
             kind: StructureKind::GroupPractice,
@@ -205,6 +206,7 @@ pub fn dataset() -> Dataset {
             commune: InseeCommune::parse("33063").expect("demo commune is valid"),
             projet_sante_validated_on: None,
             sisa_employer_group: false,
+            training_site: None,
         },
     ];
     let practitioners = DOCTORS
@@ -221,6 +223,7 @@ pub fn dataset() -> Dataset {
                 mep: d.mep,
                 installed_on: Some(day(d.installed.0, d.installed.1, d.installed.2)),
                 birth_year: Some(d.born),
+                rqth: None,
             };
             let (y, m, dd) = d.installed;
             let figures = d

@@ -56,6 +56,13 @@ pub struct CreateAidContractInput {
     #[graphql(default_with = "enums::ContractStatus::Active")]
     pub status: enums::ContractStatus,
     pub ends_on: Option<Date>,
+    /// Renewals recorded for the contract: each adds a 5-year term (a contract signed before
+    /// 2023-05-01 is renewed only at 1/3 ETP, IND-LEGACY-RENEWAL).
+    #[graphql(default)]
+    pub renewals: u32,
+    /// Day of the CPAM's baseline snapshot, when the contract states one (OBJ-BASELINE-DATE):
+    /// the objectives start from the figures known then instead of at signature.
+    pub baseline_on: Option<Date>,
 }
 
 /// Omitted fields keep their value. The kind and signatory never change; `members` replaces
@@ -69,6 +76,8 @@ pub struct UpdateAidContractInput {
     pub option: Option<enums::AidOption>,
     pub funded_etp: Option<String>,
     pub members: Option<Vec<ContractMemberInput>>,
+    pub renewals: Option<u32>,
+    pub baseline_on: MaybeUndefined<Date>,
 }
 
 #[derive(Debug, InputObject)]
@@ -125,6 +134,9 @@ async fn members(
     Ok(out)
 }
 
+/// More renewals than the aid's lifetime allows (five-year terms since 2019).
+const MAX_RENEWALS: u32 = 10;
+
 fn check_contract(c: &mut Checker, fields: &AidContractFields) {
     if let Err(error) = fields.check_dates() {
         let code = match error {
@@ -132,6 +144,12 @@ fn check_contract(c: &mut Checker, fields: &AidContractFields) {
             ContractDatesError::EndBeforeSignature => Code::EndBeforeStart,
         };
         c.error(&["endsOn"], code, error.to_string());
+    }
+    if fields.renewals > MAX_RENEWALS {
+        c.error(&["renewals"], Code::CountOutOfRange, format!("at most {MAX_RENEWALS} renewals"));
+    }
+    if fields.baseline_on.is_some_and(|b| b > fields.signed_on) {
+        c.error(&["baselineOn"], Code::BaselineAfterSignature, "the baseline snapshot is taken before the signature");
     }
     if let ContractTerms::Collective { members, .. } = &fields.terms {
         if members.is_empty() {
@@ -232,6 +250,8 @@ impl ContractMutations {
             signed_on: input.signed_on.0,
             status: input.status.into(),
             ends_on: input.ends_on.map(|d| d.0),
+            renewals: input.renewals,
+            baseline_on: input.baseline_on.map(|d| d.0),
         };
         check_contract(&mut c, &fields);
         if !c.is_ok() {
@@ -267,6 +287,14 @@ impl ContractMutations {
             MaybeUndefined::Undefined => {}
             MaybeUndefined::Null => fields.ends_on = None,
             MaybeUndefined::Value(d) => fields.ends_on = Some(d.0),
+        }
+        if let Some(n) = input.renewals {
+            fields.renewals = n;
+        }
+        match input.baseline_on {
+            MaybeUndefined::Undefined => {}
+            MaybeUndefined::Null => fields.baseline_on = None,
+            MaybeUndefined::Value(d) => fields.baseline_on = Some(d.0),
         }
         match &mut fields.terms {
             ContractTerms::Individual { option, .. } => {

@@ -32,6 +32,9 @@ pub struct PractitionerMembershipInput {
     pub partner: bool,
     pub from: Date,
     pub to: Option<Date>,
+    /// PAMSU hosting a docteur junior during the membership (raises the collective ETP cap from
+    /// 2026-11-01). Leave it out when not known.
+    pub hosts_docteur_junior: Option<bool>,
 }
 
 #[derive(Debug, InputObject)]
@@ -50,6 +53,9 @@ pub struct CreatePractitionerInput {
     pub mep: bool,
     pub installed_on: Option<Date>,
     pub birth_year: Option<i32>,
+    /// Recognised disabled worker (RQTH): the activity floor is waived. Leave it out when not
+    /// known: the rules then name it among the missing inputs.
+    pub rqth: Option<bool>,
     /// Membership created in the same transaction; required for coordinators.
     pub membership: Option<PractitionerMembershipInput>,
 }
@@ -67,6 +73,7 @@ pub struct UpdatePractitionerInput {
     pub mep: Option<bool>,
     pub installed_on: MaybeUndefined<Date>,
     pub birth_year: MaybeUndefined<i32>,
+    pub rqth: MaybeUndefined<bool>,
 }
 
 #[derive(Debug, InputObject)]
@@ -77,6 +84,9 @@ pub struct AddMemberInput {
     pub partner: bool,
     pub from: Date,
     pub to: Option<Date>,
+    /// PAMSU hosting a docteur junior during the membership (raises the collective ETP cap from
+    /// 2026-11-01). Leave it out when not known.
+    pub hosts_docteur_junior: Option<bool>,
 }
 
 /// Omitted fields keep their value; `to: null` reopens the membership.
@@ -86,6 +96,7 @@ pub struct UpdateMembershipInput {
     pub partner: Option<bool>,
     pub from: Option<Date>,
     pub to: MaybeUndefined<Date>,
+    pub hosts_docteur_junior: MaybeUndefined<bool>,
 }
 
 /// Youngest and oldest plausible practising doctor.
@@ -138,6 +149,7 @@ impl PractitionerMutations {
                     structure_id,
                     partner: m.partner,
                     period,
+                    hosts_docteur_junior: m.hosts_docteur_junior,
                 })
             }
             None if !viewer.is_admin() => {
@@ -164,6 +176,7 @@ impl PractitionerMutations {
             mep: input.mep,
             installed_on: input.installed_on.map(|d| d.0),
             birth_year: input.birth_year,
+            rqth: input.rqth,
         };
         check_consistency(&mut c, &fields);
         if !c.is_ok() {
@@ -219,6 +232,11 @@ impl PractitionerMutations {
             MaybeUndefined::Null => fields.birth_year = None,
             MaybeUndefined::Value(y) => fields.birth_year = Some(y),
         }
+        match input.rqth {
+            MaybeUndefined::Undefined => {}
+            MaybeUndefined::Null => fields.rqth = None,
+            MaybeUndefined::Value(v) => fields.rqth = Some(v),
+        }
         check_consistency(&mut c, &fields);
         if !c.is_ok() {
             return Ok(PractitionerPayload::rejected(c));
@@ -241,7 +259,12 @@ impl PractitionerMutations {
         let (Some(structure_id), Some(practitioner_id), Some(period)) = (structure_id, practitioner_id, period) else {
             return Ok(MembershipPayload::rejected(c));
         };
-        let new = NewMembership { structure_id, partner: input.partner, period };
+        let new = NewMembership {
+            structure_id,
+            partner: input.partner,
+            period,
+            hosts_docteur_junior: input.hosts_docteur_junior,
+        };
         let result = store.create_membership(practitioner_id, &new).await;
         Ok(MembershipPayload::from_write(c, result.map(|m| MembershipObject(Visible::written(m))))?)
     }
@@ -271,7 +294,12 @@ impl PractitionerMutations {
             return Ok(MembershipPayload::rejected(c));
         };
         let partner = input.partner.unwrap_or(current.partner);
-        let result = store.update_membership(current.id, partner, period).await;
+        let hosts = match input.hosts_docteur_junior {
+            MaybeUndefined::Undefined => current.hosts_docteur_junior,
+            MaybeUndefined::Null => None,
+            MaybeUndefined::Value(v) => Some(v),
+        };
+        let result = store.update_membership(current.id, partner, period, hosts).await;
         Ok(MembershipPayload::from_write(c, result.map(|m| MembershipObject(Visible::written(m))))?)
     }
 }

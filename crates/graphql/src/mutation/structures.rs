@@ -31,6 +31,9 @@ pub struct CreateStructureInput {
     pub projet_sante_validated_on: Option<Date>,
     #[graphql(default)]
     pub sisa_employer_group: bool,
+    /// Approved ambulatory training site (raises the collective ETP cap from 2026-11-01). Leave
+    /// it out when not known.
+    pub training_site: Option<bool>,
 }
 
 /// Omitted fields keep their value; `null` clears an optional one.
@@ -45,6 +48,7 @@ pub struct UpdateStructureInput {
     pub commune: Option<String>,
     pub projet_sante_validated_on: MaybeUndefined<Date>,
     pub sisa_employer_group: Option<bool>,
+    pub training_site: MaybeUndefined<bool>,
 }
 
 /// Rules that concern several fields at once.
@@ -103,6 +107,7 @@ impl StructureMutations {
             commune,
             projet_sante_validated_on: input.projet_sante_validated_on.map(|d| d.0),
             sisa_employer_group: input.sisa_employer_group,
+            training_site: input.training_site,
         };
         check_consistency(&mut c, &fields);
         if !c.is_ok() {
@@ -167,6 +172,11 @@ impl StructureMutations {
         }
         if let Some(flag) = input.sisa_employer_group {
             fields.sisa_employer_group = flag;
+        }
+        match input.training_site {
+            MaybeUndefined::Undefined => {}
+            MaybeUndefined::Null => fields.training_site = None,
+            MaybeUndefined::Value(v) => fields.training_site = Some(v),
         }
         check_consistency(&mut c, &fields);
         if !c.is_ok() {

@@ -15,6 +15,8 @@ pub struct Model {
     pub signed_on: Date,
     pub status: String,
     pub ends_on: Option<Date>,
+    pub renewals: i32,
+    pub baseline_on: Option<Date>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

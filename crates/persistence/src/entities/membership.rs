@@ -12,6 +12,7 @@ pub struct Model {
     pub partner: bool,
     pub valid_from: Date,
     pub valid_to: Option<Date>,
+    pub hosts_docteur_junior: Option<bool>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -17,6 +17,7 @@ pub struct Model {
     pub mep: bool,
     pub installed_on: Option<Date>,
     pub birth_year: Option<i32>,
+    pub rqth: Option<bool>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -15,6 +15,7 @@ pub struct Model {
     pub commune: String,
     pub projet_sante_validated_on: Option<Date>,
     pub sisa_employer_group: bool,
+    pub training_site: Option<bool>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
