@@ -7,8 +7,8 @@ use domain::rules::{Objectives, Rate};
 use domain::{AidOption, Etp};
 use planning::comparison::{Comparison, Scenario};
 use planning::dashboard::{
-    AssistantStanding, CollectiveStanding, ContractStanding, Dashboard, Deadline, DeadlineKind, LeftOut,
-    MemberStanding, Offer, TeamObjectives,
+    AssistantStanding, CollectiveStanding, ContractStanding, Dashboard, Deadline, LeftOut, MemberStanding, Offer,
+    Subject, TeamObjectives,
 };
 use planning::forecast::{Payment, ProjectedYear};
 
@@ -403,9 +403,26 @@ pub enum DeadlineKindObject {
 pub struct DeadlineObject {
     pub on: Date,
     pub kind: DeadlineKindObject,
-    /// Global id of the contract or assistant it is about, or the doctor's name.
-    pub subject: String,
+    /// The contract it is about (anniversaries, objectives, payments, ends).
+    pub contract_id: Option<ID>,
+    /// The assistant it is about (qualification).
+    pub assistant_id: Option<ID>,
+    /// The doctor it is about (end of a waiting period).
+    pub practitioner_id: Option<ID>,
+    /// What falls due, and for whom.
     pub detail: String,
+}
+
+impl From<Deadline> for DeadlineObject {
+    fn from(d: Deadline) -> Self {
+        let (mut contract_id, mut assistant_id, mut practitioner_id) = (None, None, None);
+        match &d.subject {
+            Subject::Contract(id) => contract_id = Some(global(NodeType::AidContract, id)),
+            Subject::Assistant(id) => assistant_id = Some(global(NodeType::Assistant, id)),
+            Subject::Doctor(id) => practitioner_id = Some(global(NodeType::Practitioner, id)),
+        }
+        Self { on: Date(d.on), kind: d.kind.into(), contract_id, assistant_id, practitioner_id, detail: d.detail }
+    }
 }
 
 /// Everything a coordinator opens every month, on one day.
@@ -426,11 +443,6 @@ pub struct DashboardObject {
 
 impl From<Dashboard> for DashboardObject {
     fn from(d: Dashboard) -> Self {
-        let contract_subject = |id: &str, kind: DeadlineKind| match kind {
-            DeadlineKind::QualificationDeadline => global(NodeType::Assistant, id).to_string(),
-            DeadlineKind::WaitingPeriodEnds => id.to_owned(),
-            _ => global(NodeType::AidContract, id).to_string(),
-        };
         Self {
             as_of: Date(d.as_of),
             this_year: MoneyTotals {
@@ -469,16 +481,7 @@ impl From<Dashboard> for DashboardObject {
                     })
                     .collect(),
             },
-            deadlines: d
-                .deadlines
-                .into_iter()
-                .map(|x: Deadline| DeadlineObject {
-                    on: Date(x.on),
-                    subject: contract_subject(&x.subject, x.kind),
-                    kind: x.kind.into(),
-                    detail: x.detail,
-                })
-                .collect(),
+            deadlines: d.deadlines.into_iter().map(Into::into).collect(),
         }
     }
 }

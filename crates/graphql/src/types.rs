@@ -206,6 +206,11 @@ impl StructureObject {
         let request = planning::comparison::ComparisonRequest { start: Some(start), adhering, funded_etp };
         let result = planning::comparison::compare(rule_book(ctx)?, &team, &request, today).map_err(|e| match e {
             planning::comparison::ComparisonError::Rules(r) => ApiError::from(r),
+            // The client named the doctor by a global id: answer with it.
+            planning::comparison::ComparisonError::UnknownMember(n) => ApiError::BadInput(format!(
+                "adheringDoctors: {} is not a doctor of the structure on the start date",
+                ids::encode(NodeType::Practitioner, n.parse().unwrap_or_default()).as_str()
+            )),
             other => ApiError::BadInput(other.to_string()),
         })?;
         Ok(result.into())

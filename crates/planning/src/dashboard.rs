@@ -185,12 +185,28 @@ pub enum DeadlineKind {
     WaitingPeriodEnds,
 }
 
+/// What a deadline is about, by id.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Subject {
+    Contract(String),
+    Assistant(String),
+    Doctor(String),
+}
+
+impl Subject {
+    pub fn id(&self) -> &str {
+        match self {
+            Subject::Contract(id) | Subject::Assistant(id) | Subject::Doctor(id) => id,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deadline {
     pub on: NaiveDate,
     pub kind: DeadlineKind,
-    /// The contract, assistant or doctor it is about.
-    pub subject: String,
+    pub subject: Subject,
+    /// For a person: what falls due, and for whom.
     pub detail: String,
 }
 
@@ -518,9 +534,9 @@ pub fn dashboard(book: &RuleBook, team: &Team, as_of: NaiveDate) -> Result<Dashb
     let until = forecast::five_years(as_of);
     let horizon = add_months(as_of, DEADLINE_HORIZON_MONTHS);
     let mut deadlines = Vec::new();
-    let mut soon = |on: NaiveDate, kind: DeadlineKind, subject: &str, detail: String| {
+    let mut soon = |on: NaiveDate, kind: DeadlineKind, subject: Subject, detail: String| {
         if as_of <= on && on <= horizon {
-            deadlines.push(Deadline { on, kind, subject: subject.to_owned(), detail });
+            deadlines.push(Deadline { on, kind, subject, detail });
         }
     };
 
@@ -543,7 +559,7 @@ pub fn dashboard(book: &RuleBook, team: &Team, as_of: NaiveDate) -> Result<Dashb
                 let years = forecast::individual_years(book, &c.case, as_of, until)?;
                 contract_deadlines(&mut soon, &c.id, &m.label, &years, standing.objectives.due_by, until);
                 let payments = forecast::payments(&years, first_share(book, c.case.signed_on))?;
-                payment_deadlines(&mut soon, &c.id, &payments);
+                payment_deadlines(&mut soon, &c.id, &m.label, &payments);
                 forecasts.push(ContractForecast { contract_id: c.id.clone(), label: m.label.clone(), years, payments });
             }
             contracts.push(standing);
@@ -552,7 +568,8 @@ pub fn dashboard(book: &RuleBook, team: &Team, as_of: NaiveDate) -> Result<Dashb
             && let Some(Value::Count(years)) = book.step(P::CollectiveWaitingYears, ended).map(|s| &s.value)
         {
             let free = add_months(ended, 12 * years);
-            soon(free, DeadlineKind::WaitingPeriodEnds, &m.label, "new aid contracts possible again".to_owned());
+            let detail = format!("{}: new aid contracts possible again", m.label);
+            soon(free, DeadlineKind::WaitingPeriodEnds, Subject::Doctor(m.id.clone()), detail);
         }
         let collective_contract = team
             .collective_contracts
@@ -578,7 +595,7 @@ pub fn dashboard(book: &RuleBook, team: &Team, as_of: NaiveDate) -> Result<Dashb
             let years = forecast::collective_years(book, &h.case, as_of, until)?;
             contract_deadlines(&mut soon, &h.id, &standing.label, &years, standing.objectives.due_by, until);
             let payments = forecast::payments(&years, first_share(book, h.case.signed_on))?;
-            payment_deadlines(&mut soon, &h.id, &payments);
+            payment_deadlines(&mut soon, &h.id, &standing.label, &payments);
             forecasts.push(ContractForecast {
                 contract_id: h.id.clone(),
                 label: standing.label.clone(),
@@ -595,7 +612,8 @@ pub fn dashboard(book: &RuleBook, team: &Team, as_of: NaiveDate) -> Result<Dashb
     for a in &team.assistants {
         let s = assistant_standing(book, team, a, &all_contracts, as_of)?;
         if let (Some(deadline), None) = (s.qualification_deadline, a.qualified_on) {
-            soon(deadline, DeadlineKind::QualificationDeadline, &a.label, "CQP assistant médical to obtain".to_owned());
+            let detail = format!("{}: CQP assistant médical to obtain", a.label);
+            soon(deadline, DeadlineKind::QualificationDeadline, Subject::Assistant(a.id.clone()), detail);
         }
         assistants.push(s);
     }
@@ -639,15 +657,18 @@ pub fn dashboard(book: &RuleBook, team: &Team, as_of: NaiveDate) -> Result<Dashb
     })
 }
 
-fn payment_deadlines(soon: &mut impl FnMut(NaiveDate, DeadlineKind, &str, String), id: &str, payments: &[Payment]) {
+type Soon<'a> = dyn FnMut(NaiveDate, DeadlineKind, Subject, String) + 'a;
+
+fn payment_deadlines(soon: &mut Soon<'_>, id: &str, label: &str, payments: &[Payment]) {
     for p in payments {
-        soon(p.on, DeadlineKind::Payment, id, format!("{} euros (contract year {})", p.amount, p.contract_year));
+        let detail = format!("{label}: {} euros (contract year {})", p.amount, p.contract_year);
+        soon(p.on, DeadlineKind::Payment, Subject::Contract(id.to_owned()), detail);
     }
 }
 
 /// Anniversaries, the objectives' due date and the contract's end, from its projected years.
 fn contract_deadlines(
-    soon: &mut impl FnMut(NaiveDate, DeadlineKind, &str, String),
+    soon: &mut Soon<'_>,
     id: &str,
     label: &str,
     years: &[ProjectedYear],
@@ -655,15 +676,30 @@ fn contract_deadlines(
     until: NaiveDate,
 ) {
     for y in years.iter().skip(1) {
-        soon(y.starts_on, DeadlineKind::Anniversary, id, format!("{label}: contract year {} starts", y.contract_year));
+        soon(
+            y.starts_on,
+            DeadlineKind::Anniversary,
+            Subject::Contract(id.to_owned()),
+            format!("{label}: contract year {} starts", y.contract_year),
+        );
     }
     if let Some(due) = due_by {
-        soon(due, DeadlineKind::ObjectivesDue, id, format!("{label}: objectives to reach"));
+        soon(
+            due,
+            DeadlineKind::ObjectivesDue,
+            Subject::Contract(id.to_owned()),
+            format!("{label}: objectives to reach"),
+        );
     }
     if let Some(last) = years.last() {
         let natural_end = last.ends_on.succ_opt().unwrap_or(last.ends_on) < until;
         if natural_end {
-            soon(last.ends_on, DeadlineKind::ContractEnd, id, format!("{label}: last day of the contract"));
+            soon(
+                last.ends_on,
+                DeadlineKind::ContractEnd,
+                Subject::Contract(id.to_owned()),
+                format!("{label}: last day of the contract"),
+            );
         }
     }
 }

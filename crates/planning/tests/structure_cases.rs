@@ -261,7 +261,8 @@ fn check_dashboard(c: &mut Check, d: &Dashboard, e: &Expect) {
         }
     }
     if let Some(want) = &e.deadlines {
-        let got: Vec<String> = d.deadlines.iter().map(|x| format!("{} {:?} {}", x.on, x.kind, x.subject)).collect();
+        let got: Vec<String> =
+            d.deadlines.iter().map(|x| format!("{} {:?} {}", x.on, x.kind, x.subject.id())).collect();
         for w in want {
             if !got.contains(w) {
                 c.problems.push(format!("{}: deadline `{w}` not among {got:?}", c.id));
