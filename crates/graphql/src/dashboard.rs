@@ -72,8 +72,8 @@ pub struct CollectiveStandingObject {
     /// Mean PMT of the adhering doctors, to two decimals.
     pub mean_pmt: Option<String>,
     pub etp_cap: String,
-    /// ETP assumed funded: the assistants' contractual time, within the cap (the cap when the
-    /// structure records no assistant).
+    /// ETP assumed funded: the time the assistants work for the adhering doctors, within the cap
+    /// (the cap when none works for them).
     pub funded_etp: String,
 }
 
@@ -382,9 +382,12 @@ pub struct ForecastObject {
     pub contracts: Vec<ContractForecastObject>,
     /// Cash expected per calendar year of the window.
     pub by_calendar_year: Vec<CalendarYearCash>,
-    /// Maxima of the contract years in the forecast.
+    /// Maxima of the contract years shown, the one running on the day in full.
     pub total_maximum: Money,
+    /// Payable of the contract years shown, the one running on the day in full.
     pub total_payable: Money,
+    /// Cash expected within the window: the sum of `byCalendarYear`.
+    pub total_cash: Money,
 }
 
 /// What a coming deadline is.
@@ -469,6 +472,7 @@ impl From<Dashboard> for DashboardObject {
                     .collect(),
                 total_maximum: Money(d.forecast.total_maximum),
                 total_payable: Money(d.forecast.total_payable),
+                total_cash: Money(d.forecast.total_cash),
                 contracts: d
                     .forecast
                     .contracts

@@ -171,7 +171,7 @@ impl StructureObject {
     /// omitted), keep the individual contracts (and sign new ones for eligible doctors without
     /// one) or sign a collective contract with `adheringDoctors` (by default every doctor the
     /// collective rules accept, their individual contracts closed on the start date) for
-    /// `fundedEtp` (by default the assistants' time, within the cap).
+    /// `fundedEtp` (by default the assistants' time for the adhering doctors, within the cap).
     #[graphql(complexity = "crate::types::structure_view_cost(child_complexity)")]
     async fn comparison(
         &self,

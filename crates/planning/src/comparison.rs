@@ -12,7 +12,7 @@ use domain::{AidOption, Etp};
 use rust_decimal::Decimal;
 
 use crate::assessed::Assessed;
-use crate::dashboard::{LeftOut, assistants_etp, collective_case, individual_standing, left_out_of, offer};
+use crate::dashboard::{LeftOut, collective_case, default_funded_etp, individual_standing, left_out_of, offer};
 use crate::forecast::{self, ProjectedYear};
 use crate::team::{Team, TeamMember};
 
@@ -22,7 +22,8 @@ pub struct ComparisonRequest {
     pub start: Option<NaiveDate>,
     /// Member ids adhering to the collective contract; by default every GP who may adhere.
     pub adhering: Option<Vec<String>>,
-    /// ETP the collective contract funds; by default the assistants' time, within the cap.
+    /// ETP the collective contract funds; by default the assistants' time for the adhering
+    /// doctors, within the cap.
     pub funded_etp: Option<Etp>,
 }
 
@@ -336,15 +337,10 @@ pub fn compare(
         }
         None => team.members.iter().collect(),
     };
-    let probe = collective_case(book, team, start, &chosen, true, Etp::new(1, 1));
-    let cap = collective::evaluate(book, &probe, &mut NoTrace)?.etp_cap;
     let funded = match request.funded_etp {
         Some(e) if e.is_zero() => return Err(ComparisonError::NoEtp),
         Some(e) => e,
-        None => {
-            let worked = assistants_etp(team)?;
-            if worked.is_zero() { cap } else { worked.min(cap) }
-        }
+        None => default_funded_etp(book, team, start, &chosen, true)?,
     };
     let case = collective_case(book, team, start, &chosen, true, funded);
     let (r, e) = collective::explain(book, &case)?;

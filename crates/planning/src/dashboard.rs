@@ -51,7 +51,7 @@ pub struct CollectiveStanding {
     pub left_out: Vec<LeftOut>,
     pub mean_pmt: Option<Decimal>,
     pub etp_cap: Etp,
-    /// The ETP assumed funded: the assistants' contractual time, within the cap.
+    /// The ETP assumed funded: the assistants' time for the adhering doctors, within the cap.
     pub funded_etp: Etp,
 }
 
@@ -163,8 +163,11 @@ pub struct Forecast {
     pub contracts: Vec<ContractForecast>,
     /// Cash expected per calendar year of the window (PAY-SCHEDULE).
     pub by_calendar_year: Vec<(i32, Decimal)>,
+    /// Sums over the contract years shown, the one running on the day in full.
     pub total_maximum: Decimal,
     pub total_payable: Decimal,
+    /// Cash expected within the window: the sum of `by_calendar_year`.
+    pub total_cash: Decimal,
 }
 
 #[derive(Debug, Clone)]
@@ -365,20 +368,34 @@ pub fn collective_case(
     }
 }
 
-/// The assistants' contractual time, in ETP.
-pub fn assistants_etp(team: &Team) -> Result<Etp, RuleError> {
-    team.assistants.iter().try_fold(Etp::new(0, 1), |acc, a| {
-        acc.checked_add(a.contractual_time.etp()).ok_or(RuleError::Invalid("ETP out of range"))
-    })
+/// The ETP a collective contract of `members` signed on `day` funds by default: the time the
+/// structure's assistants work for the doctors who may adhere, within the cap (time worked for
+/// the others stays funded by their own contracts); the cap when no assistant works for them.
+pub fn default_funded_etp(
+    book: &RuleBook,
+    team: &Team,
+    day: NaiveDate,
+    members: &[&TeamMember],
+    closing: bool,
+) -> Result<Etp, RuleError> {
+    let probe = collective_case(book, team, day, members, closing, Etp::new(1, 1));
+    let r = collective::evaluate(book, &probe, &mut NoTrace)?;
+    let adherents: Vec<&str> =
+        members.iter().zip(&r.members).filter(|(_, x)| x.eligible).map(|(m, _)| m.id.as_str()).collect();
+    let minutes: u64 = team
+        .assistants
+        .iter()
+        .flat_map(|a| &a.assignments)
+        .filter(|x| x.runs_on(day) && adherents.contains(&x.member_id.as_str()))
+        .map(|x| u64::from(x.weekly_time.minutes()))
+        .sum();
+    let worked = Etp::new(minutes, u64::from(domain::FULL_TIME_WEEKLY_MINUTES));
+    Ok(if worked.is_zero() { r.etp_cap } else { worked.min(r.etp_cap) })
 }
 
 fn collective_standing_today(book: &RuleBook, team: &Team, day: NaiveDate) -> Result<CollectiveStanding, RuleError> {
     let members: Vec<&TeamMember> = team.members.iter().collect();
-    // The cap first (one probe), then the assistants' time within it.
-    let probe = collective_case(book, team, day, &members, false, Etp::new(1, 1));
-    let cap = collective::evaluate(book, &probe, &mut NoTrace)?.etp_cap;
-    let worked = assistants_etp(team)?;
-    let funded = if worked.is_zero() { cap } else { worked.min(cap) };
+    let funded = default_funded_etp(book, team, day, &members, false)?;
     let case = collective_case(book, team, day, &members, false, funded);
     let (r, e) = collective::explain(book, &case)?;
     let assessed = Assessed::new(r.verdict, r.failing, r.undecided, &e);
@@ -635,12 +652,15 @@ pub fn dashboard(book: &RuleBook, team: &Team, as_of: NaiveDate) -> Result<Dashb
         Standing { structure: Assessed::from_traces(&e), collective: collective_standing_today(book, team, as_of)? };
 
     let payments: Vec<Payment> = forecasts.iter().flat_map(|f| f.payments.iter().copied()).collect();
+    let by_calendar_year = forecast::by_calendar_year(&payments, as_of, until);
+    let total_cash = by_calendar_year.iter().map(|(_, cash)| *cash).sum();
     let forecast = Forecast {
         from: as_of,
         until,
-        by_calendar_year: forecast::by_calendar_year(&payments, as_of, until),
+        by_calendar_year,
         total_maximum: forecasts.iter().flat_map(|f| &f.years).map(|y| y.maximum).sum(),
         total_payable: forecasts.iter().flat_map(|f| &f.years).map(|y| y.payable).sum(),
+        total_cash,
         contracts: forecasts,
     };
     deadlines.sort_by(|a, b| (a.on, a.kind, &a.subject).cmp(&(b.on, b.kind, &b.subject)));
@@ -661,7 +681,7 @@ type Soon<'a> = dyn FnMut(NaiveDate, DeadlineKind, Subject, String) + 'a;
 
 fn payment_deadlines(soon: &mut Soon<'_>, id: &str, label: &str, payments: &[Payment]) {
     for p in payments {
-        let detail = format!("{label}: {} euros (contract year {})", p.amount, p.contract_year);
+        let detail = format!("{label}: {:.2} euros (contract year {})", p.amount, p.contract_year);
         soon(p.on, DeadlineKind::Payment, Subject::Contract(id.to_owned()), detail);
     }
 }

@@ -76,6 +76,7 @@ struct Expect {
     individual_left_out: Option<BTreeMap<String, Vec<String>>>,
     collective_left_out: Option<BTreeMap<String, Vec<String>>>,
     closings: Option<BTreeMap<String, ExpectClosing>>,
+    collective_funded_etp: Option<String>,
     choice: Option<String>,
     confidence: Option<String>,
     conditions_not_met: Option<Vec<String>>,
@@ -284,6 +285,8 @@ fn check_dashboard(c: &mut Check, d: &Dashboard, e: &Expect) {
     if let Some(want) = &e.forecast_total_payable {
         c.money("forecast total payable", d.forecast.total_payable, want);
     }
+    let cash: Decimal = d.forecast.by_calendar_year.iter().map(|(_, c)| *c).sum();
+    c.eq("total cash is the sum of the calendar years", d.forecast.total_cash, cash);
     for (year, want) in e.cash_by_calendar_year.iter().flatten() {
         let got = d.forecast.by_calendar_year.iter().find(|(y, _)| y.to_string() == *year).map(|(_, v)| v.normalize());
         c.eq(&format!("cash in {year}"), got, Some(dec(want).normalize()));
@@ -345,6 +348,10 @@ fn check_comparison(c: &mut Check, r: &comparison::Comparison, e: &Expect) {
         let want: BTreeMap<String, (NaiveDate, Decimal)> =
             want.iter().map(|(k, v)| (k.clone(), (v.next_anniversary, dec(&v.lost).normalize()))).collect();
         c.eq("closings", got, want);
+    }
+    if let Some(want) = &e.collective_funded_etp {
+        let got = r.collective.lines.iter().find(|l| l.kind == comparison::LineKind::Collective).map(|l| l.funded_etp.to_string());
+        c.eq("collective funded ETP", got, Some(want.clone()));
     }
     if let Some(want) = &e.choice {
         let got = match r.recommendation.choice {

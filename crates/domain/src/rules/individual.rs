@@ -722,18 +722,7 @@ fn second_assistant<'b, T: Tracer<'b>>(
     if !d.specialty.is_general_practice() {
         return Ok((Outcome::Fail, "a second assistant is for GPs"));
     }
-    match d.zone {
-        None => {
-            cx.t.missing("doctor.zone");
-            return Ok((Outcome::Undecided, "a second assistant is for GPs in a ZIP: give the zone"));
-        }
-        Some(z) => {
-            cx.t.input("zone", Input::Code(z.code()));
-            if z != Zone::Zip {
-                return Ok((Outcome::Fail, "a second assistant is for GPs in a ZIP"));
-            }
-        }
-    }
+    // The first contract's conditions first: they refuse whatever the zone.
     let min_year = cx.count(P::SecondAssistantMinYear, day)?;
     let Some(first) = d.first_contract else {
         return Ok((Outcome::Fail, "a second assistant needs a running 1 ETP contract"));
@@ -742,14 +731,28 @@ fn second_assistant<'b, T: Tracer<'b>>(
     cx.t.input("first_contract.signed_on", Input::Date(first.signed_on));
     cx.t.input("first_contract.objectives_met", Input::Bool(first.objectives_met));
     let year = contract_year_on(first.signed_on, day).unwrap_or(0);
-    Ok(if first.option != AidOption::OneEtp {
-        (Outcome::Fail, "a second assistant needs a running 1 ETP contract")
-    } else if year < min_year {
-        (Outcome::Fail, "a second assistant comes from contract year 3 of the first contract")
-    } else if !first.objectives_met {
-        (Outcome::Fail, "a second assistant needs the first contract's objectives met")
-    } else {
-        (Outcome::Pass, "GP in a ZIP with a 1 ETP contract in year 3 or later, objectives met")
+    if first.option != AidOption::OneEtp {
+        return Ok((Outcome::Fail, "a second assistant needs a running 1 ETP contract"));
+    }
+    if year < min_year {
+        return Ok((Outcome::Fail, "a second assistant comes from contract year 3 of the first contract"));
+    }
+    if !first.objectives_met {
+        return Ok((Outcome::Fail, "a second assistant needs the first contract's objectives met"));
+    }
+    Ok(match d.zone {
+        None => {
+            cx.t.missing("doctor.zone");
+            (Outcome::Undecided, "a second assistant is for GPs in a ZIP: give the zone")
+        }
+        Some(z) => {
+            cx.t.input("zone", Input::Code(z.code()));
+            if z == Zone::Zip {
+                (Outcome::Pass, "GP in a ZIP with a 1 ETP contract in year 3 or later, objectives met")
+            } else {
+                (Outcome::Fail, "a second assistant is for GPs in a ZIP")
+            }
+        }
     })
 }
 
