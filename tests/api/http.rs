@@ -22,7 +22,7 @@ async fn readme_examples_answer_on_the_demo_data(app: &TestApp) {
     let structures = body["data"]["structures"]["edges"].as_array().expect("edges");
     assert_eq!(structures.len(), 1, "the coordinator sees the demo MSP only: {body}");
     assert_eq!(structures[0]["node"]["name"], "MSP des Tilleuls");
-    assert_eq!(structures[0]["node"]["members"]["edges"].as_array().map(Vec::len), Some(7), "{body}");
+    assert_eq!(structures[0]["node"]["members"]["edges"].as_array().map(Vec::len), Some(8), "{body}");
 }
 
 async fn protocol_guards(app: &TestApp) {

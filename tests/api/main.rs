@@ -2,6 +2,7 @@
 //! One test binary for all HTTP tests (compiles once).
 
 mod cpam;
+mod dashboard;
 mod helpers;
 mod http;
 mod requests;

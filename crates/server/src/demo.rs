@@ -1,7 +1,19 @@
-//! The demo data loaded into an empty database: a SISA-run MSP near Bordeaux with five GPs, a
-//! pediatrician and a cardiologist, two assistants médicaux and contracts signed under the
+//! The demo data loaded into an empty database: a SISA-run MSP near Bordeaux with six GPs, a
+//! pediatrician and a cardiologist, three assistants médicaux and contracts signed under the
 //! 2019, 2020 and 2024 regimes; and a small SCM practice next door, outside the demo
 //! coordinator's scope. Names and numbers are fictitious (keys are valid).
+//!
+//! Seen on 2026-12-01 (the README's dashboard and comparison), the MSP shows:
+//! - a GP below the individual floor whom the collective would include: Étienne Caron, installed
+//!   in 2007, PMT 604 (P30 is 775), partner in sector 1; the group's mean PMT stays above 775;
+//! - a terminated contract (Thomas Roux, 2019-10-01 to 2023-12-31) and three 1/3-ETP contracts
+//!   of 2021 past their five years (no renewal is recorded);
+//! - a contract running in its first year: Julien Bernard's new 1/2 ETP of 2026-03-02, which
+//!   follows his 2021 one (a 1/3 ETP cannot be signed any more);
+//! - assistants shared between doctors: Inès Petit (Martin, Bernard, Lefebvre) and Élodie
+//!   Marchand (Caron, Bernard);
+//! - a qualification deadline within the year: Élodie Marchand, hired on 2025-03-03 and not yet
+//!   qualified, has until 2027-03-03 (AM-QUALIFICATION: 2 years for a hire from 2024-06-22).
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use domain::*;
@@ -181,6 +193,21 @@ const DOCTORS: &[Doctor] = &[
         partner: true,
         figures: &[],
     },
+    // Below the individual floor (P30 = 775 PMT), installed long ago: no derogation recorded.
+    Doctor {
+        rpps: "10026789015",
+        first: "Étienne",
+        last: "Caron",
+        specialty: Specialty::GeneralPractice,
+        sector: ConventionSector::Sector1,
+        optam: Optam::None,
+        mep: false,
+        installed: (2007, 9, 3),
+        born: 1968,
+        structure: 0,
+        partner: true,
+        figures: &[(2024, 596, 538, 1_190, ActivityBand::BelowP30), (2025, 604, 547, 1_215, ActivityBand::BelowP30)],
+    },
 ];
 
 /// Builds the demo dataset.
@@ -244,7 +271,7 @@ pub fn dataset() -> Dataset {
         })
         .collect();
     // Positions in DOCTORS.
-    let (martin, bernard, lefebvre, garnier, roux) = (0, 1, 2, 5, 6);
+    let (martin, bernard, lefebvre, garnier, roux, caron) = (0, 1, 2, 5, 6, 9);
     let assistants = vec![
         ImportAssistant {
             structure: 0,
@@ -274,6 +301,20 @@ pub fn dataset() -> Dataset {
             former_secretary: false,
             assignments: vec![(garnier, hours("17h30"), since(2024, 9, 16))],
         },
+        // Hired by the SISA for Dr Caron, then shared with Dr Bernard's new contract; not
+        // qualified yet: the CQP is due by 2027-03-03.
+        ImportAssistant {
+            structure: 0,
+            employer: ImportEmployer::Structure(0),
+            first_name: "Élodie".into(),
+            last_name: "Marchand".into(),
+            qualification: Qualification::None,
+            qualified_on: None,
+            hired_on: day(2025, 3, 3),
+            contractual_time: hours("35"),
+            former_secretary: false,
+            assignments: vec![(caron, hours("17h30"), since(2025, 3, 3)), (bernard, hours("17h30"), since(2026, 3, 2))],
+        },
     ];
     let individual = |practitioner, option, signed_on, status, ends_on| ImportContract {
         terms: ImportTerms::Individual { practitioner, option },
@@ -287,6 +328,8 @@ pub fn dataset() -> Dataset {
         individual(bernard, AidOption::OneThirdEtp, day(2021, 3, 1), ContractStatus::Active, None),
         individual(lefebvre, AidOption::OneThirdEtp, day(2021, 3, 1), ContractStatus::Active, None),
         individual(garnier, AidOption::HalfEtp, day(2024, 9, 15), ContractStatus::Active, None),
+        // After the five years of his 2021 contract (ended 2026-02-28), a new one under R2024.
+        individual(bernard, AidOption::HalfEtp, day(2026, 3, 2), ContractStatus::Active, None),
     ];
     Dataset { structures, practitioners, assistants, contracts }
 }
@@ -304,5 +347,58 @@ mod tests {
         for p in &data.practitioners {
             assert!(p.fields.rpps.warnings().is_empty(), "demo RPPS keys verify: {}", p.fields.rpps);
         }
+    }
+
+    /// The import checks the records as the API does (no assignment before the hire, within the
+    /// contractual time, end dates agreeing with the status).
+    #[tokio::test]
+    async fn the_demo_passes_the_import_checks() {
+        let store = persistence::testing::sqlite().await;
+        let summary = store.import(&dataset()).await.expect("the demo imports");
+        assert_eq!((summary.practitioners, summary.assistants, summary.contracts), (DOCTORS.len(), 3, 6));
+    }
+
+    /// What the README's dashboard and comparison on 2026-12-01 show rests on these records.
+    #[test]
+    fn the_demo_has_what_the_dashboard_shows() {
+        let data = dataset();
+        let on = day(2026, 12, 1);
+        let latest_pmt = |d: &Doctor| d.figures.last().map(|f| f.1);
+        let may_adhere = |d: &Doctor| {
+            d.structure == 0
+                && d.partner
+                && d.specialty == Specialty::GeneralPractice
+                && !d.mep
+                && (d.sector == ConventionSector::Sector1 || d.optam != Optam::None)
+        };
+
+        // A GP below the individual floor (P30: 775 PMT), installed long ago, whom the
+        // collective counts: the group's mean PMT stays at or above 775.
+        let caron = DOCTORS.iter().find(|d| d.last == "Caron").expect("Caron");
+        assert!(latest_pmt(caron).is_some_and(|p| p < 775) && caron.installed.0 < 2020 && may_adhere(caron));
+        let group: Vec<u32> = DOCTORS.iter().filter(|d| may_adhere(d)).filter_map(latest_pmt).collect();
+        assert!(group.len() >= 3 && group.iter().sum::<u32>() >= 775 * group.len() as u32, "{group:?}");
+
+        // A terminated contract.
+        assert!(data.contracts.iter().any(|c| c.status == ContractStatus::Terminated && c.ends_on.is_some()));
+
+        // An assistant working for two doctors or more on the day.
+        let shared = data.assistants.iter().filter(|a| {
+            let mut doctors: Vec<usize> =
+                a.assignments.iter().filter(|(_, _, p)| p.contains(on)).map(|(d, _, _)| *d).collect();
+            doctors.sort_unstable();
+            doctors.dedup();
+            doctors.len() >= 2
+        });
+        assert_eq!(shared.count(), 2, "Inès Petit and Élodie Marchand");
+
+        // A qualification due within the coming 12 months: 2 years after a hire from 2024-06-22.
+        let horizon = on.checked_add_months(chrono::Months::new(12)).expect("date");
+        let due =
+            data.assistants.iter().filter(|a| a.qualified_on.is_none() && a.hired_on >= day(2024, 6, 22)).any(|a| {
+                let deadline = a.hired_on.checked_add_months(chrono::Months::new(24)).expect("date");
+                on <= deadline && deadline <= horizon
+            });
+        assert!(due, "an unqualified assistant's deadline falls between {on} and {horizon}");
     }
 }
