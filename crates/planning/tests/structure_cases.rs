@@ -350,7 +350,12 @@ fn check_comparison(c: &mut Check, r: &comparison::Comparison, e: &Expect) {
         c.eq("closings", got, want);
     }
     if let Some(want) = &e.collective_funded_etp {
-        let got = r.collective.lines.iter().find(|l| l.kind == comparison::LineKind::Collective).map(|l| l.funded_etp.to_string());
+        let got = r
+            .collective
+            .lines
+            .iter()
+            .find(|l| l.kind == comparison::LineKind::Collective)
+            .map(|l| l.funded_etp.to_string());
         c.eq("collective funded ETP", got, Some(want.clone()));
     }
     if let Some(want) = &e.choice {
