@@ -207,14 +207,22 @@ impl Records {
             .and_then(|m| m.hosts_docteur_junior)
     }
 
-    /// Patients a doctor gained under their individual contracts (COL-OBJECTIVES deducts them).
-    pub fn gained_under_individual(&self, p: &Practitioner) -> Activity {
+    /// Patients a doctor gained under their individual contracts signed before `day`, up to the
+    /// figures known on `day`: what COL-OBJECTIVES deducts from a collective signed that day
+    /// (gains made later are the collective's own).
+    pub fn gained_under_individual(&self, p: &Practitioner, day: NaiveDate) -> Activity {
         let baselines: Vec<Activity> = self
             .contracts_of(p.id)
-            .filter(|c| c.fields.terms.kind() == ContractKind::Individual)
-            .map(|c| self.doctor_on(p, c.fields.signed_on).activity)
+            .filter_map(|c| match c.fields.terms {
+                ContractTerms::Individual { option, .. }
+                    if c.fields.status != ContractStatus::Draft && c.fields.signed_on < day =>
+                {
+                    Some(self.contract_case(c, p, option).doctor.activity)
+                }
+                _ => None,
+            })
             .collect();
-        gains(&baselines, self.latest_activity(p.id))
+        gains(&baselines, baseline(&self.figures_of(p.id), day).map(activity))
     }
 
     /// An adherent of a collective contract of `structure` signed on `signed` who joined on
@@ -247,7 +255,7 @@ impl Records {
                     && c.fields.ends_on.is_none_or(|end| end >= joined)
             }),
             collective_ended_on: None,
-            gained_under_individual: self.gained_under_individual(p),
+            gained_under_individual: self.gained_under_individual(p, signed),
         }
     }
 

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use domain::rules::structure::EmployerKind;
-use domain::{ContractTerms, Employer, PractitionerId, StructureId};
+use domain::{AidContract, ContractTerms, Employer, PractitionerId, StructureId};
 use persistence::Store;
 
 use crate::Result;
@@ -27,7 +27,24 @@ pub async fn team(store: &Store, structure_id: StructureId, as_of: NaiveDate) ->
         .collect();
     ids.sort_by_key(|id| id.0);
     ids.dedup();
-    let records = Records::read(store, &ids).await?;
+    // The structure's collective contracts, with every adherent, those who left included: a
+    // signed contract keeps its funded ETP and its adherents' figures (COL-DURATION).
+    let collectives: Vec<AidContract> = store
+        .list_structure_contracts(structure_id, None, ALL)
+        .await?
+        .items
+        .into_iter()
+        .filter(|c| matches!(&c.fields.terms, ContractTerms::Collective { structure_id: s, .. } if *s == structure_id))
+        .collect();
+    let mut everyone = ids.clone();
+    for c in &collectives {
+        if let ContractTerms::Collective { members, .. } = &c.fields.terms {
+            everyone.extend(members.iter().map(|m| m.practitioner_id));
+        }
+    }
+    everyone.sort_by_key(|id| id.0);
+    everyone.dedup();
+    let records = Records::read(store, &everyone).await?;
     let assistants = store.list_assistants(structure_id, None, ALL).await?.items;
     let assistant_ids: Vec<_> = assistants.iter().map(|a| a.id).collect();
     let assignments = store.assignments_of(&assistant_ids).await?;
@@ -64,17 +81,9 @@ pub async fn team(store: &Store, structure_id: StructureId, as_of: NaiveDate) ->
         });
     }
 
-    // The structure's collective contracts, as each adherent's records hold them (once).
-    let mut collective_contracts: Vec<HeldCollective> = Vec::new();
-    for (_, c) in ids.iter().flat_map(|id| records.contracts_of(*id).map(move |c| (*id, c))) {
-        let ContractTerms::Collective { structure_id: signer, members: adherents, .. } = &c.fields.terms else {
-            continue;
-        };
-        if *signer != structure_id || collective_contracts.iter().any(|h| h.id == c.id.0.to_string()) {
-            continue;
-        }
-        // Adherents who left the structure are not in the team's records: the contract is read
-        // for the doctors it still has.
+    let mut collective_contracts = Vec::with_capacity(collectives.len());
+    for c in &collectives {
+        let ContractTerms::Collective { members: adherents, .. } = &c.fields.terms else { continue };
         let Some(case) = records.collective_contract_case(c, &structure, label) else { continue };
         collective_contracts.push(HeldCollective {
             id: c.id.0.to_string(),

@@ -129,10 +129,17 @@ impl TeamMember {
         self.contracts.iter().filter(|c| c.runs_on(book, day)).max_by_key(|c| c.case.signed_on)
     }
 
-    /// Patients gained under the member's individual contracts (COL-OBJECTIVES deducts them).
-    pub fn gained_under_individual(&self) -> Activity {
-        let baselines: Vec<Activity> = self.contracts.iter().map(|c| c.case.doctor.activity).collect();
-        gains(&baselines, self.actual)
+    /// Patients gained under the member's individual contracts signed before `day`, up to the
+    /// figures known on the planning day (`doctor.activity`): what COL-OBJECTIVES deducts from a
+    /// collective signed on `day`.
+    pub fn gained_under_individual(&self, day: NaiveDate) -> Activity {
+        let baselines: Vec<Activity> = self
+            .contracts
+            .iter()
+            .filter(|c| c.signed() && c.case.signed_on < day)
+            .map(|c| c.case.doctor.activity)
+            .collect();
+        gains(&baselines, Some(self.doctor.activity))
     }
 
     /// The member as the collective rules see them for a contract signed on `day`; `closing`
@@ -152,7 +159,7 @@ impl TeamMember {
             hosts_docteur_junior: self.hosts_docteur_junior,
             holds_individual_contract: !closing && self.running_contract(book, day).is_some(),
             collective_ended_on: d.collective_ended_on,
-            gained_under_individual: self.gained_under_individual(),
+            gained_under_individual: self.gained_under_individual(day),
         }
     }
 }

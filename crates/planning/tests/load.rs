@@ -205,7 +205,27 @@ async fn recorded_facts_reach_the_rules(store: Store) {
     assert_eq!(d.standing.collective.etp_cap, Etp::new(3, 2));
 }
 
+/// A collective adherent who leaves the structure does not change the contract: it keeps its
+/// funded ETP and is still judged on every adherent (COL-DURATION), as its own evaluation is.
+async fn an_adherent_who_left_still_counts(store: Store) {
+    store.import(&dataset(10, 0)).await.expect("the dataset imports");
+    let id = StructureId(1);
+    let rows = store.list_members(id, None, None, 20).await.expect("reads").items;
+    // The fifth doctor adheres to the collective (2 ETP, signed 2026-03-01); they leave in June.
+    let leaver = &rows[4].membership;
+    let left = Period::new(leaver.period.from(), Some(day("2026-06-30"))).expect("a period");
+    store.update_membership(leaver.id, leaver.partner, left, None).await.expect("updates");
+    let team = load::team(&store, id, day("2026-12-01")).await.expect("loads").expect("exists");
+    assert_eq!(team.members.len(), 9);
+    let held = &team.collective_contracts[0];
+    assert_eq!((held.member_ids.len(), held.case.members.len()), (2, 2), "the leaver is still an adherent");
+    let book = RuleBook::embedded().expect("rules load");
+    let d = dashboard::dashboard(&book, &team, day("2026-12-01")).expect("a dashboard");
+    assert_eq!(d.collective_contracts[0].maximum, Some(76_000.into()), "2 ETP × 38,000, as signed");
+}
+
 persistence::backend_tests!(
+    an_adherent_who_left_still_counts,
     the_sql_cost_does_not_depend_on_the_team_size,
     the_team_holds_the_stored_records,
     recorded_facts_reach_the_rules
