@@ -94,7 +94,8 @@ impl From<CollectiveStanding> for CollectiveStandingObject {
 pub struct StructureStanding {
     /// STR-PROJET-SANTE, STR-EMPLOYER and COL-EMPLOYER.
     pub structure: Assessment,
-    pub collective: CollectiveStandingObject,
+    /// Null before the collective aid existed (2026-02-25).
+    pub collective: Option<CollectiveStandingObject>,
 }
 
 /// A contract evaluated on the dashboard's day.
@@ -455,7 +456,7 @@ impl From<Dashboard> for DashboardObject {
             },
             standing: StructureStanding {
                 structure: d.standing.structure.into(),
-                collective: d.standing.collective.into(),
+                collective: d.standing.collective.map(Into::into),
             },
             members: d.members.into_iter().map(Into::into).collect(),
             collective_contracts: d.collective_contracts.into_iter().map(Into::into).collect(),

@@ -211,6 +211,10 @@ impl StructureObject {
                 "adheringDoctors: {} is not a doctor of the structure on the start date",
                 ids::encode(NodeType::Practitioner, n.parse().unwrap_or_default()).as_str()
             )),
+            planning::comparison::ComparisonError::DuplicateMember(n) => ApiError::BadInput(format!(
+                "adheringDoctors: {} is named twice",
+                ids::encode(NodeType::Practitioner, n.parse().unwrap_or_default()).as_str()
+            )),
             other => ApiError::BadInput(other.to_string()),
         })?;
         Ok(result.into())

@@ -4,17 +4,17 @@
 //! Nothing is written: it is a what-if over the structure's records.
 
 use chrono::NaiveDate;
-use domain::rules::collective;
+use domain::rules::collective::{self, CollectiveCase};
 use domain::rules::individual::IndividualCase;
 use domain::rules::{Confidence, NoTrace, P, RuleBook, RuleError, Target, TargetKind, Value, Verdict};
 use domain::rules::{contract_year_on, contract_year_start};
-use domain::{AidOption, Etp};
+use domain::{AidOption, ContractStatus, Etp};
 use rust_decimal::Decimal;
 
 use crate::assessed::Assessed;
 use crate::dashboard::{LeftOut, collective_case, default_funded_etp, individual_standing, left_out_of, offer};
 use crate::forecast::{self, ProjectedYear};
-use crate::team::{Team, TeamMember};
+use crate::team::{HeldCollective, Team, TeamMember};
 
 /// The what-if arguments; `None` takes the default.
 #[derive(Debug, Clone, Default)]
@@ -31,6 +31,8 @@ pub struct ComparisonRequest {
 pub enum ComparisonError {
     #[error("adheringDoctors: {0} is not a doctor of the structure")]
     UnknownMember(String),
+    #[error("adheringDoctors: {0} is named twice")]
+    DuplicateMember(String),
     #[error("fundedEtp: a collective contract funds at least some ETP")]
     NoEtp,
     #[error(transparent)]
@@ -159,6 +161,9 @@ impl Scenario {
     }
 }
 
+/// How a collective contract is named among a scenario's lines.
+pub const COLLECTIVE_LABEL: &str = "contrat collectif";
+
 #[derive(Debug, Clone)]
 pub struct Dimension {
     pub name: &'static str,
@@ -242,8 +247,10 @@ impl Line {
     }
 }
 
-/// A member's money without the collective: the running contract kept, or the best new one.
-/// A doctor who could sign nothing is returned, with why.
+/// A member's money without the collective, like for like with it (objectives met in every
+/// year, as the collective's new contract is projected): the running contract kept, and after
+/// its term, or for a doctor without one, the best option open then. A doctor who could sign
+/// nothing on the start date is returned, with why.
 fn individual_line(
     book: &RuleBook,
     m: &TeamMember,
@@ -252,10 +259,11 @@ fn individual_line(
     into: &mut Scenario,
 ) -> Result<Option<LeftOut>, RuleError> {
     let until = windows.last().map_or(start, |(_, to)| to.succ_opt().unwrap_or(*to));
+    let mut free_from = start;
     if let Some(c) = m.running_contract(book, start) {
         let standing = individual_standing(book, m, c, start)?;
         into.confidence = into.confidence.min(weakest(&standing.assessed));
-        let years = forecast::individual_years(book, &c.case, start, until)?;
+        let years = forecast::individual_years(book, &objectives_met(&c.case), start, until)?;
         let l = Line {
             contract_id: Some(c.id.clone()),
             option: Some(c.case.option),
@@ -263,14 +271,18 @@ fn individual_line(
         }
         .with_years(&years, windows)?;
         into.add(l, &standing.objectives.targets.iter().flatten().copied().collect::<Vec<_>>());
-        return Ok(None);
+        // Past its term within the window, the doctor signs a new contract.
+        match years.last().and_then(|y| y.ends_on.succ_opt()) {
+            Some(next) if next < until => free_from = next,
+            _ => return Ok(None),
+        }
     }
-    let o = offer(book, m, start)?;
+    let o = offer(book, m, free_from)?;
     match o.option {
         Some(option) => {
             into.confidence = into.confidence.min(weakest(&o.assessed));
             let case = IndividualCase {
-                signed_on: start,
+                signed_on: free_from,
                 option,
                 doctor: m.doctor.clone(),
                 as_of: None,
@@ -279,12 +291,14 @@ fn individual_line(
                 renewals: 0,
             };
             let objectives = domain::rules::individual::evaluate(book, &case, &mut NoTrace)?.objectives;
-            let years = forecast::individual_years(book, &case, start, until)?;
+            let years = forecast::individual_years(book, &case, free_from, until)?;
             let l = Line { option: Some(option), ..Line::new(&m.label, Some(&m.id), LineKind::New, option.etp()) }
                 .with_years(&years, windows)?;
             into.add(l, &objectives.targets.iter().flatten().copied().collect::<Vec<_>>());
             Ok(None)
         }
+        // After a running contract, a doctor who could sign nothing more is simply done.
+        None if free_from > start => Ok(None),
         None if o.verdict == Verdict::Undecided => {
             into.undecided.push((m.label.clone(), o.assessed.missing.clone()));
             Ok(None)
@@ -296,6 +310,11 @@ fn individual_line(
             reason: o.reason,
         })),
     }
+}
+
+/// A running contract projected with its objectives met: the comparison's common basis.
+fn objectives_met(case: &IndividualCase) -> IndividualCase {
+    IndividualCase { actual: None, ..case.clone() }
 }
 
 fn weakest(a: &Assessed) -> Confidence {
@@ -312,9 +331,32 @@ pub fn compare(
     let windows = windows(start);
     let until = windows.last().map_or(start, |(_, to)| to.succ_opt().unwrap_or(*to));
 
-    // (a) individual contracts, kept or new.
+    // A collective contract already running is kept in both scenarios, with its adherents.
+    let running: Vec<&HeldCollective> = team
+        .collective_contracts
+        .iter()
+        .filter(|h| h.status == ContractStatus::Active && h.case.signed_on <= start)
+        .collect();
+    let in_running = |m: &TeamMember| running.iter().any(|h| h.member_ids.contains(&m.id));
+    let free: Vec<&TeamMember> = team.members.iter().filter(|m| !in_running(m)).collect();
     let mut individual = Scenario::new();
-    for m in &team.members {
+    let mut collective = Scenario::new();
+    for h in &running {
+        let years = forecast::collective_years(book, &CollectiveCase { actual: None, ..h.case.clone() }, start, until)?;
+        let objectives = collective::evaluate(book, &h.case, &mut NoTrace)?.objectives;
+        let targets: Vec<_> = objectives.targets.iter().flatten().copied().collect();
+        for scenario in [&mut individual, &mut collective] {
+            let l = Line {
+                contract_id: Some(h.id.clone()),
+                ..Line::new(COLLECTIVE_LABEL, None, LineKind::Running, h.case.funded_etp)
+            }
+            .with_years(&years, &windows)?;
+            scenario.add(l, &targets);
+        }
+    }
+
+    // (a) individual contracts, kept or new.
+    for m in free.iter().copied() {
         if let Some(out) = individual_line(book, m, start, &windows, &mut individual)? {
             individual.left_out.push(out);
         }
@@ -325,7 +367,10 @@ pub fn compare(
     let chosen: Vec<&TeamMember> = match &request.adhering {
         Some(ids) => {
             let mut out = Vec::with_capacity(ids.len());
-            for id in ids {
+            for (i, id) in ids.iter().enumerate() {
+                if ids[..i].contains(id) {
+                    return Err(ComparisonError::DuplicateMember(id.clone()));
+                }
                 out.push(
                     team.members
                         .iter()
@@ -337,6 +382,16 @@ pub fn compare(
         }
         None => team.members.iter().collect(),
     };
+    // Who already adheres to the running collective contract stays in it.
+    let (chosen, already): (Vec<&TeamMember>, Vec<&TeamMember>) = chosen.into_iter().partition(|m| !in_running(m));
+    for m in already {
+        collective.left_out.push(LeftOut {
+            member_id: m.id.clone(),
+            label: m.label.clone(),
+            rules: Vec::new(),
+            reason: "already adheres to the structure's running collective contract".to_owned(),
+        });
+    }
     let funded = match request.funded_etp {
         Some(e) if e.is_zero() => return Err(ComparisonError::NoEtp),
         Some(e) => e,
@@ -345,8 +400,7 @@ pub fn compare(
     let case = collective_case(book, team, start, &chosen, true, funded);
     let (r, e) = collective::explain(book, &case)?;
     let assessed = Assessed::new(r.verdict, r.failing, r.undecided, &e);
-    let mut collective = Scenario::new();
-    collective.confidence = weakest(&assessed);
+    collective.confidence = collective.confidence.min(weakest(&assessed));
     collective.conditions_not_met = assessed.failing_notes();
     for rule in assessed.explanation.rules.iter().filter(|t| assessed.undecided.contains(t.rule)) {
         collective.conditions_not_met.push(format!("{} (undecided): {}", rule.rule.code(), rule.note));
@@ -362,11 +416,11 @@ pub fn compare(
     }
     if r.verdict != Verdict::NotEligible {
         let years = forecast::collective_years(book, &case, start, until)?;
-        let l = Line::new("contrat collectif", None, LineKind::Collective, funded).with_years(&years, &windows)?;
+        let l = Line::new(COLLECTIVE_LABEL, None, LineKind::Collective, funded).with_years(&years, &windows)?;
         collective.add(l, &r.objectives.targets.iter().flatten().copied().collect::<Vec<_>>());
         let waiting = match book.step(P::CollectiveWaitingYears, start).map(|s| &s.value) {
             Some(Value::Count(n)) => *n,
-            _ => 2,
+            _ => return Err(RuleError::NoValue { key: "collective.waiting_period_years", date: start }.into()),
         };
         collective.waiting_period_risk = Some(format!(
             "if the collective contract ends or is terminated, each of its {} doctors waits {waiting} years before any new aid contract, individual or collective (COL-WAITING-PERIOD)",
@@ -379,7 +433,7 @@ pub fn compare(
         }
     }
     // Doctors outside the collective keep or sign individual contracts in both scenarios.
-    for m in team.members.iter().filter(|m| !adhering.iter().any(|a| a.id == m.id)) {
+    for m in free.iter().copied().filter(|m| !adhering.iter().any(|a| a.id == m.id)) {
         if !chosen.iter().any(|c| c.id == m.id) {
             collective.left_out.push(LeftOut {
                 member_id: m.id.clone(),
@@ -396,7 +450,23 @@ pub fn compare(
     let difference: Vec<Decimal> = collective.yearly.iter().zip(&individual.yearly).map(|(b, a)| b - a).collect();
     let total_difference = collective.total - individual.total;
     let confidence = individual.confidence.min(collective.confidence);
-    let recommendation = recommend(&collective, total_difference, confidence);
+    // Doctors whose individual aid is undecided but who adhere in (b): (a) may be understated.
+    let unknown: Vec<&str> = individual
+        .undecided
+        .iter()
+        .filter(|(label, _)| !collective.undecided.iter().any(|(l, _)| l == label))
+        .map(|(label, _)| label.as_str())
+        .collect();
+    let recommendation = if running.is_empty() || !adhering.is_empty() {
+        recommend(&collective, total_difference, confidence, &unknown)
+    } else {
+        Recommendation {
+            choice: Choice::Collective,
+            confidence,
+            reason: "the structure's collective contract runs already, and no other doctor could sign a second one"
+                .to_owned(),
+        }
+    };
     Ok(Comparison {
         start,
         years: windows,
@@ -419,7 +489,7 @@ fn closing(
     let signed = c.case.signed_on;
     let k = contract_year_on(signed, start).unwrap_or(1);
     let next = contract_year_start(signed, k + 1).ok_or(RuleError::Invalid("contract year out of range"))?;
-    let years = forecast::individual_years(book, &c.case, start, next)?;
+    let years = forecast::individual_years(book, &objectives_met(&c.case), start, next)?;
     let lost = match years.first() {
         Some(y) if y.starts_on < start => forecast::accrued(y, start, next)?,
         _ => Decimal::ZERO,
@@ -427,7 +497,12 @@ fn closing(
     Ok(Closing { contract_id: c.id.clone(), label: m.label.clone(), closed_on: start, next_anniversary: next, lost })
 }
 
-fn recommend(collective: &Scenario, total_difference: Decimal, confidence: Confidence) -> Recommendation {
+fn recommend(
+    collective: &Scenario,
+    total_difference: Decimal,
+    confidence: Confidence,
+    unknown: &[&str],
+) -> Recommendation {
     let verdict = collective.assessed.as_ref().map_or(Verdict::NotEligible, |a| a.verdict);
     let (choice, reason) = match verdict {
         Verdict::NotEligible => (
@@ -439,6 +514,13 @@ fn recommend(collective: &Scenario, total_difference: Decimal, confidence: Confi
             format!(
                 "the collective contract depends on inputs not recorded: {}",
                 collective.conditions_not_met.join("; ")
+            ),
+        ),
+        Verdict::Eligible if total_difference > Decimal::ZERO && !unknown.is_empty() => (
+            Choice::Undecided,
+            format!(
+                "the collective contract brings {total_difference} more over five years, unless the individual aid of {}, undecided for want of inputs, makes up for it",
+                unknown.join(", ")
             ),
         ),
         Verdict::Eligible if total_difference > Decimal::ZERO => {

@@ -7,6 +7,7 @@ use chrono::{Months, NaiveDate};
 use domain::rules::assistant::{self, AssistantCase};
 use domain::rules::collective::{self, CollectiveCase};
 use domain::rules::individual::{self, FirstContract, IndividualCase};
+use domain::rules::params::INDIVIDUAL_START;
 use domain::rules::structure::{self, AssistantEmployment, StructureCase};
 use domain::rules::{
     Activity, Indicator, NoTrace, Objectives, P, Rate, RuleBook, RuleError, Target, TargetKind, Value, Verdict,
@@ -39,8 +40,9 @@ pub struct Dashboard {
 pub struct Standing {
     /// STR-PROJET-SANTE, STR-EMPLOYER and COL-EMPLOYER for the structure's assistants.
     pub structure: Assessed,
-    /// The collective aid signed on the day by every member who may adhere.
-    pub collective: CollectiveStanding,
+    /// The collective aid signed on the day by every member who may adhere; none before the
+    /// collective aid existed.
+    pub collective: Option<CollectiveStanding>,
 }
 
 #[derive(Debug, Clone)]
@@ -266,7 +268,7 @@ pub fn collective_standing(book: &RuleBook, c: &HeldCollective, day: NaiveDate) 
     let over = c.status != ContractStatus::Active;
     Ok(ContractStanding {
         id: c.id.clone(),
-        label: "contrat collectif".to_owned(),
+        label: crate::comparison::COLLECTIVE_LABEL.to_owned(),
         option: None,
         funded_etp: case.funded_etp,
         signed_on: case.signed_on,
@@ -393,29 +395,50 @@ pub fn default_funded_etp(
     Ok(if worked.is_zero() { r.etp_cap } else { worked.min(r.etp_cap) })
 }
 
-fn collective_standing_today(book: &RuleBook, team: &Team, day: NaiveDate) -> Result<CollectiveStanding, RuleError> {
-    let members: Vec<&TeamMember> = team.members.iter().collect();
+fn collective_standing_today(
+    book: &RuleBook,
+    team: &Team,
+    day: NaiveDate,
+) -> Result<Option<CollectiveStanding>, RuleError> {
+    if book.step(P::RegimeCollective, day).is_none() {
+        return Ok(None);
+    }
+    // Adherents of a collective contract running that day are in it already.
+    let in_running = |m: &TeamMember| {
+        team.collective_contracts
+            .iter()
+            .any(|h| h.status == ContractStatus::Active && h.case.signed_on <= day && h.member_ids.contains(&m.id))
+    };
+    let (members, already): (Vec<&TeamMember>, Vec<&TeamMember>) = team.members.iter().partition(|m| !in_running(m));
     let funded = default_funded_etp(book, team, day, &members, false)?;
     let case = collective_case(book, team, day, &members, false, funded);
     let (r, e) = collective::explain(book, &case)?;
     let assessed = Assessed::new(r.verdict, r.failing, r.undecided, &e);
     let mut adhering = Vec::new();
-    let mut left_out = Vec::new();
-    for (m, res) in team.members.iter().zip(&r.members) {
+    let mut left_out: Vec<LeftOut> = already
+        .iter()
+        .map(|m| LeftOut {
+            member_id: m.id.clone(),
+            label: m.label.clone(),
+            rules: Vec::new(),
+            reason: "already adheres to the structure's running collective contract".to_owned(),
+        })
+        .collect();
+    for (m, res) in members.iter().zip(&r.members) {
         if res.eligible {
             adhering.push(m.id.clone());
         } else {
             left_out.push(left_out_of(m, res, &assessed));
         }
     }
-    Ok(CollectiveStanding {
+    Ok(Some(CollectiveStanding {
         assessed,
         adhering,
         left_out,
         mean_pmt: r.mean_pmt,
         etp_cap: r.etp_cap,
         funded_etp: funded,
-    })
+    }))
 }
 
 /// Why the collective rules leave a member out, from the member's own traces.
@@ -626,7 +649,8 @@ pub fn dashboard(book: &RuleBook, team: &Team, as_of: NaiveDate) -> Result<Dashb
     let all_contracts: Vec<ContractStanding> =
         members.iter().flat_map(|m| m.contracts.iter().cloned()).chain(collective_contracts.iter().cloned()).collect();
     let mut assistants = Vec::with_capacity(team.assistants.len());
-    for a in &team.assistants {
+    // Assistants are checked from their hiring, within the aid's lifetime.
+    for a in team.assistants.iter().filter(|a| INDIVIDUAL_START <= a.hired_on && a.hired_on <= as_of) {
         let s = assistant_standing(book, team, a, &all_contracts, as_of)?;
         if let (Some(deadline), None) = (s.qualification_deadline, a.qualified_on) {
             let detail = format!("{}: CQP assistant médical to obtain", a.label);

@@ -197,12 +197,18 @@ async fn recorded_facts_reach_the_rules(store: Store) {
     assert_eq!((held.doctor.activity.pmt, held.actual), (Some(1000), None));
     let other = &others.clone().find(|m| !m.contracts.is_empty()).expect("a contract").contracts[0].case;
     assert_eq!((other.doctor.activity.pmt, other.actual.and_then(|a| a.pmt)), (Some(900), Some(1000)));
-    // The host raises the collective cap by half an ETP from 2026-11-01; the structure is
-    // not a training site.
+    // The host, an adherent of the structure's collective contract, raises its cap by half an
+    // ETP from 2026-11-01; the structure is not a training site.
     let book = RuleBook::embedded().expect("rules load");
+    let held = &team.collective_contracts[0].case;
+    assert_eq!(held.members.iter().map(|m| m.hosts_docteur_junior).collect::<Vec<_>>(), vec![Some(true)]);
+    let on = domain::rules::collective::CollectiveCase { as_of: Some(day), ..held.clone() };
+    let r = domain::rules::collective::evaluate(&book, &on, &mut domain::rules::NoTrace).expect("evaluates");
+    assert_eq!(r.etp_cap, Etp::new(3, 2));
+    // Already in that contract, the host is not offered a new one today.
     let d = dashboard::dashboard(&book, &team, day).expect("a dashboard");
-    assert_eq!(d.standing.collective.adhering, vec![hosting.id.clone()]);
-    assert_eq!(d.standing.collective.etp_cap, Etp::new(3, 2));
+    let standing = d.standing.collective.as_ref().expect("the collective aid exists in 2026");
+    assert!(standing.left_out.iter().any(|l| l.member_id == hosting.id && l.reason.contains("already adheres")));
 }
 
 /// A collective adherent who leaves the structure does not change the contract: it keeps its

@@ -221,26 +221,10 @@ fn check_dashboard(c: &mut Check, d: &Dashboard, e: &Expect) {
     if let Some(want) = &e.structure_verdict {
         c.eq("structure verdict", verdict(d.standing.structure.verdict), want.as_str());
     }
-    let today = &d.standing.collective;
-    if let Some(want) = &e.collective_verdict_today {
-        c.eq("collective verdict today", verdict(today.assessed.verdict), want.as_str());
-    }
-    if let Some(want) = &e.adhering_today {
-        c.eq("adhering today", &today.adhering, want);
-    }
-    if let Some(want) = &e.left_out_today {
-        let got: BTreeMap<String, Vec<String>> = today
-            .left_out
-            .iter()
-            .map(|l| (l.member_id.clone(), l.rules.iter().map(|r| (*r).to_owned()).collect()))
-            .collect();
-        c.eq("left out today", &got, want);
-    }
-    if let Some(want) = &e.etp_cap {
-        c.eq("ETP cap", today.etp_cap.to_string(), want.clone());
-    }
-    if let Some(want) = &e.funded_etp_today {
-        c.eq("funded ETP today", today.funded_etp.to_string(), want.clone());
+    if let Some(today) = &d.standing.collective {
+        check_standing(c, today, e);
+    } else if e.collective_verdict_today.is_some() || e.etp_cap.is_some() {
+        c.problems.push(format!("{}: no collective standing", c.id));
     }
     for (id, want) in e.assistants.iter().flatten() {
         let Some(a) = d.assistants.iter().find(|a| &a.id == id) else {
@@ -290,6 +274,29 @@ fn check_dashboard(c: &mut Check, d: &Dashboard, e: &Expect) {
     for (year, want) in e.cash_by_calendar_year.iter().flatten() {
         let got = d.forecast.by_calendar_year.iter().find(|(y, _)| y.to_string() == *year).map(|(_, v)| v.normalize());
         c.eq(&format!("cash in {year}"), got, Some(dec(want).normalize()));
+    }
+}
+
+fn check_standing(c: &mut Check, today: &dashboard::CollectiveStanding, e: &Expect) {
+    if let Some(want) = &e.collective_verdict_today {
+        c.eq("collective verdict today", verdict(today.assessed.verdict), want.as_str());
+    }
+    if let Some(want) = &e.adhering_today {
+        c.eq("adhering today", &today.adhering, want);
+    }
+    if let Some(want) = &e.left_out_today {
+        let got: BTreeMap<String, Vec<String>> = today
+            .left_out
+            .iter()
+            .map(|l| (l.member_id.clone(), l.rules.iter().map(|r| (*r).to_owned()).collect()))
+            .collect();
+        c.eq("left out today", &got, want);
+    }
+    if let Some(want) = &e.etp_cap {
+        c.eq("ETP cap", today.etp_cap.to_string(), want.clone());
+    }
+    if let Some(want) = &e.funded_etp_today {
+        c.eq("funded ETP today", today.funded_etp.to_string(), want.clone());
     }
 }
 
