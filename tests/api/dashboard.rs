@@ -195,16 +195,18 @@ async fn a_gp_below_the_floor_is_refused_alone_and_adheres_collectively(store: S
 
     // By default the collective funds the assistants' time for its four adherents: Petit's
     // 3 × 11h40 for Martin, Bernard and Lefebvre and Marchand's 2 × 17h30 for Caron and
-    // Bernard, 4,200 min = 2 ETP (Dubois works for Garnier only, who keeps her contract). At
-    // 2 ETP the individual contracts bring more; funding 5/2 ETP reverses it.
+    // Bernard, 4,200 min = 2 ETP (Dubois works for Garnier only, who keeps her contract). Both
+    // routes are projected with their objectives met; at 2 ETP the individual contracts, each
+    // new one assumed to get its assistant hired, bring more.
     assert_eq!(c["recommendation"]["choice"], "KEEP_INDIVIDUAL", "{c}");
-    assert_eq!(c["totalDifference"], "-63736.99", "{c}");
+    assert_eq!(c["totalDifference"], "-92185.08", "{c}");
     let lines = list(&c["collective"]["lines"]);
     assert!(lines.iter().any(|l| l["kind"] == "COLLECTIVE" && l["fundedEtp"] == "2"), "{c}");
+    // Half an ETP more funded brings 1/2 × (38,000 + 28,000 + 3 × 22,000) = 66,000 more.
     let body = as_coordinator(&app, COMPARISON, json!({ "funded": "5/2" })).await;
-    let c = &body["data"]["structures"]["edges"][0]["node"]["comparison"];
-    assert_eq!(c["recommendation"]["choice"], "COLLECTIVE", "{body}");
-    assert_eq!(c["totalDifference"], "2263.01", "{body}");
+    let more = &body["data"]["structures"]["edges"][0]["node"]["comparison"];
+    assert_eq!(more["totalDifference"], "-26185.08", "{body}");
+    assert_eq!(more["recommendation"]["choice"], "KEEP_INDIVIDUAL", "{body}");
     app.stop().await;
 }
 

@@ -518,6 +518,31 @@ fn assistant_standing(
     })
 }
 
+/// Which aid an assistant's work falls under on `day`, so that the employer rule of that aid
+/// applies: individual for the doctors outside a collective contract, collective for the
+/// adherents of a running one and the doctors who could adhere today; both for an assistant
+/// not assigned yet.
+fn employment(
+    team: &Team,
+    a: &TeamAssistant,
+    today: Option<&CollectiveStanding>,
+    day: NaiveDate,
+) -> AssistantEmployment {
+    let doctors: Vec<&str> = a.assignments.iter().filter(|x| x.runs_on(day)).map(|x| x.member_id.as_str()).collect();
+    let in_collective = |id: &str| {
+        team.collective_contracts
+            .iter()
+            .any(|h| h.status == ContractStatus::Active && h.member_ids.iter().any(|m| m == id))
+    };
+    let could_adhere = |id: &str| today.is_some_and(|t| t.adhering.iter().any(|m| m == id));
+    AssistantEmployment {
+        label: a.label.clone(),
+        employer: a.employer,
+        individual_aid: doctors.is_empty() || doctors.iter().any(|d| !in_collective(d)),
+        collective_aid: doctors.is_empty() || doctors.iter().any(|d| in_collective(d) || could_adhere(d)),
+    }
+}
+
 /// The doctors whose assistants a contract funds: its signer, or a collective's adherents.
 fn contract_doctors(team: &Team, c: &ContractStanding) -> Vec<String> {
     if let Some(m) = team.members.iter().find(|m| m.contracts.iter().any(|h| h.id == c.id)) {
@@ -659,21 +684,16 @@ pub fn dashboard(book: &RuleBook, team: &Team, as_of: NaiveDate) -> Result<Dashb
         assistants.push(s);
     }
 
+    let collective = collective_standing_today(book, team, as_of)?;
     let structure_case = StructureCase {
         legal_form: team.legal_form,
         projet_sante_validated_on: team.projet_sante_validated_on,
         sisa_employer_group: team.sisa_employer_group,
-        assistants: team
-            .assistants
-            .iter()
-            .map(|a| AssistantEmployment { label: a.label.clone(), employer: a.employer })
-            .collect(),
-        collective: true,
+        assistants: team.assistants.iter().map(|a| employment(team, a, collective.as_ref(), as_of)).collect(),
         as_of,
     };
     let (_, e) = structure::explain(&structure_case);
-    let standing =
-        Standing { structure: Assessed::from_traces(&e), collective: collective_standing_today(book, team, as_of)? };
+    let standing = Standing { structure: Assessed::from_traces(&e), collective };
 
     let payments: Vec<Payment> = forecasts.iter().flat_map(|f| f.payments.iter().copied()).collect();
     let by_calendar_year = forecast::by_calendar_year(&payments, as_of, until);

@@ -28,6 +28,13 @@ pub struct AssistantEmployment {
     /// How the assistant is shown in results.
     pub label: String,
     pub employer: EmployerKind,
+    /// Works for doctors under (or who could sign) individual contracts: STR-EMPLOYER applies.
+    #[serde(default)]
+    pub individual_aid: bool,
+    /// Works for doctors under (or who could join) a collective contract the structure signs:
+    /// COL-EMPLOYER applies.
+    #[serde(default)]
+    pub collective_aid: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,9 +49,6 @@ pub struct StructureCase {
     pub sisa_employer_group: bool,
     #[serde(default)]
     pub assistants: Vec<AssistantEmployment>,
-    /// Whether the employers are also checked for a collective contract the structure signs.
-    #[serde(default)]
-    pub collective: bool,
     pub as_of: NaiveDate,
 }
 
@@ -144,9 +148,12 @@ fn collective_employer<'b, T: Tracer<'b>>(t: &mut T, a: &'b AssistantEmployment)
 pub fn evaluate<'b, T: Tracer<'b>>(case: &'b StructureCase, t: &mut T) -> StructureResult {
     let mut tally = Tally::default();
     tally.record(RuleId::StrProjetSante, projet_sante(t, case));
+    // Each assistant is checked under the aid that funds (or would fund) her work.
     for a in &case.assistants {
-        tally.record(RuleId::StrEmployer, employer(t, case, a));
-        if case.collective {
+        if a.individual_aid {
+            tally.record(RuleId::StrEmployer, employer(t, case, a));
+        }
+        if a.collective_aid {
             tally.record(RuleId::ColEmployer, collective_employer(t, a));
         }
     }
