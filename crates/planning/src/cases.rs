@@ -39,7 +39,7 @@ fn reached_since(figures: &[&ActivityFigures], day: NaiveDate) -> Option<Activit
 
 /// How an adherent outside the viewer's structures is named in an evaluation: the rules still
 /// count them, but who they are is not the viewer's to see.
-const UNSEEN_MEMBER_LABEL: &str = "adhérent hors de vos structures";
+pub const UNSEEN_MEMBER_LABEL: &str = "adhérent hors de vos structures";
 
 /// What the store holds about some doctors that the rules read, read once.
 #[derive(Debug, Clone)]

@@ -5,18 +5,25 @@
 use chrono::NaiveDate;
 use domain::rules::structure::EmployerKind;
 use domain::{AidContract, ContractTerms, Employer, PractitionerId, StructureId};
-use persistence::Store;
+use persistence::{Store, Visibility};
 
 use crate::Result;
-use crate::cases::{Records, label};
+use crate::cases::{Records, UNSEEN_MEMBER_LABEL, label};
 use crate::team::{HeldCollective, HeldContract, Team, TeamAssignment, TeamAssistant, TeamMember};
 
 /// More doctors or assistants than any structure has: one page holds them all.
 const ALL: u64 = 10_000;
 
-/// The team of `structure_id` on `as_of`: the doctors whose membership runs that day. `None`
-/// when the structure does not exist.
-pub async fn team(store: &Store, structure_id: StructureId, as_of: NaiveDate) -> Result<Option<Team>> {
+/// The team of `structure_id` on `as_of`: the doctors whose membership runs that day, for a
+/// viewer who sees the doctors of `visibility` (an adherent of its collective contract from
+/// outside the viewer's structures is counted, not named). `None` when the structure does not
+/// exist.
+pub async fn team(
+    store: &Store,
+    visibility: &Visibility,
+    structure_id: StructureId,
+    as_of: NaiveDate,
+) -> Result<Option<Team>> {
     let Some(structure) = store.structure(structure_id).await? else { return Ok(None) };
     let mut ids: Vec<PractitionerId> = store
         .list_members(structure_id, Some(as_of), None, ALL)
@@ -45,6 +52,8 @@ pub async fn team(store: &Store, structure_id: StructureId, as_of: NaiveDate) ->
     everyone.sort_by_key(|id| id.0);
     everyone.dedup();
     let records = Records::read(store, &everyone).await?;
+    let seen = store.visible_practitioners(&everyone, visibility).await?;
+    let named = |p: &domain::Practitioner| if seen.contains(&p.id) { label(p) } else { UNSEEN_MEMBER_LABEL.to_owned() };
     let assistants = store.list_assistants(structure_id, None, ALL).await?.items;
     let assistant_ids: Vec<_> = assistants.iter().map(|a| a.id).collect();
     let assignments = store.assignments_of(&assistant_ids).await?;
@@ -84,7 +93,7 @@ pub async fn team(store: &Store, structure_id: StructureId, as_of: NaiveDate) ->
     let mut collective_contracts = Vec::with_capacity(collectives.len());
     for c in &collectives {
         let ContractTerms::Collective { members: adherents, .. } = &c.fields.terms else { continue };
-        let Some(case) = records.collective_contract_case(c, &structure, label) else { continue };
+        let Some(case) = records.collective_contract_case(c, &structure, named) else { continue };
         collective_contracts.push(HeldCollective {
             id: c.id.0.to_string(),
             status: c.fields.status,
