@@ -39,6 +39,11 @@ pub async fn team(store: &Store, structure_id: StructureId, as_of: NaiveDate) ->
         })
         .collect();
     let employers = if employer_ids.is_empty() { Vec::new() } else { store.structures_by_ids(&employer_ids).await? };
+    // sqlx gives the last connection back to its pool in a task it spawns onto this worker's
+    // LIFO slot, which no other worker may steal: without this yield it would wait for the
+    // rules and the GraphQL answer that follow (milliseconds of CPU), and with SQLite's one
+    // pooled connection every other request would wait with it.
+    tokio::task::yield_now().await;
 
     let mut members = Vec::with_capacity(ids.len());
     for p in ids.iter().filter_map(|id| records.practitioner(*id)) {
