@@ -162,9 +162,7 @@ impl StructureObject {
     /// deadlines of the coming 12 months. Read in a fixed number of queries.
     #[graphql(complexity = "crate::types::structure_view_cost(child_complexity)")]
     async fn dashboard(&self, ctx: &Context<'_>, as_of: Date) -> async_graphql::Result<DashboardObject> {
-        let team = planning::load::team(store(ctx)?, &crate::auth::viewer(ctx)?.visibility, self.0.id, as_of.0)
-            .await?
-            .ok_or(ApiError::NotFound("structure"))?;
+        let team = planning::load::team(store(ctx)?, &crate::auth::viewer(ctx)?.visibility, &self.0, as_of.0).await?;
         Ok(planning::dashboard::dashboard(rule_book(ctx)?, &team, as_of.0).map_err(ApiError::from)?.into())
     }
 
@@ -203,9 +201,7 @@ impl StructureObject {
             .transpose()?;
         let today = chrono::Utc::now().date_naive();
         let start = start_on.map_or(today, |d| d.0);
-        let team = planning::load::team(store(ctx)?, &crate::auth::viewer(ctx)?.visibility, self.0.id, start)
-            .await?
-            .ok_or(ApiError::NotFound("structure"))?;
+        let team = planning::load::team(store(ctx)?, &crate::auth::viewer(ctx)?.visibility, &self.0, start).await?;
         let request = planning::comparison::ComparisonRequest { start: Some(start), adhering, funded_etp };
         let result = planning::comparison::compare(rule_book(ctx)?, &team, &request, today).map_err(|e| match e {
             planning::comparison::ComparisonError::Rules(r) => ApiError::from(r),

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use domain::rules::structure::EmployerKind;
-use domain::{AidContract, ContractTerms, Employer, PractitionerId, StructureId};
+use domain::{AidContract, ContractTerms, Employer, PractitionerId, Structure, StructureId};
 use persistence::{Store, Visibility};
 
 use crate::Result;
@@ -14,17 +14,11 @@ use crate::team::{HeldCollective, HeldContract, Team, TeamAssignment, TeamAssist
 /// More doctors or assistants than any structure has: one page holds them all.
 const ALL: u64 = 10_000;
 
-/// The team of `structure_id` on `as_of`: the doctors whose membership runs that day, for a
-/// viewer who sees the doctors of `visibility` (an adherent of its collective contract from
-/// outside the viewer's structures is counted, not named). `None` when the structure does not
-/// exist.
-pub async fn team(
-    store: &Store,
-    visibility: &Visibility,
-    structure_id: StructureId,
-    as_of: NaiveDate,
-) -> Result<Option<Team>> {
-    let Some(structure) = store.structure(structure_id).await? else { return Ok(None) };
+/// The team of `structure` on `as_of`: the doctors whose membership runs that day, for a viewer
+/// who sees the structure and the doctors of `visibility` (an adherent of its collective
+/// contract from outside the viewer's structures is counted, not named).
+pub async fn team(store: &Store, visibility: &Visibility, structure: &Structure, as_of: NaiveDate) -> Result<Team> {
+    let structure_id = structure.id;
     let mut ids: Vec<PractitionerId> = store
         .list_members(structure_id, Some(as_of), None, ALL)
         .await?
@@ -52,7 +46,12 @@ pub async fn team(
     everyone.sort_by_key(|id| id.0);
     everyone.dedup();
     let records = Records::read(store, &everyone).await?;
-    let seen = store.visible_practitioners(&everyone, visibility).await?;
+    // The structure's own members are the viewer's to see; only outside adherents are asked.
+    let seen = if everyone.len() == ids.len() {
+        ids.iter().copied().collect()
+    } else {
+        store.visible_practitioners(&everyone, visibility).await?
+    };
     let named = |p: &domain::Practitioner| if seen.contains(&p.id) { label(p) } else { UNSEEN_MEMBER_LABEL.to_owned() };
     let assistants = store.list_assistants(structure_id, None, ALL).await?.items;
     let assistant_ids: Vec<_> = assistants.iter().map(|a| a.id).collect();
@@ -98,7 +97,7 @@ pub async fn team(
     let mut collective_contracts = Vec::with_capacity(collectives.len());
     for c in &collectives {
         let ContractTerms::Collective { members: adherents, .. } = &c.fields.terms else { continue };
-        let Some(case) = records.collective_contract_case(c, &structure, named) else { continue };
+        let Some(case) = records.collective_contract_case(c, structure, named) else { continue };
         collective_contracts.push(HeldCollective {
             id: c.id.0.to_string(),
             status: c.fields.status,
@@ -145,9 +144,9 @@ pub async fn team(
         })
         .collect();
 
-    let s = structure.fields;
-    Ok(Some(Team {
-        name: s.name,
+    let s = &structure.fields;
+    Ok(Team {
+        name: s.name.clone(),
         legal_form: s.legal_form,
         projet_sante_validated_on: s.projet_sante_validated_on,
         sisa_employer_group: s.sisa_employer_group,
@@ -155,5 +154,5 @@ pub async fn team(
         members,
         assistants: team_assistants,
         collective_contracts,
-    }))
+    })
 }

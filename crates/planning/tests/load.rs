@@ -119,7 +119,14 @@ async fn dashboard_of(store: &Store, n: usize, first_rpps: usize) -> (u64, dashb
     store.import(&dataset(n, first_rpps)).await.expect("the dataset imports");
     let id = StructureId(i64::try_from(store.count_rows("structures").await.expect("count")).expect("small"));
     let before = store.statements_executed();
-    let team = load::team(store, &Visibility::All, id, day("2026-12-01")).await.expect("loads").expect("exists");
+    let team = load::team(
+        store,
+        &Visibility::All,
+        &store.structure(id).await.expect("reads").expect("exists"),
+        day("2026-12-01"),
+    )
+    .await
+    .expect("loads");
     let statements = store.statements_executed() - before;
     let book = RuleBook::embedded().expect("rules load");
     (statements, dashboard::dashboard(&book, &team, day("2026-12-01")).expect("a dashboard"))
@@ -181,7 +188,9 @@ async fn recorded_facts_reach_the_rules(store: Store) {
     terms.baseline_on = Some(NaiveDate::from_ymd_opt(2026, 1, 15).expect("a date"));
     store.update_contract(contract.id, &terms).await.expect("updates");
 
-    let team = load::team(&store, &Visibility::All, id, day).await.expect("loads").expect("exists");
+    let team = load::team(&store, &Visibility::All, &store.structure(id).await.expect("reads").expect("exists"), day)
+        .await
+        .expect("loads");
     assert_eq!(team.training_site, Some(false));
     let member = team.members.iter().find(|m| m.id == first.practitioner.id.0.to_string()).expect("the member");
     assert_eq!(member.doctor.rqth, Some(true));
@@ -221,7 +230,14 @@ async fn an_adherent_who_left_still_counts(store: Store) {
     let leaver = &rows[4].membership;
     let left = Period::new(leaver.period.from(), Some(day("2026-06-30"))).expect("a period");
     store.update_membership(leaver.id, leaver.partner, left, None).await.expect("updates");
-    let team = load::team(&store, &Visibility::All, id, day("2026-12-01")).await.expect("loads").expect("exists");
+    let team = load::team(
+        &store,
+        &Visibility::All,
+        &store.structure(id).await.expect("reads").expect("exists"),
+        day("2026-12-01"),
+    )
+    .await
+    .expect("loads");
     assert_eq!(team.members.len(), 9);
     let held = &team.collective_contracts[0];
     assert_eq!((held.member_ids.len(), held.case.members.len()), (2, 2), "the leaver is still an adherent");
