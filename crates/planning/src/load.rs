@@ -20,23 +20,27 @@ const ALL: u64 = 10_000;
 pub async fn team(store: &Store, visibility: &Visibility, structure: &Structure, as_of: NaiveDate) -> Result<Team> {
     let structure_id = structure.id;
     let mut ids: Vec<PractitionerId> = store
-        .list_members(structure_id, Some(as_of), None, ALL)
+        .memberships_in(&[structure_id])
         .await?
-        .items
         .into_iter()
-        .map(|r| r.membership.practitioner_id)
+        .filter(|m| m.period.contains(as_of))
+        .map(|m| m.practitioner_id)
         .collect();
     ids.sort_by_key(|id| id.0);
     ids.dedup();
-    // The structure's collective contracts, with every adherent, those who left included: a
-    // signed contract keeps its funded ETP and its adherents' figures (COL-DURATION).
-    let collectives: Vec<AidContract> = store
-        .list_structure_contracts(structure_id, None, ALL)
-        .await?
-        .items
-        .into_iter()
-        .filter(|c| matches!(&c.fields.terms, ContractTerms::Collective { structure_id: s, .. } if *s == structure_id))
-        .collect();
+    let mut records = Records::read(store, &ids).await?;
+    // The structure's collective contracts, found through its members, with every adherent,
+    // those who left included: a signed contract keeps its funded ETP and its adherents'
+    // figures (COL-DURATION). Adherents who left are read in a second batch, only when there
+    // are some. (A contract all of whose adherents left is no longer the team's.)
+    let mut collectives: Vec<AidContract> = Vec::new();
+    for c in ids.iter().flat_map(|id| records.contracts_of(*id)) {
+        let signed_here =
+            matches!(&c.fields.terms, ContractTerms::Collective { structure_id: s, .. } if *s == structure_id);
+        if signed_here && !collectives.iter().any(|k| k.id == c.id) {
+            collectives.push(c.clone());
+        }
+    }
     let mut everyone = ids.clone();
     for c in &collectives {
         if let ContractTerms::Collective { members, .. } = &c.fields.terms {
@@ -45,7 +49,9 @@ pub async fn team(store: &Store, visibility: &Visibility, structure: &Structure,
     }
     everyone.sort_by_key(|id| id.0);
     everyone.dedup();
-    let records = Records::read(store, &everyone).await?;
+    if everyone.len() > ids.len() {
+        records = Records::read(store, &everyone).await?;
+    }
     // The structure's own members are the viewer's to see; only outside adherents are asked.
     let seen = if everyone.len() == ids.len() {
         ids.iter().copied().collect()
