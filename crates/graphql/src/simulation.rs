@@ -423,6 +423,7 @@ pub(crate) fn codes(set: RuleSet) -> Vec<String> {
 /// What every evaluation says of itself: the verdict, how far it can be trusted, what failed,
 /// what is missing, and the explanation. Flattened into each simulation's fields.
 #[derive(Debug, Clone, SimpleObject)]
+#[graphql(complex)]
 pub struct Assessment {
     pub verdict: Verdict,
     /// Weakest confidence of the parameters the eligibility verdict rests on.
@@ -437,7 +438,17 @@ pub struct Assessment {
     pub undecided_rules: Vec<String>,
     /// Inputs that would let undecided rules decide.
     pub missing_inputs: Vec<String>,
-    pub explanation: Explanation,
+    /// Mapped to the API's types only when selected: a dashboard holds one per contract,
+    /// offer and assistant.
+    #[graphql(skip)]
+    pub view: Arc<ExplanationView>,
+}
+
+#[async_graphql::ComplexObject]
+impl Assessment {
+    async fn explanation(&self) -> Explanation {
+        Explanation::from((*self.view).clone())
+    }
 }
 
 impl Assessment {
@@ -457,7 +468,7 @@ impl From<Assessed> for Assessment {
             failing_rules: codes(a.failing),
             undecided_rules: codes(a.undecided),
             missing_inputs: a.missing.into_iter().map(str::to_owned).collect(),
-            explanation: a.explanation.into(),
+            view: Arc::new(a.explanation),
         }
     }
 }
