@@ -432,8 +432,6 @@ pub struct Assessment {
     pub amounts_confidence: Confidence,
     /// Weakest confidence of the parameters behind the objectives.
     pub objectives_confidence: Confidence,
-    /// Parameters relied on that are not the text's own (SECONDARY or ASSUMPTION).
-    pub caveats: Vec<ParameterUse>,
     pub failing_rules: Vec<String>,
     pub undecided_rules: Vec<String>,
     /// Inputs that would let undecided rules decide.
@@ -442,10 +440,16 @@ pub struct Assessment {
     /// offer and assistant.
     #[graphql(skip)]
     pub view: Arc<ExplanationView>,
+    #[graphql(skip)]
+    pub caveat_views: Arc<Vec<ParameterView>>,
 }
 
 #[async_graphql::ComplexObject]
 impl Assessment {
+    /// Parameters relied on that are not the text's own (SECONDARY or ASSUMPTION).
+    async fn caveats(&self) -> Vec<ParameterUse> {
+        self.caveat_views.iter().cloned().map(Into::into).collect()
+    }
     async fn explanation(&self) -> Explanation {
         Explanation::from((*self.view).clone())
     }
@@ -464,7 +468,7 @@ impl From<Assessed> for Assessment {
             confidence: a.confidence.into(),
             amounts_confidence: a.amounts_confidence.into(),
             objectives_confidence: a.objectives_confidence.into(),
-            caveats: a.caveats.into_iter().map(Into::into).collect(),
+            caveat_views: Arc::new(a.caveats),
             failing_rules: codes(a.failing),
             undecided_rules: codes(a.undecided),
             missing_inputs: a.missing.into_iter().map(str::to_owned).collect(),
