@@ -199,11 +199,10 @@ impl StructureObject {
                 })
             })
             .transpose()?;
-        let today = chrono::Utc::now().date_naive();
-        let start = start_on.map_or(today, |d| d.0);
+        let start = start_on.map_or_else(|| chrono::Utc::now().date_naive(), |d| d.0);
         let team = planning::load::team(store(ctx)?, &crate::auth::viewer(ctx)?.visibility, &self.0, start).await?;
-        let request = planning::comparison::ComparisonRequest { start: Some(start), adhering, funded_etp };
-        let result = planning::comparison::compare(rule_book(ctx)?, &team, &request, today).map_err(|e| match e {
+        let request = planning::comparison::ComparisonRequest { start, adhering, funded_etp };
+        let result = planning::comparison::compare(rule_book(ctx)?, &team, &request).map_err(|e| match e {
             planning::comparison::ComparisonError::Rules(r) => ApiError::from(r),
             // The client named the doctor by a global id: answer with it.
             planning::comparison::ComparisonError::UnknownMember(n) => ApiError::BadInput(format!(

@@ -6,20 +6,22 @@
 use chrono::NaiveDate;
 use domain::rules::collective::{self, CollectiveCase};
 use domain::rules::individual::IndividualCase;
-use domain::rules::{Confidence, NoTrace, P, RuleBook, RuleError, Target, TargetKind, Value, Verdict};
+use domain::rules::{Confidence, NoTrace, RuleBook, RuleError, Target, TargetKind, Verdict};
 use domain::rules::{contract_year_on, contract_year_start};
 use domain::{AidOption, ContractStatus, Etp};
 use rust_decimal::Decimal;
 
 use crate::assessed::Assessed;
-use crate::dashboard::{LeftOut, collective_case, default_funded_etp, individual_standing, left_out_of, offer};
+use crate::dashboard::{
+    LeftOut, collective_case, default_funded_etp, individual_standing, left_out_of, offer, waiting_years,
+};
 use crate::forecast::{self, ProjectedYear};
 use crate::team::{HeldCollective, Team, TeamMember};
 
-/// The what-if arguments; `None` takes the default.
-#[derive(Debug, Clone, Default)]
+/// The what-if arguments: the start date, and overrides where `None` takes the default.
+#[derive(Debug, Clone)]
 pub struct ComparisonRequest {
-    pub start: Option<NaiveDate>,
+    pub start: NaiveDate,
     /// Member ids adhering to the collective contract; by default every GP who may adhere.
     pub adhering: Option<Vec<String>>,
     /// ETP the collective contract funds; by default the assistants' time for the adhering
@@ -203,8 +205,8 @@ pub const DIMENSIONS: [Dimension; 5] = [
 fn windows(start: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
     (0..5u32)
         .map(|i| {
-            let from = start.checked_add_months(chrono::Months::new(12 * i)).unwrap_or(NaiveDate::MAX);
-            let next = start.checked_add_months(chrono::Months::new(12 * (i + 1))).unwrap_or(NaiveDate::MAX);
+            let from = forecast::add_months(start, 12 * i);
+            let next = forecast::add_months(start, 12 * (i + 1));
             (from, next.pred_opt().unwrap_or(next))
         })
         .collect()
@@ -321,13 +323,8 @@ fn weakest(a: &Assessed) -> Confidence {
     a.confidence.min(a.amounts_confidence).min(a.objectives_confidence)
 }
 
-pub fn compare(
-    book: &RuleBook,
-    team: &Team,
-    request: &ComparisonRequest,
-    today: NaiveDate,
-) -> Result<Comparison, ComparisonError> {
-    let start = request.start.unwrap_or(today);
+pub fn compare(book: &RuleBook, team: &Team, request: &ComparisonRequest) -> Result<Comparison, ComparisonError> {
+    let start = request.start;
     let windows = windows(start);
     let until = windows.last().map_or(start, |(_, to)| to.succ_opt().unwrap_or(*to));
 
@@ -418,10 +415,7 @@ pub fn compare(
         let years = forecast::collective_years(book, &case, start, until)?;
         let l = Line::new(COLLECTIVE_LABEL, None, LineKind::Collective, funded).with_years(&years, &windows)?;
         collective.add(l, &r.objectives.targets.iter().flatten().copied().collect::<Vec<_>>());
-        let waiting = match book.step(P::CollectiveWaitingYears, start).map(|s| &s.value) {
-            Some(Value::Count(n)) => *n,
-            _ => return Err(RuleError::NoValue { key: "collective.waiting_period_years", date: start }.into()),
-        };
+        let waiting = waiting_years(book, start)?;
         collective.waiting_period_risk = Some(format!(
             "if the collective contract ends or is terminated, each of its {} doctors waits {waiting} years before any new aid contract, individual or collective (COL-WAITING-PERIOD)",
             adhering.len()

@@ -3,7 +3,7 @@
 //! assistant's time and checks, the team objectives, five years of money and the coming
 //! deadlines. Every figure comes from the rules engine; this module only gathers and sums.
 
-use chrono::{Months, NaiveDate};
+use chrono::NaiveDate;
 use domain::rules::assistant::{self, AssistantCase};
 use domain::rules::collective::{self, CollectiveCase};
 use domain::rules::individual::{self, FirstContract, IndividualCase};
@@ -16,7 +16,7 @@ use domain::{AidOption, ContractStatus, Etp, Specialty};
 use rust_decimal::Decimal;
 
 use crate::assessed::Assessed;
-use crate::forecast::{self, Payment, ProjectedYear};
+use crate::forecast::{self, Payment, ProjectedYear, add_months};
 use crate::team::{HeldCollective, HeldContract, Team, TeamAssistant, TeamMember};
 
 /// How far ahead deadlines are listed.
@@ -224,10 +224,19 @@ pub struct Totals {
     pub payable_unknown: u32,
 }
 
-fn first_share(book: &RuleBook, day: NaiveDate) -> Decimal {
+/// The share of year 1 paid first (PAY-SCHEDULE), as the parameters say on `day`.
+fn first_share(book: &RuleBook, day: NaiveDate) -> Result<Decimal, RuleError> {
     match book.step(P::Year1FirstInstalment, day).map(|s| &s.value) {
-        Some(Value::Ratio(r)) => *r,
-        _ => Decimal::ONE,
+        Some(Value::Ratio(r)) => Ok(*r),
+        _ => Err(RuleError::NoValue { key: "payment.year_1_first_instalment", date: day }),
+    }
+}
+
+/// Years of waiting after a collective contract (COL-WAITING-PERIOD), as the parameters say.
+pub fn waiting_years(book: &RuleBook, day: NaiveDate) -> Result<u32, RuleError> {
+    match book.step(P::CollectiveWaitingYears, day).map(|s| &s.value) {
+        Some(Value::Count(n)) => Ok(*n),
+        _ => Err(RuleError::NoValue { key: "collective.waiting_period_years", date: day }),
     }
 }
 
@@ -591,10 +600,6 @@ fn team_objectives(members: &[MemberStanding], collective: &[ContractStanding]) 
     out
 }
 
-fn add_months(day: NaiveDate, months: u32) -> NaiveDate {
-    day.checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX)
-}
-
 pub fn dashboard(book: &RuleBook, team: &Team, as_of: NaiveDate) -> Result<Dashboard, RuleError> {
     let until = forecast::five_years(as_of);
     let horizon = add_months(as_of, DEADLINE_HORIZON_MONTHS);
@@ -623,16 +628,14 @@ pub fn dashboard(book: &RuleBook, team: &Team, as_of: NaiveDate) -> Result<Dashb
             if standing.maximum.is_some() {
                 let years = forecast::individual_years(book, &c.case, as_of, until)?;
                 contract_deadlines(&mut soon, &c.id, &m.label, &years, standing.objectives.due_by, until);
-                let payments = forecast::payments(&years, first_share(book, c.case.signed_on))?;
+                let payments = forecast::payments(&years, first_share(book, c.case.signed_on)?)?;
                 payment_deadlines(&mut soon, &c.id, &m.label, &payments);
                 forecasts.push(ContractForecast { contract_id: c.id.clone(), label: m.label.clone(), years, payments });
             }
             contracts.push(standing);
         }
-        if let Some(ended) = m.doctor.collective_ended_on
-            && let Some(Value::Count(years)) = book.step(P::CollectiveWaitingYears, ended).map(|s| &s.value)
-        {
-            let free = add_months(ended, 12 * years);
+        if let Some(ended) = m.doctor.collective_ended_on {
+            let free = add_months(ended, 12 * waiting_years(book, ended)?);
             let detail = format!("{}: new aid contracts possible again", m.label);
             soon(free, DeadlineKind::WaitingPeriodEnds, Subject::Doctor(m.id.clone()), detail);
         }
@@ -659,7 +662,7 @@ pub fn dashboard(book: &RuleBook, team: &Team, as_of: NaiveDate) -> Result<Dashb
         if standing.maximum.is_some() {
             let years = forecast::collective_years(book, &h.case, as_of, until)?;
             contract_deadlines(&mut soon, &h.id, &standing.label, &years, standing.objectives.due_by, until);
-            let payments = forecast::payments(&years, first_share(book, h.case.signed_on))?;
+            let payments = forecast::payments(&years, first_share(book, h.case.signed_on)?)?;
             payment_deadlines(&mut soon, &h.id, &standing.label, &payments);
             forecasts.push(ContractForecast {
                 contract_id: h.id.clone(),

@@ -46,8 +46,9 @@ fn meeting(objectives: &Objectives) -> Activity {
     a
 }
 
-fn add_years(day: NaiveDate, years: u32) -> NaiveDate {
-    day.checked_add_months(Months::new(12 * years)).unwrap_or(NaiveDate::MAX)
+/// `day` plus `months`, the far future when out of range.
+pub fn add_months(day: NaiveDate, months: u32) -> NaiveDate {
+    day.checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX)
 }
 
 /// The end of the contract year `k`, bounded by the contract's own end.
@@ -174,7 +175,7 @@ pub fn by_calendar_year(payments: &[Payment], from: NaiveDate, until: NaiveDate)
 
 /// The window of five years from `from`.
 pub fn five_years(from: NaiveDate) -> NaiveDate {
-    add_years(from, 5)
+    add_months(from, 60)
 }
 
 /// The part of a year's payable that falls in `[from, until)`, spread evenly over the days it

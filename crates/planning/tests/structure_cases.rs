@@ -398,11 +398,11 @@ fn structure_cases() {
             "comparison" => {
                 let r = case.request.as_ref();
                 let request = ComparisonRequest {
-                    start: r.and_then(|r| r.start),
+                    start: r.and_then(|r| r.start).unwrap_or(case.as_of),
                     adhering: r.and_then(|r| r.adhering.clone()),
                     funded_etp: r.and_then(|r| r.funded_etp.as_deref()).map(|e| Etp::parse(e).expect("an ETP")),
                 };
-                match (comparison::compare(&book, &case.team, &request, case.as_of), &case.expect.error) {
+                match (comparison::compare(&book, &case.team, &request), &case.expect.error) {
                     (Ok(result), None) => check_comparison(&mut c, &result, &case.expect),
                     (Ok(_), Some(want)) => c.problems.push(format!("{}: expected error `{want}`", case.id)),
                     (Err(err), Some(want)) => c.eq("error", err.to_string().contains(want.as_str()), true),
