@@ -68,6 +68,7 @@ macro_rules! coded_enum {
         }
     };
 }
+pub(crate) use coded_enum;
 
 coded_enum! {
     /// Medical specialties that the aid's rules distinguish (RULES.md §3). Which of them are

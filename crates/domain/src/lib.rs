@@ -5,6 +5,7 @@
 //! value of a domain type is always valid.
 
 pub mod codes;
+pub mod funding;
 pub mod identifiers;
 pub mod model;
 pub mod options;

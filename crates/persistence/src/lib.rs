@@ -10,6 +10,7 @@ mod convert;
 mod cpam;
 mod entities;
 mod figures;
+mod funding;
 pub mod import;
 mod practitioners;
 mod structures;
@@ -223,6 +224,12 @@ impl Store {
             "cpam_refreshes",
             "zonings",
             "health_checks",
+            "professionals",
+            "aci_contracts",
+            "aci_years",
+            "grants",
+            "grant_shares",
+            "employment_costs",
         ];
         let table = TABLES.iter().find(|t| **t == table).ok_or(StoreError::NotFound("table"))?;
         let backend = self.db.get_database_backend();
