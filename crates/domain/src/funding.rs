@@ -190,7 +190,7 @@ pub struct GrantFields {
     /// Whether the money pays staff salaries.
     pub pays_salaries: bool,
     pub period: Period,
-    /// Amount over the whole period, in euros.
+    /// Amount over the whole period, in euros; for an open-ended grant, per calendar year.
     pub amount: Decimal,
     /// The doctor it is paid to, for a demographic contract.
     pub practitioner_id: Option<PractitionerId>,
@@ -201,7 +201,7 @@ pub struct GrantFields {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GrantShare {
     pub assistant_id: AssistantId,
-    /// Amount over the grant's period, in euros.
+    /// Amount over the grant's period (per calendar year when it is open-ended), in euros.
     pub amount: Decimal,
     /// Hours paid over the period, when the decision says.
     pub hours: Option<Decimal>,

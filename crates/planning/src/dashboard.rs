@@ -225,7 +225,7 @@ pub struct Totals {
 }
 
 /// The share of year 1 paid first (PAY-SCHEDULE), as the parameters say on `day`.
-fn first_share(book: &RuleBook, day: NaiveDate) -> Result<Decimal, RuleError> {
+pub(crate) fn first_share(book: &RuleBook, day: NaiveDate) -> Result<Decimal, RuleError> {
     match book.step(P::Year1FirstInstalment, day).map(|s| &s.value) {
         Some(Value::Ratio(r)) => Ok(*r),
         _ => Err(RuleError::NoValue { key: "payment.year_1_first_instalment", date: day }),

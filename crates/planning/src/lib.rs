@@ -9,7 +9,9 @@ pub mod comparison;
 pub mod cpam;
 pub mod dashboard;
 pub mod forecast;
+pub mod funding;
 pub mod load;
+pub mod money;
 pub mod team;
 
 use persistence::StoreError;
