@@ -329,6 +329,13 @@ fn finding(
     }
 }
 
+const TOO_LARGE: RuleError = RuleError::Invalid("amounts or hours too large to add");
+
+/// A sum of amounts or hours; `Decimal`'s own `+` would panic past its range.
+fn checked_sum(items: impl IntoIterator<Item = Decimal>) -> Result<Decimal, RuleError> {
+    items.into_iter().try_fold(Decimal::ZERO, |acc, d| acc.checked_add(d)).ok_or(TOO_LARGE)
+}
+
 fn etp_shown(etp: Etp) -> Decimal {
     shown_fraction(u128::from(etp.numerator()), u128::from(etp.denominator()))
 }
@@ -370,6 +377,13 @@ fn months_due(year: i32, on: NaiveDate) -> std::ops::RangeInclusive<u32> {
 /// periods that make sense, money that is not negative.
 fn validate(case: &CompatibilityCase) -> Result<(), RuleError> {
     year_bounds(case.year)?;
+    fn unique<'a>(labels: impl Iterator<Item = &'a String>) -> bool {
+        let mut seen = std::collections::BTreeSet::new();
+        labels.into_iter().all(|l| seen.insert(l))
+    }
+    if !unique(case.employees.iter().map(|e| &e.label)) || !unique(case.doctors.iter().map(|d| &d.label)) {
+        return Err(RuleError::Invalid("two employees, or two doctors, have the same label"));
+    }
     let employee = |label: &str| case.employees.iter().any(|e| e.label == label);
     let negative = |d: Decimal| d.is_sign_negative() && !d.is_zero();
     if let Some(aci) = &case.aci {
@@ -393,6 +407,10 @@ fn validate(case: &CompatibilityCase) -> Result<(), RuleError> {
     for e in &case.employees {
         if e.months.iter().any(|m| !(1..=12).contains(&m.month)) {
             return Err(RuleError::Invalid("a month of the traceability records is not between 1 and 12"));
+        }
+        let months: std::collections::BTreeSet<u32> = e.months.iter().map(|m| m.month).collect();
+        if months.len() != e.months.len() {
+            return Err(RuleError::Invalid("a month of the traceability records appears twice"));
         }
         let hours = e.months.iter().filter_map(|m| m.hours);
         if hours.flat_map(|h| [h.aid_missions, h.coordination, h.other, h.employed]).any(negative) {
@@ -565,7 +583,7 @@ fn same_hours<'b, T: Tracer<'b>>((cx, facts, out): Rx<'b, '_, '_, T>) -> Result<
     for month in months_due(year, facts.case.on) {
         match e.months.iter().find(|m| m.month == month).and_then(|m| m.hours) {
             None => unsplit.push(month_code(year, month)),
-            Some(h) if h.aid_missions + h.coordination > h.employed => over.push(format!(
+            Some(h) if h.aid_missions.checked_add(h.coordination).ok_or(TOO_LARGE)? > h.employed => over.push(format!(
                 "{}: {} + {} > {}",
                 month_code(year, month),
                 h.aid_missions,
@@ -650,7 +668,7 @@ fn etp_overfunded<'b, T: Tracer<'b>>((cx, facts, out): Rx<'b, '_, '_, T>) -> Res
 
 /// CMP-COST-CAP: the public money attributed to one employee's salary stays within what she
 /// costs her employer.
-fn cost_cap<'b, T: Tracer<'b>>((cx, facts, out): Rx<'b, '_, '_, T>) -> Vec<Outcome> {
+fn cost_cap<'b, T: Tracer<'b>>((cx, facts, out): Rx<'b, '_, '_, T>) -> Result<Vec<Outcome>, RuleError> {
     let id = RuleId::CmpCostCap;
     let case = facts.case;
     let coordinator = facts.coordination().and_then(|c| match &c.holder {
@@ -680,8 +698,8 @@ fn cost_cap<'b, T: Tracer<'b>>((cx, facts, out): Rx<'b, '_, '_, T>) -> Vec<Outco
             }
             None => Decimal::ZERO,
         };
-        let grants_sum: Decimal = from_grants.iter().map(|(_, a)| *a).sum();
-        let total = aid + coordination.unwrap_or_default() + grants_sum;
+        let grants_sum = checked_sum(from_grants.iter().map(|(_, a)| *a))?;
+        let total = checked_sum([aid, coordination.unwrap_or_default(), grants_sum])?;
         let mut about = vec![e.label.clone()];
         about.extend(e.aid_funding.iter().map(|s| s.contract.clone()));
         if coordination.is_some() {
@@ -734,7 +752,7 @@ fn cost_cap<'b, T: Tracer<'b>>((cx, facts, out): Rx<'b, '_, '_, T>) -> Vec<Outco
         cx.t.rule(id);
         outcomes.push(close(cx.t, None, (Outcome::NotApplicable, "no public money is attributed to a salary"), out));
     }
-    outcomes
+    Ok(outcomes)
 }
 
 /// CMP-IND-AND-COL: no doctor holds an individual contract while adhering to a collective one.
@@ -1080,7 +1098,7 @@ fn evaluate<'b, T: Tracer<'b>>(
     record(RuleId::CmpPayees, &[payees((&mut cx, &facts, &mut out))]);
     record(RuleId::CmpSameHours, &[same_hours((&mut cx, &facts, &mut out))?]);
     record(RuleId::CmpEtpOverfunded, &etp_overfunded((&mut cx, &facts, &mut out))?);
-    record(RuleId::CmpCostCap, &cost_cap((&mut cx, &facts, &mut out)));
+    record(RuleId::CmpCostCap, &cost_cap((&mut cx, &facts, &mut out))?);
     record(RuleId::CmpIndAndCol, &[ind_and_col((&mut cx, &facts, &mut out))?]);
     record(RuleId::CmpSisaRequired, &[sisa_required((&mut cx, &facts, &mut out))?]);
     record(RuleId::CmpSisaEmployer, &sisa_employer((&mut cx, &facts, &mut out)));
@@ -1185,6 +1203,26 @@ mod tests {
         assert_eq!(e.verdict, super::super::Verdict::NotEligible);
         // SISA employer: only the individual contract calls for employer-group statutes.
         assert_eq!(e.outcome_of(RuleId::CmpSisaEmployer), Some(Outcome::Pass));
+    }
+
+    #[test]
+    fn sums_past_the_decimal_range_are_refused_not_panicked() {
+        let book = RuleBook::embedded().expect("embedded");
+        let max = Decimal::MAX.to_string();
+        let huge = case(serde_json::json!({ "on": "2026-06-01", "year": 2026, "structure": sisa(),
+            "employees": [{ "label": "am", "employer": "structure", "contractual_etp": "1",
+                            "aid_amount_for_year": max, "employment_cost_for_year": "1",
+                            "aid_funding": [{ "contract": "c1", "etp": "1" }] }],
+            "other_funding": [{ "reference": "g", "scheme": "FIR", "payer": "ARS", "pays_salaries": true,
+                                "starts_on": "2026-01-01", "amount_for_year": max,
+                                "employees": [{ "label": "am", "amount": max }] }] }));
+        assert_eq!(check(&book, &huge, &mut super::super::NoTrace), Err(TOO_LARGE));
+        let twice = case(serde_json::json!({ "on": "2026-06-01", "year": 2026, "structure": sisa(),
+            "employees": [{ "label": "am", "employer": "structure", "contractual_etp": "1" },
+                          { "label": "am", "employer": "structure", "contractual_etp": "1" }] }));
+        assert!(
+            matches!(check(&book, &twice, &mut super::super::NoTrace), Err(RuleError::Invalid(m)) if m.contains("same label"))
+        );
     }
 
     #[test]
