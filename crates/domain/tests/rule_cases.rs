@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use domain::rules::assistant::{self, AssistantCase};
 use domain::rules::collective::{self, CollectiveCase};
+use domain::rules::compatibility::{self, CompatibilityCase, Finding};
 use domain::rules::individual::{self, IndividualCase};
 use domain::rules::params::{P, SPECS};
 use domain::rules::structure::{self, StructureCase};
@@ -65,6 +66,37 @@ struct Expect {
     due_by: Option<String>,
     qualification_deadline: Option<String>,
     missing_months: Option<Vec<String>>,
+    /// (compatibility) findings that must be among those produced.
+    findings: Option<Vec<ExpectFinding>>,
+    /// (compatibility) rules traced without a finding.
+    #[serde(default)]
+    no_findings: Vec<String>,
+}
+
+/// A compatibility finding: its rule and severity, some of the labels it is about, some of its
+/// figures, and optionally its confidence and missing inputs.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectFinding {
+    rule: String,
+    severity: String,
+    #[serde(default)]
+    about: Vec<String>,
+    #[serde(default)]
+    figures: BTreeMap<String, String>,
+    confidence: Option<String>,
+    missing: Option<Vec<String>>,
+}
+
+impl ExpectFinding {
+    fn matches(&self, f: &Finding) -> bool {
+        f.rule.code() == self.rule
+            && f.severity.code() == self.severity
+            && self.about.iter().all(|a| f.about.contains(a))
+            && self.figures.iter().all(|(k, v)| f.figures.get(k.as_str()) == Some(v))
+            && self.confidence.as_ref().is_none_or(|c| f.confidence.code() == c)
+            && self.missing.as_ref().is_none_or(|m| m.iter().map(String::as_str).eq(f.missing.iter().copied()))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -93,6 +125,7 @@ struct Observed {
     ends_on: Option<NaiveDate>,
     qualification_deadline: Option<NaiveDate>,
     missing_months: Option<Vec<String>>,
+    findings: Vec<Finding>,
 }
 
 fn dec(s: &str) -> Decimal {
@@ -106,6 +139,7 @@ fn run<'b>(
     case: &Case,
     slot: &'b mut Option<CollectiveCase>,
     structure_slot: &'b mut Option<StructureCase>,
+    compatibility_slot: &'b mut Option<CompatibilityCase>,
 ) -> Result<(Observed, Explanation<'b>), String> {
     let input = case.input.clone();
     let mut o = Observed::default();
@@ -165,6 +199,14 @@ fn run<'b>(
             o.failing = failing_of(&e);
             e
         }
+        "compatibility" => {
+            let c: &CompatibilityCase = compatibility_slot.insert(input.try_into().map_err(|e| format!("input: {e}"))?);
+            let (findings, e) = compatibility::explain(book, c).map_err(|e| e.to_string())?;
+            o.verdict = Some(e.verdict);
+            o.failing = failing_of(&e);
+            o.findings = findings;
+            e
+        }
         other => return Err(format!("unknown kind {other}")),
     };
     Ok((o, explanation))
@@ -218,8 +260,8 @@ fn check(book: &RuleBook, case: &Case) -> (Vec<String>, Proof) {
     let mut problems = Vec::new();
     let mut proved = Proof::default();
     let e = &case.expect;
-    let (mut slot, mut structure_slot) = (None, None);
-    let (o, explanation) = match run(book, case, &mut slot, &mut structure_slot) {
+    let (mut slot, mut structure_slot, mut compatibility_slot) = (None, None, None);
+    let (o, explanation) = match run(book, case, &mut slot, &mut structure_slot, &mut compatibility_slot) {
         Err(msg) => {
             match &e.error {
                 Some(want) if msg.contains(want.as_str()) => {}
@@ -314,7 +356,10 @@ fn check(book: &RuleBook, case: &Case) -> (Vec<String>, Proof) {
         if seen.contains(&want.as_str()) {
             proved.rules.push((
                 id,
-                if want == "PASS" {
+                // A compatibility rule's coverage is its findings (an info finding traces PASS).
+                if compatibility::RULES.contains(&id) {
+                    "OTHER"
+                } else if want == "PASS" {
                     "PASS"
                 } else if want == "FAIL" {
                     "FAIL"
@@ -359,6 +404,29 @@ fn check(book: &RuleBook, case: &Case) -> (Vec<String>, Proof) {
         };
         if checked && problems.is_empty() {
             proved.cells.extend(trace.params.iter().filter(|(p, _)| table_cell(*p)).map(|(p, s)| (*p, s.from)));
+        }
+    }
+    // A compatibility rule fires in a case that expects its finding, and holds in one that
+    // expects none while tracing it: the coverage below counts these as its FAIL and PASS.
+    for want in e.findings.iter().flatten() {
+        match (RuleId::from_code(&want.rule), o.findings.iter().any(|f| want.matches(f))) {
+            (Some(id), true) => proved.rules.push((id, "FAIL")),
+            (None, _) => problems.push(format!("unknown rule id {}", want.rule)),
+            (Some(_), false) => problems.push(format!("finding {want:?} not among {:#?}", o.findings)),
+        }
+    }
+    for rule in &e.no_findings {
+        let Some(id) = RuleId::from_code(rule) else {
+            problems.push(format!("unknown rule id {rule}"));
+            continue;
+        };
+        let fired: Vec<&Finding> = o.findings.iter().filter(|f| f.rule == id).collect();
+        if !fired.is_empty() {
+            problems.push(format!("{rule}: want no finding, found {fired:#?}"));
+        } else if !explanation.rules().any(|t| t.id == id) {
+            problems.push(format!("{rule}: want no finding, but the rule is not traced"));
+        } else {
+            proved.rules.push((id, "PASS"));
         }
     }
     for rule in &e.absent {
@@ -408,7 +476,7 @@ fn rule_cases() {
     assert!(failures.is_empty(), "{} case(s) failed:\n{}", failures.len(), failures.join("\n"));
 
     let examples: BTreeSet<&str> = file.case.iter().filter_map(|c| c.example.as_deref()).collect();
-    for n in 1..=17 {
+    for n in 1..=18 {
         assert!(examples.contains(format!("E{n}").as_str()), "worked example E{n} has a case");
     }
     // A rule that checks a condition has a case where it holds and one where it does not; a

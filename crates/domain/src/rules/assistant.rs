@@ -70,6 +70,16 @@ fn add_months(day: NaiveDate, months: u32) -> NaiveDate {
     day.checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX)
 }
 
+/// AM-ETP-CONSISTENCY's computation: the ETP the aid contracts fund for one assistant, and
+/// whether it fits in her contractual ETP (CMP-ETP-OVERFUNDED reads the same).
+pub fn funded_etp_fits(funded_etp: &[Etp], contractual_etp: Etp) -> Result<(Etp, bool), RuleError> {
+    let funded = funded_etp
+        .iter()
+        .try_fold(Etp::ZERO, |acc, e| acc.checked_add(*e))
+        .ok_or(RuleError::Invalid("funded ETP too large"))?;
+    Ok((funded, funded <= contractual_etp))
+}
+
 pub fn evaluate<'b, T: Tracer<'b>>(
     book: &'b RuleBook,
     case: &AssistantCase,
@@ -169,14 +179,10 @@ pub fn evaluate<'b, T: Tracer<'b>>(
     // AM-ETP-CONSISTENCY
     cx.t.rule(RuleId::AmEtpConsistency);
     let contractual_etp = case.contractual_time.etp();
-    let funded = case
-        .funded_etp
-        .iter()
-        .try_fold(Etp::ZERO, |acc, e| acc.checked_add(*e))
-        .ok_or(RuleError::Invalid("funded ETP too large"))?;
+    let (funded, fits) = funded_etp_fits(&case.funded_etp, contractual_etp)?;
     cx.t.input("contractual_minutes", Input::Count(case.contractual_time.minutes()));
     cx.t.input("funded_contracts", Input::Count(u32::try_from(case.funded_etp.len()).unwrap_or(u32::MAX)));
-    let o = if funded <= contractual_etp {
+    let o = if fits {
         cx.t.outcome(Outcome::Pass, "the ETP funded by aid contracts fits in the assistant's contract");
         Outcome::Pass
     } else {

@@ -15,7 +15,8 @@ use serde::Deserialize;
 
 use super::params::{Confidence, P, SPECS};
 use super::{
-    Explanation, Recorder, RuleBook, RuleError, RuleId, Verdict, assistant, collective, individual, structure,
+    Explanation, Recorder, RuleBook, RuleError, RuleId, Verdict, assistant, collective, compatibility, individual,
+    structure,
 };
 
 /// The parts of the case file the catalogue reads (`tests/rule_cases.rs` checks the rest).
@@ -48,14 +49,20 @@ const OUTCOMES: [&str; 5] = ["PASS", "FAIL", "WARN", "NOT_APPLICABLE", "UNDECIDE
 
 /// A rule's kind, as the catalogue groups the rules: rank, heading and what its rules do.
 fn kind(id: RuleId) -> (u8, &'static str, &'static str) {
-    if id.decides_eligibility() {
+    if compatibility::RULES.contains(&id) {
+        (
+            3,
+            "Compatibility rules",
+            "The rules that check how the AM aid combines with the structure's other public money.",
+        )
+    } else if id.decides_eligibility() {
         (0, "Eligibility rules", "The rules an eligibility verdict rests on.")
     } else if id.is_amount() {
         (1, "Amount rules", "The rules that set the yearly maxima and their payment.")
     } else if id.is_objective() {
         (2, "Objective rules", "The rules that set the objectives and measure their achievement.")
     } else {
-        (3, "Other rules", "The rules that decide neither eligibility, amounts nor objectives.")
+        (4, "Other rules", "The rules that decide neither eligibility, amounts nor objectives.")
     }
 }
 
@@ -83,6 +90,10 @@ fn reads(book: &RuleBook, case: &Case) -> Result<Vec<(RuleId, P)>, String> {
             return Ok(param_reads(&structure::explain(&standing).1));
         }
         "assistant" => assistant::explain(book, &input(&case.input)?).map_err(rule_error)?.1,
+        "compatibility" => {
+            let funding: compatibility::CompatibilityCase = input(&case.input)?;
+            return Ok(param_reads(&compatibility::explain(book, &funding).map_err(rule_error)?.1));
+        }
         other => return Err(format!("unknown kind `{other}`")),
     };
     Ok(param_reads(&explanation))

@@ -84,6 +84,17 @@ rule_ids! {
     ColEmployer = "COL-EMPLOYER", "Employer of the assistant under a collective contract", "Aide collective C2026 (en vigueur depuis le 2026-02-25, validée par la CPN) : l'assistant est salarié de la société signataire ou d'un groupement d'employeurs relevant de la convention des cabinets médicaux (IDCC 1147) ; avenant au contrat de travail, avec l'accord de la salariée, s'il était salarié d'un médecin";
     StrProjetSante = "STR-PROJET-SANTE", "Projet de santé validated by the ARS", "Documents sources du projet : un modèle au niveau de la structure suppose un projet de santé validé par l'ARS (date de validation)";
     StrEmployer = "STR-EMPLOYER", "Who may employ the assistant", "Ordonnance n° 2021-584 du 12 mai 2021 et décret n° 2021-747 du 9 juin 2021 (SISA employeur) ; le médecin ou un groupement d'employeurs ; convention de partage des frais si l'employeur n'est pas le bénéficiaire de l'aide";
+    CmpPayees = "CMP-PAYEES", "AM aid and ACI: different payees and objects", "Aide à l'emploi d'un assistant médical versée au médecin (ou à la société signataire sous C2026) ; ACI MSP du 20 avril 2017 versé à la SISA (ameli, structures concernées) ; cumul au niveau de la structure : lecture du projet, aucun texte ne le règle";
+    CmpSameHours = "CMP-SAME-HOURS", "One person as aid-funded assistant and ACI coordinator", "Guide des indicateurs ACI, avenant 1 (Cnam/DDGOS/DPROF, octobre 2022) : la fonction de coordination peut être tenue par une personne de la structure ayant un temps identifié et dédié ; partage des heures et pas d'heure comptée deux fois : lecture du projet";
+    CmpEtpOverfunded = "CMP-ETP-OVERFUNDED", "More ETP funded by aid contracts than employed", "AM-ETP-CONSISTENCY (avenant 7, art. 9-5-2-2 : l'option est un temps d'assistant) ; lecture du projet";
+    CmpCostCap = "CMP-COST-CAP", "Public money within one employee's employment cost", "Aucun texte sur le cumul de l'aide à l'emploi, de la fonction de coordination ACI et des aides régionales sur un même salaire : lecture du projet (pas plus que le coût employeur)";
+    CmpIndAndCol = "CMP-IND-AND-COL", "Individual contract alongside a collective adhesion", "Aide collective C2026 (en vigueur le 2026-02-25, validée en CPN) : le contrat individuel doit d'abord être résilié, le cumul n'est pas possible";
+    CmpSisaRequired = "CMP-SISA-REQUIRED", "ACI signatory a SISA within the delay", "ACI MSP du 20 avril 2017 (arrêté du 24 juillet 2017) : la structure est une SISA ou le devient dans les 6 mois suivant la signature du contrat tripartite (ameli, structures concernées)";
+    CmpSisaEmployer = "CMP-SISA-EMPLOYER", "SISA employing an aid-funded assistant", "Ordonnance n° 2021-584 du 12 mai 2021 et décret n° 2021-747 du 9 juin 2021 : activité de groupement d'employeurs de la SISA, prévue par ses statuts, pour mettre des salariés à la disposition de ses associés";
+    CmpRegional = "CMP-REGIONAL", "Regional grant paying salaries alongside the AM aid", "Fonds d'intervention régional (FIR) et aides des ARS et régions : aucun texte sur leur cumul avec l'aide à l'emploi sur un même salaire ; lecture du projet";
+    CmpCpts = "CMP-CPTS", "CPTS money paying an aid-funded assistant's hours", "ACI CPTS de 2019 (structure distincte) : aucun texte sur un assistant médical payé en partie par la CPTS ; lecture du projet";
+    CmpSchemeEnded = "CMP-SCHEME-ENDED", "Demographic contract used after its end", "Convention médicale de 2016, contrats démographiques CAIM, COSCOM, COTRAM et CSTM : fin au 31 décembre 2025 (ARS Pays de la Loire) ; convention médicale 2024-2029";
+    CmpUnsettled = "CMP-UNSETTLED", "Combination the texts do not settle", "Textes officiels muets (documents sources du projet : « la compatibilité reste à clarifier ») : à faire confirmer par la CPAM";
 }
 
 impl RuleId {
@@ -142,6 +153,18 @@ impl RuleId {
             }
             // The collective aid is known from a paraphrase of its ameli page.
             RuleId::ColEmployer => Confidence::Secondary,
+            // Funding compatibility: the texts are silent but for the SISA delay (official), the
+            // end of the demographic contracts (official, read from its parameter) and C2026's
+            // no-cumulation clause (secondary); the SISA employer group's reach is a reading of
+            // the 2021 ordonnance by lawyers and federations.
+            RuleId::CmpPayees
+            | RuleId::CmpSameHours
+            | RuleId::CmpEtpOverfunded
+            | RuleId::CmpCostCap
+            | RuleId::CmpRegional
+            | RuleId::CmpCpts
+            | RuleId::CmpUnsettled => Confidence::Assumption,
+            RuleId::CmpIndAndCol | RuleId::CmpSisaEmployer => Confidence::Secondary,
             _ => Confidence::Official,
         }
     }

@@ -7,6 +7,7 @@
 pub mod assistant;
 pub mod catalogue;
 pub mod collective;
+pub mod compatibility;
 pub mod explain;
 pub mod individual;
 pub mod params;

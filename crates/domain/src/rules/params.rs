@@ -241,6 +241,9 @@ registry! {
     QualificationDeadlineYears = "assistant.qualification_deadline_years" in "assistants": Kind::Count, from INDIVIDUAL_START;
     QualificationWarningMonths = "assistant.qualification_warning_months" in "assistants": Kind::Count, from INDIVIDUAL_START;
     SecretaryReplacementMonths = "assistant.secretary_replacement_months" in "assistants": Kind::OptCount, from INDIVIDUAL_START;
+
+    AciSisaDelayMonths = "compatibility.aci_sisa_delay_months" in "compatibility": Kind::Count, from INDIVIDUAL_START;
+    DemographicContractsOpen = "compatibility.demographic_contracts_open" in "compatibility": Kind::Bool, from INDIVIDUAL_START;
 }
 
 impl P {
@@ -258,6 +261,7 @@ pub const EMBEDDED_FILES: &[(&str, &str)] = &[
     ("objectives.toml", include_str!("../../../../config/rules/objectives.toml")),
     ("collective.toml", include_str!("../../../../config/rules/collective.toml")),
     ("assistants.toml", include_str!("../../../../config/rules/assistants.toml")),
+    ("compatibility.toml", include_str!("../../../../config/rules/compatibility.toml")),
 ];
 
 /// A refused parameter file, naming the file and the key.
