@@ -78,6 +78,11 @@ coded_enum! {
 }
 
 impl FundingScheme {
+    /// Regional public money: the ARS, its FIR, and local authorities (CMP-REGIONAL).
+    pub fn is_regional(self) -> bool {
+        matches!(self, Self::ArsGrant | Self::Fir | Self::LocalAuthority)
+    }
+
     /// The convention's demographic contracts, paid to one doctor.
     pub fn is_demographic_contract(self) -> bool {
         matches!(self, Self::Caim | Self::Coscom | Self::Cotram | Self::Cstm)

@@ -136,7 +136,8 @@ pub fn in_year(amount: Decimal, period: &Period, year: i32) -> Result<Decimal, R
     if inside == whole {
         return Ok(amount);
     }
-    let cents = times_fraction(amount, inside as u128, whole as u128).ok_or(RuleError::Invalid("amount out of range"))?;
+    let cents =
+        times_fraction(amount, inside as u128, whole as u128).ok_or(RuleError::Invalid("amount out of range"))?;
     Ok(cents)
 }
 
@@ -149,7 +150,11 @@ fn ratio(amount: Decimal, part: Etp, whole: Etp) -> Result<Decimal, RuleError> {
 }
 
 /// Cash of each signed contract per calendar year of `years`, by contract id.
-fn contract_cash(book: &RuleBook, team: &Team, years: &[i32]) -> Result<Vec<(String, Payee, Source, Vec<(i32, Decimal)>)>, RuleError> {
+fn contract_cash(
+    book: &RuleBook,
+    team: &Team,
+    years: &[i32],
+) -> Result<Vec<(String, Payee, Source, Vec<(i32, Decimal)>)>, RuleError> {
     let (from, until) = (jan_1(years[0]), jan_1(years[years.len() - 1] + 1));
     let mut out = Vec::new();
     for m in &team.members {
@@ -160,12 +165,18 @@ fn contract_cash(book: &RuleBook, team: &Team, years: &[i32]) -> Result<Vec<(Str
             out.push((c.id.clone(), payee, Source::IndividualAid, forecast::by_calendar_year(&payments, from, until)));
         }
     }
-    for h in team.collective_contracts.iter().filter(|h| h.status != ContractStatus::Draft && h.case.signed_on < until) {
+    for h in team.collective_contracts.iter().filter(|h| h.status != ContractStatus::Draft && h.case.signed_on < until)
+    {
         let y = forecast::collective_years(book, &h.case, from, until)?;
         // Ended or terminated: nothing is due any more (as in the dashboard).
         let y: Vec<_> = if h.status == ContractStatus::Active { y } else { Vec::new() };
         let payments = forecast::payments(&y, first_share(book, h.case.signed_on)?)?;
-        out.push((h.id.clone(), Payee::Structure, Source::CollectiveAid, forecast::by_calendar_year(&payments, from, until)));
+        out.push((
+            h.id.clone(),
+            Payee::Structure,
+            Source::CollectiveAid,
+            forecast::by_calendar_year(&payments, from, until),
+        ));
     }
     Ok(out)
 }
@@ -250,9 +261,7 @@ pub fn money(book: &RuleBook, team: &Team, dashboard: &Dashboard, funding: &Fund
                     aid += ratio(contract_year_cash, *etp, whole)?;
                 }
             }
-            let holds_coordination = |aci: &&domain::funding::AciContract| {
-                matches!(&aci.fields.coordination.holder, Some(CoordinationHolder::Assistant(id)) if id.0.to_string() == a.id)
-            };
+            let holds_coordination = |aci: &&domain::funding::AciContract| matches!(&aci.fields.coordination.holder, Some(CoordinationHolder::Assistant(id)) if id.0.to_string() == a.id);
             let aci_coordination = funding
                 .aci
                 .iter()

@@ -22,6 +22,7 @@ use super::explain::{Explanation, Input, Outcome, Recorder, RuleId, Tracer};
 use super::params::{Confidence, INDIVIDUAL_START, P, RuleBook, Step, Value};
 use super::{Cx, RuleError, Tally, shown_fraction};
 use crate::codes::LegalForm;
+use crate::funding::FundingScheme as Scheme;
 use crate::time::Etp;
 
 /// The compatibility rules, in the order [`check`] runs them.
@@ -179,46 +180,6 @@ pub struct DoctorContracts {
     /// Collective contracts the doctor adheres to on the report day.
     #[serde(default)]
     pub collective_contracts: Vec<String>,
-}
-
-/// The scheme other public money comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Scheme {
-    ArsGrant,
-    Fir,
-    Region,
-    Cpts,
-    Caim,
-    Coscom,
-    Cotram,
-    Cstm,
-    Other,
-}
-
-impl Scheme {
-    pub fn code(self) -> &'static str {
-        match self {
-            Scheme::ArsGrant => "ARS_GRANT",
-            Scheme::Fir => "FIR",
-            Scheme::Region => "REGION",
-            Scheme::Cpts => "CPTS",
-            Scheme::Caim => "CAIM",
-            Scheme::Coscom => "COSCOM",
-            Scheme::Cotram => "COTRAM",
-            Scheme::Cstm => "CSTM",
-            Scheme::Other => "OTHER",
-        }
-    }
-
-    fn is_regional(self) -> bool {
-        matches!(self, Scheme::ArsGrant | Scheme::Fir | Scheme::Region)
-    }
-
-    /// The 2016 convention's contracts for doctors in under-served zones.
-    pub fn is_demographic(self) -> bool {
-        matches!(self, Scheme::Caim | Scheme::Coscom | Scheme::Cotram | Scheme::Cstm)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -434,7 +395,7 @@ fn validate(case: &CompatibilityCase) -> Result<(), RuleError> {
             Some(d) if !case.doctors.iter().any(|x| &x.label == d) => {
                 return Err(RuleError::Invalid("a demographic contract names a doctor who is not in the case"));
             }
-            None if g.scheme.is_demographic() => {
+            None if g.scheme.is_demographic_contract() => {
                 return Err(RuleError::Invalid("a demographic contract must name its doctor"));
             }
             _ => {}
@@ -970,7 +931,7 @@ fn demographic_use<'b, T: Tracer<'b>>(
 fn scheme_ended<'b, T: Tracer<'b>>((cx, facts, out): Rx<'b, '_, '_, T>) -> Result<Vec<Outcome>, RuleError> {
     let id = RuleId::CmpSchemeEnded;
     let mut outcomes = Vec::new();
-    for g in facts.funding(Scheme::is_demographic) {
+    for g in facts.funding(Scheme::is_demographic_contract) {
         cx.t.rule(id);
         cx.t.input("funding", Input::Text(&g.reference));
         let (last, open, step) = demographic_use(cx, g, facts.case.year)?;
@@ -1045,7 +1006,7 @@ fn unsettled<'b, T: Tracer<'b>>((cx, facts, out): Rx<'b, '_, '_, T>) -> Result<O
         found.push(finding(id, Severity::Warning, about, figures, CPAM_MUST_CONFIRM, &[]));
     }
     // A doctor's demographic contract alongside her AM aid while the scheme is open.
-    for g in facts.funding(Scheme::is_demographic) {
+    for g in facts.funding(Scheme::is_demographic_contract) {
         let Some(d) = case.doctors.iter().find(|d| g.doctor.as_ref() == Some(&d.label)) else { continue };
         let aid: Vec<String> = d.individual_contracts.iter().chain(&d.collective_contracts).cloned().collect();
         if aid.is_empty() {
