@@ -100,6 +100,7 @@ impl From<planning::Error> for ApiError {
     fn from(err: planning::Error) -> Self {
         match err {
             planning::Error::Store(e) => e.into(),
+            planning::Error::Rules(e) => e.into(),
             other => ApiError::internal(&other),
         }
     }

@@ -26,3 +26,37 @@ pub async fn read(store: &Store, structure: StructureId, assistants: &[Assistant
         costs: store.employment_costs_of(assistants).await?,
     })
 }
+
+/// Everything the compatibility report and the money table read, on one day.
+#[derive(Debug, Clone)]
+pub struct Overview {
+    pub team: crate::team::Team,
+    pub dashboard: crate::dashboard::Dashboard,
+    pub funding: Funding,
+    pub money: crate::money::MoneyTable,
+    pub traced: crate::compatibility::TracedMonths,
+}
+
+impl Overview {
+    pub fn report(&self, book: &domain::rules::RuleBook) -> Result<crate::compatibility::Report> {
+        Ok(crate::compatibility::report(book, &self.team, &self.dashboard, &self.funding, &self.money, &self.traced)?)
+    }
+}
+
+/// Reads a structure's records and works out its dashboard and money table on `as_of`, in a
+/// fixed number of statements whatever the size of the team.
+pub async fn overview(
+    store: &Store,
+    visibility: &persistence::Visibility,
+    book: &domain::rules::RuleBook,
+    structure: &domain::Structure,
+    as_of: chrono::NaiveDate,
+) -> Result<Overview> {
+    let team = crate::load::team(store, visibility, structure, as_of).await?;
+    let assistants: Vec<AssistantId> =
+        team.assistants.iter().filter_map(|a| a.id.parse().ok().map(AssistantId)).collect();
+    let funding = read(store, structure.id, &assistants).await?;
+    let dashboard = crate::dashboard::dashboard(book, &team, as_of)?;
+    let money = crate::money::money(book, &team, &dashboard, &funding)?;
+    Ok(Overview { team, dashboard, funding, money, traced: Default::default() })
+}

@@ -6,6 +6,7 @@
 pub mod assessed;
 pub mod cases;
 pub mod comparison;
+pub mod compatibility;
 pub mod cpam;
 pub mod dashboard;
 pub mod forecast;
@@ -25,6 +26,9 @@ pub enum Error {
     /// A refresh task panicked or was cancelled.
     #[error("CPAM refresh task failed: {0}")]
     RefreshTask(#[from] tokio::task::JoinError),
+    /// The stored records make a case the rules refuse.
+    #[error(transparent)]
+    Rules(#[from] domain::rules::RuleError),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

@@ -132,6 +132,10 @@ pub async fn team(store: &Store, visibility: &Visibility, structure: &Structure,
                     }
                 }
             },
+            employer_doctor: match a.fields.employer {
+                Employer::Practitioner(p) => Some(p.0.to_string()),
+                Employer::Structure(_) => None,
+            },
             hired_on: a.fields.hired_on,
             qualification: a.fields.qualification,
             qualified_on: a.fields.qualified_on,

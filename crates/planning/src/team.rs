@@ -78,6 +78,9 @@ pub struct TeamAssistant {
     pub id: String,
     pub label: String,
     pub employer: EmployerKind,
+    /// The employing doctor's member id, when a doctor employs the assistant.
+    #[serde(default)]
+    pub employer_doctor: Option<String>,
     pub hired_on: NaiveDate,
     pub qualification: Qualification,
     #[serde(default)]

@@ -246,7 +246,77 @@ async fn an_adherent_who_left_still_counts(store: Store) {
     assert_eq!(d.collective_contracts[0].maximum, Some(76_000.into()), "2 ETP × 38,000, as signed");
 }
 
+/// Gives the `n`-doctor structure an ACI contract with two years, a grant paying each
+/// assistant and each assistant's costs, then reads its compatibility report and money table;
+/// returns the statements the read took.
+async fn funding_read_of(store: &Store, n: usize, first_rpps: usize) -> (u64, planning::funding::Overview) {
+    use domain::funding::*;
+    store.import(&dataset(n, first_rpps)).await.expect("the dataset imports");
+    let id = StructureId(i64::try_from(store.count_rows("structures").await.expect("count")).expect("small"));
+    let structure = store.structure(id).await.expect("reads").expect("exists");
+    let assistants = store.list_assistants(id, None, 100).await.expect("assistants").items;
+    let aci = store
+        .create_aci_contract(
+            id,
+            &AciContractFields {
+                cpam_reference: None,
+                signed_on: day("2022-04-01"),
+                status: ContractStatus::Active,
+                ends_on: None,
+                sisa_on: Some(day("2022-06-01")),
+                coordination: Coordination {
+                    declared: true,
+                    holder: Some(CoordinationHolder::Assistant(assistants[0].id)),
+                    etp: Some(Etp::new(1, 5)),
+                },
+            },
+        )
+        .await
+        .expect("ACI");
+    for year in [2025, 2026] {
+        let y = AciYear { year, points: Some(5000), paid: Some(35_000.into()), coordination_paid: Some(24_850.into()) };
+        store.record_aci_year(aci.id, &y).await.expect("ACI year");
+    }
+    let employees =
+        assistants.iter().map(|a| GrantShare { assistant_id: a.id, amount: 1_000.into(), hours: None }).collect();
+    let grant = GrantFields {
+        scheme: FundingScheme::Fir,
+        payer: "ARS".into(),
+        purpose: "Coordination".into(),
+        pays_salaries: true,
+        period: Period::new(day("2026-01-01"), Some(day("2026-12-31"))).expect("a period"),
+        amount: 20_000.into(),
+        practitioner_id: None,
+        employees,
+    };
+    store.create_grant(id, &grant).await.expect("grant");
+    for a in &assistants {
+        let cost =
+            EmploymentCost { assistant_id: a.id, year: 2026, salary: 30_000.into(), employer_charges: 12_000.into() };
+        store.record_employment_cost(&cost).await.expect("cost");
+    }
+    let book = RuleBook::embedded().expect("rules load");
+    let before = store.statements_executed();
+    let overview = planning::funding::overview(store, &Visibility::All, &book, &structure, day("2026-12-01"))
+        .await
+        .expect("reads");
+    let statements = store.statements_executed() - before;
+    (statements, overview)
+}
+
+async fn the_funding_read_does_not_depend_on_the_team_size(store: Store) {
+    let (five, small) = funding_read_of(&store, 5, 0).await;
+    let (fifty, large) = funding_read_of(&store, 50, 100).await;
+    println!("SQL statements for the compatibility report and the money table: {five} for 5 doctors, {fifty} for 50");
+    assert_eq!((small.team.members.len(), large.team.members.len()), (5, 50));
+    assert_eq!((small.funding.costs.len(), large.funding.costs.len()), (1, 10));
+    let book = RuleBook::embedded().expect("rules load");
+    assert!(large.report(&book).expect("a report").assessed.explanation.rules.len() >= 11);
+    assert_eq!(five, fifty, "the statements grow with the team");
+}
+
 persistence::backend_tests!(
+    the_funding_read_does_not_depend_on_the_team_size,
     an_adherent_who_left_still_counts,
     the_sql_cost_does_not_depend_on_the_team_size,
     the_team_holds_the_stored_records,
