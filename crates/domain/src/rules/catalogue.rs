@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::params::{Confidence, P, SPECS};
 use super::{
-    Explanation, Recorder, RuleBook, RuleError, RuleId, Verdict, assistant, collective, individual, structure,
+    Explanation, Recorder, RuleBook, RuleError, RuleId, Verdict, aci, assistant, collective, individual, structure,
 };
 
 /// The parts of the case file the catalogue reads (`tests/rule_cases.rs` checks the rest).
@@ -83,6 +83,7 @@ fn reads(book: &RuleBook, case: &Case) -> Result<Vec<(RuleId, P)>, String> {
             return Ok(param_reads(&structure::explain(&standing).1));
         }
         "assistant" => assistant::explain(book, &input(&case.input)?).map_err(rule_error)?.1,
+        "aci" => aci::explain(book, &input(&case.input)?).map_err(rule_error)?.1,
         other => return Err(format!("unknown kind `{other}`")),
     };
     Ok(param_reads(&explanation))

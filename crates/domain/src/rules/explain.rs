@@ -84,6 +84,11 @@ rule_ids! {
     ColEmployer = "COL-EMPLOYER", "Employer of the assistant under a collective contract", "Aide collective C2026 (en vigueur depuis le 2026-02-25, validée par la CPN) : l'assistant est salarié de la société signataire ou d'un groupement d'employeurs relevant de la convention des cabinets médicaux (IDCC 1147) ; avenant au contrat de travail, avec l'accord de la salariée, s'il était salarié d'un médecin";
     StrProjetSante = "STR-PROJET-SANTE", "Projet de santé validated by the ARS", "Documents sources du projet : un modèle au niveau de la structure suppose un projet de santé validé par l'ARS (date de validation)";
     StrEmployer = "STR-EMPLOYER", "Who may employ the assistant", "Ordonnance n° 2021-584 du 12 mai 2021 et décret n° 2021-747 du 9 juin 2021 (SISA employeur) ; le médecin ou un groupement d'employeurs ; convention de partage des frais si l'employeur n'est pas le bénéficiaire de l'aide";
+    AciPrerequisites = "ACI-PREREQUISITES", "ACI prerequisite indicators met", "ACI MSP du 20 avril 2017 (arrêté du 24 juillet 2017) et avenant 1 (JO 3 août 2022) : indicateurs socles prérequis, dont l'atteinte conditionne tout versement ; Cnam, guide des indicateurs ACI, avenant 1 (octobre 2022)";
+    AciPoints = "ACI-POINTS", "Points of an ACI indicator", "ACI MSP de 2017 et avenant 1 : points fixes, points variables selon la patientèle MT des médecins associés de la SISA (référence 4 000 patients, sans plafond) ou le nombre de professionnels associés, 1 point = 7 euros ; Cnam, guide des indicateurs ACI, avenant 1 (octobre 2022)";
+    AciCoordination = "ACI-COORDINATION", "Points of the ACI coordination function", "Cnam, guide des indicateurs ACI, avenant 1 (DDGOS/DPROF, octobre 2022) : 1 000 points fixes + 1 700 points variables jusqu'à 8 000 patients + 1 100 au-delà ; ACI MSP de 2017 : 700 + 1 100";
+    AciPrecarity = "ACI-PRECARITY", "Precarity uplift of the ACI remuneration", "ACI MSP de 2017 : majoration selon les taux de patients CMU-C (C2S) et AME de la structure au-delà des taux nationaux, plafonnée à 25 % (résumés fédératifs)";
+    AciPayment = "ACI-PAYMENT", "ACI advance and balance", "ACI MSP de 2017 et avenant 1 : avance de 60 % du montant à 100 % des indicateurs socles et prérequis au plus tard le 30 avril de l'année N (dans les 3 mois de l'adhésion l'année de signature), solde au plus tard le 30 avril de N+1 (résumés fédératifs)";
 }
 
 impl RuleId {
@@ -103,6 +108,10 @@ impl RuleId {
                 | RuleId::ColObjectives
                 | RuleId::ColAchievement
                 | RuleId::ColDuration
+                | RuleId::AciPoints
+                | RuleId::AciCoordination
+                | RuleId::AciPrecarity
+                | RuleId::AciPayment
         )
     }
 
@@ -115,6 +124,10 @@ impl RuleId {
                 | RuleId::IndTerm
                 | RuleId::IndLegacyRenewal
                 | RuleId::ColAmounts
+                | RuleId::AciPoints
+                | RuleId::AciCoordination
+                | RuleId::AciPrecarity
+                | RuleId::AciPayment
         )
     }
 
@@ -130,6 +143,10 @@ impl RuleId {
                 | RuleId::ObjRounding
                 | RuleId::ColAmounts
                 | RuleId::ColObjectives
+                | RuleId::AciPoints
+                | RuleId::AciCoordination
+                | RuleId::AciPrecarity
+                | RuleId::AciPayment
         )
     }
 
@@ -500,7 +517,18 @@ mod tests {
     #[test]
     fn rule_families_partition_the_rules() {
         use RuleId::*;
-        let amounts = [AmtBand, AmtRevaluation, PaySchedule, IndTerm, IndLegacyRenewal, ColAmounts];
+        let amounts = [
+            AmtBand,
+            AmtRevaluation,
+            PaySchedule,
+            IndTerm,
+            IndLegacyRenewal,
+            ColAmounts,
+            AciPoints,
+            AciCoordination,
+            AciPrecarity,
+            AciPayment,
+        ];
         let objectives = [ObjTargets, ObjRounding, ObjAchievement, ColObjectives, ColAchievement];
         for &id in RuleId::ALL {
             let amount = amounts.contains(&id);
