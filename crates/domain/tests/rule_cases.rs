@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
+use domain::rules::aci::{self, AciCase, AciEstimate, AciIndicator};
 use domain::rules::assistant::{self, AssistantCase};
 use domain::rules::collective::{self, CollectiveCase};
 use domain::rules::compatibility::{self, CompatibilityCase, Finding};
@@ -71,6 +72,21 @@ struct Expect {
     /// (compatibility) rules traced without a finding.
     #[serde(default)]
     no_findings: Vec<String>,
+    /// (aci) Indicator → the points of its line / its euros before the uplift.
+    #[serde(default)]
+    points: BTreeMap<String, String>,
+    #[serde(default)]
+    euros: BTreeMap<String, String>,
+    /// (aci) Totals and the payment.
+    total_points: Option<String>,
+    uplift: Option<String>,
+    full_year_amount: Option<String>,
+    amount: Option<String>,
+    advance: Option<String>,
+    advance_due_on: Option<String>,
+    balance: Option<String>,
+    balance_due_on: Option<String>,
+    unmet_prerequisites: Option<Vec<String>>,
 }
 
 /// A compatibility finding: its rule and severity, some of the labels it is about, some of its
@@ -126,6 +142,7 @@ struct Observed {
     qualification_deadline: Option<NaiveDate>,
     missing_months: Option<Vec<String>>,
     findings: Vec<Finding>,
+    aci: Option<AciEstimate>,
 }
 
 fn dec(s: &str) -> Decimal {
@@ -207,6 +224,14 @@ fn run<'b>(
             o.findings = findings;
             e
         }
+        "aci" => {
+            let c: AciCase = input.try_into().map_err(|e| format!("input: {e}"))?;
+            let (r, e) = aci::explain(book, &c).map_err(|e| e.to_string())?;
+            o.verdict = Some(r.verdict);
+            o.failing = failing_of(&e);
+            o.aci = Some(r);
+            e
+        }
         other => return Err(format!("unknown kind {other}")),
     };
     Ok((o, explanation))
@@ -236,6 +261,55 @@ fn verdict_code(v: Verdict) -> &'static str {
         Verdict::Eligible => "ELIGIBLE",
         Verdict::NotEligible => "NOT_ELIGIBLE",
         Verdict::Undecided => "UNDECIDED",
+    }
+}
+
+/// The ACI expectations: line points and euros, totals, the payment.
+fn check_aci(r: &AciEstimate, e: &Expect, problems: &mut Vec<String>) {
+    let mut expect_eq = |what: &str, got: String, want: &str| {
+        let want = if want == "-" {
+            want.to_owned()
+        } else {
+            want.parse::<Decimal>().map_or(want.to_owned(), |d| d.normalize().to_string())
+        };
+        if got != want {
+            problems.push(format!("{what}: got {got}, want {want}"));
+        }
+    };
+    let shown = |d: Decimal| d.normalize().to_string();
+    for (table, pick) in
+        [(&e.points, (|l: &aci::AciLine| l.points) as fn(&aci::AciLine) -> Decimal), (&e.euros, |l| l.euros)]
+    {
+        for (code, want) in table {
+            let got = AciIndicator::from_code(code)
+                .and_then(|i| r.lines.iter().find(|l| l.indicator == i))
+                .map_or("-".to_owned(), |l| shown(pick(l)));
+            expect_eq(&format!("line {code}"), got, want);
+        }
+    }
+    for (what, got, want) in [
+        ("total_points", r.total_points, &e.total_points),
+        ("uplift", r.uplift, &e.uplift),
+        ("full_year_amount", r.full_year_amount, &e.full_year_amount),
+        ("amount", r.amount, &e.amount),
+        ("advance", r.advance, &e.advance),
+        ("balance", r.balance, &e.balance),
+    ] {
+        if let Some(w) = want {
+            expect_eq(what, shown(got), w);
+        }
+    }
+    for (what, got, want) in [
+        ("advance_due_on", r.advance_due_on, &e.advance_due_on),
+        ("balance_due_on", r.balance_due_on, &e.balance_due_on),
+    ] {
+        if let Some(w) = want {
+            expect_eq(what, got.to_string(), w);
+        }
+    }
+    if let Some(want) = &e.unmet_prerequisites {
+        let got: Vec<&str> = r.unmet_prerequisites.iter().map(|i| i.code()).collect();
+        expect_eq("unmet_prerequisites", got.join(", "), &want.join(", "));
     }
 }
 
@@ -338,6 +412,9 @@ fn check(book: &RuleBook, case: &Case) -> (Vec<String>, Proof) {
             .collect();
         let want: Vec<String> = targets.iter().map(|t| format!("{}={}", t.indicator, t.target)).collect();
         expect_eq("targets", got.join(", "), want.join(", "));
+    }
+    if let Some(r) = &o.aci {
+        check_aci(r, e, &mut problems);
     }
     if let Some(m) = &e.missing {
         let got = explanation.missing();

@@ -15,8 +15,8 @@ use serde::Deserialize;
 
 use super::params::{Confidence, P, SPECS};
 use super::{
-    Explanation, Recorder, RuleBook, RuleError, RuleId, Verdict, assistant, collective, compatibility, individual,
-    structure,
+    Explanation, Recorder, RuleBook, RuleError, RuleId, Verdict, aci, assistant, collective, compatibility,
+    individual, structure,
 };
 
 /// The parts of the case file the catalogue reads (`tests/rule_cases.rs` checks the rest).
@@ -94,6 +94,7 @@ fn reads(book: &RuleBook, case: &Case) -> Result<Vec<(RuleId, P)>, String> {
             let funding: compatibility::CompatibilityCase = input(&case.input)?;
             return Ok(param_reads(&compatibility::explain(book, &funding).map_err(rule_error)?.1));
         }
+        "aci" => aci::explain(book, &input(&case.input)?).map_err(rule_error)?.1,
         other => return Err(format!("unknown kind `{other}`")),
     };
     Ok(param_reads(&explanation))

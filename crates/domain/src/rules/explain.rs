@@ -95,6 +95,11 @@ rule_ids! {
     CmpCpts = "CMP-CPTS", "CPTS money paying an aid-funded assistant's hours", "ACI CPTS de 2019 (structure distincte) : aucun texte sur un assistant médical payé en partie par la CPTS ; lecture du projet";
     CmpSchemeEnded = "CMP-SCHEME-ENDED", "Demographic contract used after its end", "Convention médicale de 2016, contrats démographiques CAIM, COSCOM, COTRAM et CSTM : fin au 31 décembre 2025 (ARS Pays de la Loire) ; convention médicale 2024-2029";
     CmpUnsettled = "CMP-UNSETTLED", "Combination the texts do not settle", "Textes officiels muets (documents sources du projet : « la compatibilité reste à clarifier ») : à faire confirmer par la CPAM";
+    AciPrerequisites = "ACI-PREREQUISITES", "ACI prerequisite indicators met", "ACI MSP du 20 avril 2017 (arrêté du 24 juillet 2017) et avenant 1 (JO 3 août 2022) : indicateurs socles prérequis, dont l'atteinte conditionne tout versement ; Cnam, guide des indicateurs ACI, avenant 1 (octobre 2022)";
+    AciPoints = "ACI-POINTS", "Points of an ACI indicator", "ACI MSP de 2017 et avenant 1 : points fixes, points variables selon la patientèle MT des médecins associés de la SISA (référence 4 000 patients, sans plafond) ou le nombre de professionnels associés, 1 point = 7 euros ; Cnam, guide des indicateurs ACI, avenant 1 (octobre 2022)";
+    AciCoordination = "ACI-COORDINATION", "Points of the ACI coordination function", "Cnam, guide des indicateurs ACI, avenant 1 (DDGOS/DPROF, octobre 2022) : 1 000 points fixes + 1 700 points variables jusqu'à 8 000 patients + 1 100 au-delà ; ACI MSP de 2017 : 700 + 1 100";
+    AciPrecarity = "ACI-PRECARITY", "Precarity uplift of the ACI remuneration", "ACI MSP de 2017 : majoration selon les taux de patients CMU-C (C2S) et AME de la structure au-delà des taux nationaux, plafonnée à 25 % (résumés fédératifs)";
+    AciPayment = "ACI-PAYMENT", "ACI advance and balance", "ACI MSP de 2017 et avenant 1 : avance de 60 % du montant à 100 % des indicateurs socles et prérequis au plus tard le 30 avril de l'année N (dans les 3 mois de l'adhésion l'année de signature), solde au plus tard le 30 avril de N+1 (résumés fédératifs)";
 }
 
 impl RuleId {
@@ -114,6 +119,10 @@ impl RuleId {
                 | RuleId::ColObjectives
                 | RuleId::ColAchievement
                 | RuleId::ColDuration
+                | RuleId::AciPoints
+                | RuleId::AciCoordination
+                | RuleId::AciPrecarity
+                | RuleId::AciPayment
         )
     }
 
@@ -126,6 +135,10 @@ impl RuleId {
                 | RuleId::IndTerm
                 | RuleId::IndLegacyRenewal
                 | RuleId::ColAmounts
+                | RuleId::AciPoints
+                | RuleId::AciCoordination
+                | RuleId::AciPrecarity
+                | RuleId::AciPayment
         )
     }
 
@@ -141,6 +154,10 @@ impl RuleId {
                 | RuleId::ObjRounding
                 | RuleId::ColAmounts
                 | RuleId::ColObjectives
+                | RuleId::AciPoints
+                | RuleId::AciCoordination
+                | RuleId::AciPrecarity
+                | RuleId::AciPayment
         )
     }
 
@@ -523,7 +540,18 @@ mod tests {
     #[test]
     fn rule_families_partition_the_rules() {
         use RuleId::*;
-        let amounts = [AmtBand, AmtRevaluation, PaySchedule, IndTerm, IndLegacyRenewal, ColAmounts];
+        let amounts = [
+            AmtBand,
+            AmtRevaluation,
+            PaySchedule,
+            IndTerm,
+            IndLegacyRenewal,
+            ColAmounts,
+            AciPoints,
+            AciCoordination,
+            AciPrecarity,
+            AciPayment,
+        ];
         let objectives = [ObjTargets, ObjRounding, ObjAchievement, ColObjectives, ColAchievement];
         for &id in RuleId::ALL {
             let amount = amounts.contains(&id);

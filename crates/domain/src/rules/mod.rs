@@ -4,6 +4,7 @@
 //! Each evaluation is generic over a [`Tracer`]: [`NoTrace`] for batch work, [`Recorder`] to
 //! build an [`Explanation`]. Both run the very same code.
 
+pub mod aci;
 pub mod assistant;
 pub mod catalogue;
 pub mod collective;

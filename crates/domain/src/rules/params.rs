@@ -136,6 +136,11 @@ pub struct Spec {
 
 const REGIMES: Kind = Kind::Choice(&["R2019", "R2020", "R2023", "R2024"]);
 
+/// First year of the ACI MSP (2017): a year's remuneration reads the values of its 1 January.
+pub const ACI_START: NaiveDate = date(2017, 1, 1);
+/// Kind of an ACI indicator; NONE: not in the ACI that year.
+const ACI_KIND: Kind = Kind::Choice(&["PREREQUISITE", "SOCLE", "OPTIONAL", "NONE"]);
+
 macro_rules! registry {
     ($($id:ident = $key:literal in $family:literal : $kind:expr, from $from:expr;)+) => {
         /// Every parameter the rules read.
@@ -244,6 +249,77 @@ registry! {
 
     AciSisaDelayMonths = "compatibility.aci_sisa_delay_months" in "compatibility": Kind::Count, from INDIVIDUAL_START;
     DemographicContractsOpen = "compatibility.demographic_contracts_open" in "compatibility": Kind::Bool, from INDIVIDUAL_START;
+    AciPointValue = "aci.point_value" in "aci": Kind::Money, from ACI_START;
+    AciReferencePatientele = "aci.reference_patientele" in "aci": Kind::Count, from ACI_START;
+    AciCoordinationKind = "aci.coordination.kind" in "aci": ACI_KIND, from ACI_START;
+    AciCoordinationFixed = "aci.coordination.fixed" in "aci": Kind::Count, from ACI_START;
+    AciCoordinationVariable = "aci.coordination.variable" in "aci": Kind::Count, from ACI_START;
+    AciCoordinationVariableThreshold = "aci.coordination.variable_threshold" in "aci": Kind::OptCount, from ACI_START;
+    AciCoordinationVariableBeyond = "aci.coordination.variable_beyond" in "aci": Kind::OptCount, from ACI_START;
+    AciOpeningHoursKind = "aci.opening_hours.kind" in "aci": ACI_KIND, from ACI_START;
+    AciOpeningHoursFixed = "aci.opening_hours.fixed" in "aci": Kind::Count, from ACI_START;
+    AciCrisisResponseKind = "aci.crisis_response.kind" in "aci": ACI_KIND, from ACI_START;
+    AciCrisisResponseFixed = "aci.crisis_response.fixed" in "aci": Kind::Count, from ACI_START;
+    AciCrisisResponseVariable = "aci.crisis_response.variable" in "aci": Kind::Count, from ACI_START;
+    AciServiceDiversityKind = "aci.service_diversity.kind" in "aci": ACI_KIND, from ACI_START;
+    AciServiceDiversityLevel1Fixed = "aci.service_diversity.level_1_fixed" in "aci": Kind::Count, from ACI_START;
+    AciServiceDiversityLevel2Fixed = "aci.service_diversity.level_2_fixed" in "aci": Kind::Count, from ACI_START;
+    AciSecondLineConsultationsKind = "aci.second_line_consultations.kind" in "aci": ACI_KIND, from ACI_START;
+    AciSecondLineConsultationsLevel1Fixed = "aci.second_line_consultations.level_1_fixed" in "aci": Kind::Count, from ACI_START;
+    AciSecondLineConsultationsLevel2Fixed = "aci.second_line_consultations.level_2_fixed" in "aci": Kind::Count, from ACI_START;
+    AciCstmDoctorKind = "aci.cstm_doctor.kind" in "aci": ACI_KIND, from ACI_START;
+    AciCstmDoctorFixed = "aci.cstm_doctor.fixed" in "aci": Kind::Count, from ACI_START;
+    AciPublicHealthMissionsKind = "aci.public_health_missions.kind" in "aci": ACI_KIND, from ACI_START;
+    AciPublicHealthMissionsVariablePerMission = "aci.public_health_missions.variable_per_mission" in "aci": Kind::Count, from ACI_START;
+    AciPublicHealthMissionsMaxMissions = "aci.public_health_missions.max_missions" in "aci": Kind::Count, from ACI_START;
+    AciPublicHealthMissionsIpaFixed = "aci.public_health_missions.ipa_fixed" in "aci": Kind::Count, from ACI_START;
+    AciPublicHealthMissionsIpaMinMissions = "aci.public_health_missions.ipa_min_missions" in "aci": Kind::Count, from ACI_START;
+    AciUserInvolvementKind = "aci.user_involvement.kind" in "aci": ACI_KIND, from ACI_START;
+    AciUserInvolvementLevel1Fixed = "aci.user_involvement.level_1_fixed" in "aci": Kind::Count, from ACI_START;
+    AciUserInvolvementLevel2Fixed = "aci.user_involvement.level_2_fixed" in "aci": Kind::Count, from ACI_START;
+    AciUserInvolvementLevel2Variable = "aci.user_involvement.level_2_variable" in "aci": Kind::Count, from ACI_START;
+    AciSasParticipationKind = "aci.sas_participation.kind" in "aci": ACI_KIND, from ACI_START;
+    AciSasParticipationLevel1Fixed = "aci.sas_participation.level_1_fixed" in "aci": Kind::Count, from ACI_START;
+    AciSasParticipationLevel2Fixed = "aci.sas_participation.level_2_fixed" in "aci": Kind::Count, from ACI_START;
+    AciProtocolsKind = "aci.protocols.kind" in "aci": ACI_KIND, from ACI_START;
+    AciProtocolsFixedPerProtocol = "aci.protocols.fixed_per_protocol" in "aci": Kind::Count, from ACI_START;
+    AciProtocolsMaxProtocols = "aci.protocols.max_protocols" in "aci": Kind::Count, from ACI_START;
+    AciProtocolsIpaFixedPerProtocol = "aci.protocols.ipa_fixed_per_protocol" in "aci": Kind::Count, from ACI_START;
+    AciConcertationKind = "aci.concertation.kind" in "aci": ACI_KIND, from ACI_START;
+    AciConcertationVariable = "aci.concertation.variable" in "aci": Kind::Count, from ACI_START;
+    AciConcertationIpaVariable = "aci.concertation.ipa_variable" in "aci": Kind::Count, from ACI_START;
+    AciTraineesKind = "aci.trainees.kind" in "aci": ACI_KIND, from ACI_START;
+    AciTraineesFixed = "aci.trainees.fixed" in "aci": Kind::Count, from ACI_START;
+    AciTraineesBasePlacements = "aci.trainees.base_placements" in "aci": Kind::Count, from ACI_START;
+    AciTraineesExtraFixedPerPlacement = "aci.trainees.extra_fixed_per_placement" in "aci": Kind::Count, from ACI_START;
+    AciTraineesMaxPlacements = "aci.trainees.max_placements" in "aci": Kind::Count, from ACI_START;
+    AciExternalCoordinationKind = "aci.external_coordination.kind" in "aci": ACI_KIND, from ACI_START;
+    AciExternalCoordinationVariable = "aci.external_coordination.variable" in "aci": Kind::Count, from ACI_START;
+    AciQualityKind = "aci.quality.kind" in "aci": ACI_KIND, from ACI_START;
+    AciQualityLevel1Fixed = "aci.quality.level_1_fixed" in "aci": Kind::Count, from ACI_START;
+    AciQualityLevel2Variable = "aci.quality.level_2_variable" in "aci": Kind::Count, from ACI_START;
+    AciQualityLevel3Variable = "aci.quality.level_3_variable" in "aci": Kind::Count, from ACI_START;
+    AciCooperationProtocolsKind = "aci.cooperation_protocols.kind" in "aci": ACI_KIND, from ACI_START;
+    AciCooperationProtocolsFixedPerProtocol = "aci.cooperation_protocols.fixed_per_protocol" in "aci": Kind::Count, from ACI_START;
+    AciCooperationProtocolsMaxProtocols = "aci.cooperation_protocols.max_protocols" in "aci": Kind::Count, from ACI_START;
+    AciHeartFailurePathwayKind = "aci.heart_failure_pathway.kind" in "aci": ACI_KIND, from ACI_START;
+    AciHeartFailurePathwayVariable = "aci.heart_failure_pathway.variable" in "aci": Kind::Count, from ACI_START;
+    AciChildObesityPathwayKind = "aci.child_obesity_pathway.kind" in "aci": ACI_KIND, from ACI_START;
+    AciChildObesityPathwayFixed = "aci.child_obesity_pathway.fixed" in "aci": Kind::Count, from ACI_START;
+    AciInformationSystemKind = "aci.information_system.kind" in "aci": ACI_KIND, from ACI_START;
+    AciInformationSystemFixed = "aci.information_system.fixed" in "aci": Kind::Count, from ACI_START;
+    AciInformationSystemPerProfessional = "aci.information_system.per_professional" in "aci": Kind::Count, from ACI_START;
+    AciInformationSystemProfessionalsThreshold = "aci.information_system.professionals_threshold" in "aci": Kind::Count, from ACI_START;
+    AciInformationSystemPerProfessionalBeyond = "aci.information_system.per_professional_beyond" in "aci": Kind::Count, from ACI_START;
+    AciInformationSystemAdvancedKind = "aci.information_system_advanced.kind" in "aci": ACI_KIND, from ACI_START;
+    AciInformationSystemAdvancedFixed = "aci.information_system_advanced.fixed" in "aci": Kind::Count, from ACI_START;
+    AciPrecarityCap = "aci.precarity.cap" in "aci": Kind::Ratio, from ACI_START;
+    AciPrecarityFloorEachShare = "aci.precarity.floor_each_share" in "aci": Kind::Bool, from ACI_START;
+    AciPaymentAdvanceShare = "aci.payment.advance_share" in "aci": Kind::Ratio, from ACI_START;
+    AciPaymentDueMonth = "aci.payment.due_month" in "aci": Kind::Count, from ACI_START;
+    AciPaymentDueDay = "aci.payment.due_day" in "aci": Kind::Count, from ACI_START;
+    AciPaymentNewSignatoryAdvanceMonths = "aci.payment.new_signatory_advance_months" in "aci": Kind::Count, from ACI_START;
+    AciPaymentProrateSignatureYear = "aci.payment.prorate_signature_year" in "aci": Kind::Bool, from ACI_START;
 }
 
 impl P {
@@ -262,6 +338,7 @@ pub const EMBEDDED_FILES: &[(&str, &str)] = &[
     ("collective.toml", include_str!("../../../../config/rules/collective.toml")),
     ("assistants.toml", include_str!("../../../../config/rules/assistants.toml")),
     ("compatibility.toml", include_str!("../../../../config/rules/compatibility.toml")),
+    ("aci.toml", include_str!("../../../../config/rules/aci.toml")),
 ];
 
 /// A refused parameter file, naming the file and the key.
@@ -893,7 +970,8 @@ series = [ { from = 2019-08-21, value = 20000, reference = "test", source = "htt
     #[test]
     fn parameters_in_force_are_those_begun_by_the_day() {
         let book = RuleBook::embedded().expect("embedded");
-        assert_eq!(book.in_force(date(2019, 8, 20)).count(), 0);
+        // Only the ACI MSP (from 2017) is in force before the individual aid.
+        assert!(book.in_force(date(2019, 8, 20)).all(|(spec, _)| spec.family == "aci"));
         for day in [INDIVIDUAL_START, R2024_START, COLLECTIVE_START.pred_opt().expect("a day"), COLLECTIVE_START] {
             let in_force: Vec<(P, &Step)> = book.in_force(day).map(|(spec, s)| (spec.id, s)).collect();
             let expected: Vec<(P, &Step)> =
