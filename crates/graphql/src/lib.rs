@@ -4,6 +4,7 @@
 //! [`Viewer`] and fresh DataLoaders with [`request_data`].
 
 pub mod access;
+pub mod aci;
 pub mod auth;
 pub mod dashboard;
 pub mod enums;
@@ -28,7 +29,7 @@ pub use error::codes;
 
 /// Every read entry point: stored data, and the rules.
 #[derive(Debug, Default, MergedObject)]
-pub struct Query(query::QueryRoot, simulation::RulesQuery);
+pub struct Query(query::QueryRoot, simulation::RulesQuery, aci::AciQuery);
 
 pub type AppSchema = Schema<Query, mutation::MutationRoot, EmptySubscription>;
 

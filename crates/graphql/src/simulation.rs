@@ -122,7 +122,7 @@ pub struct DoctorInput {
     pub first_contract: Option<FirstContractInput>,
 }
 
-fn ratio(field: &str, value: Option<&str>) -> ApiResult<Option<Decimal>> {
+pub(crate) fn ratio(field: &str, value: Option<&str>) -> ApiResult<Option<Decimal>> {
     value
         .map(|v| {
             v.trim()
