@@ -14,12 +14,20 @@
 //!   Marchand (Caron, Bernard);
 //! - a qualification deadline within the year: Élodie Marchand, hired on 2025-03-03 and not yet
 //!   qualified, has until 2027-03-03 (AM-QUALIFICATION: 2 years for a hire from 2024-06-22).
+//!
+//! And its other funding (the compatibility report and the money table): an ACI contract
+//! signed in 2020 whose coordination function Élodie Marchand holds at 0.2 ETP while the aid
+//! funds part of her time (CMP-SAME-HOURS), a FIR grant paying part of her salary
+//! (CMP-REGIONAL), the assistants' 2026 costs, and a nurse, a physiotherapist and a pharmacist.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use domain::funding::*;
 use domain::*;
 use persistence::import::{
     Dataset, ImportAssistant, ImportContract, ImportEmployer, ImportFigures, ImportPractitioner, ImportTerms,
 };
+use persistence::{Store, StoreError, StoreResult, Visibility};
+use rust_decimal::Decimal;
 
 /// FINESS of the demo MSP, the scope of the demo coordinator token.
 pub const DEMO_MSP_FINESS: &str = "330042177";
@@ -334,6 +342,110 @@ pub fn dataset() -> Dataset {
     Dataset { structures, practitioners, assistants, contracts }
 }
 
+fn euros(text: &str) -> Decimal {
+    text.parse().expect("demo amounts are decimals")
+}
+
+/// The demo MSP's other funding, written after [`dataset`] is imported.
+pub async fn seed_funding(store: &Store) -> StoreResult<()> {
+    let structures = store.list_structures(&Visibility::All, None, 10).await?.items;
+    let msp = structures
+        .iter()
+        .find(|s| s.fields.finess.as_ref().is_some_and(|f| f.as_str() == DEMO_MSP_FINESS))
+        .ok_or(StoreError::NotFound("demo MSP"))?;
+    let assistants = store.list_assistants(msp.id, None, 10).await?.items;
+    let named = |first: &str| {
+        assistants
+            .iter()
+            .find(|a| a.fields.first_name == first)
+            .map(|a| a.id)
+            .ok_or(StoreError::NotFound("demo assistant"))
+    };
+    let (ines, camille, elodie) = (named("Inès")?, named("Camille")?, named("Élodie")?);
+
+    for (profession, first, last, adeli, partner, from) in [
+        (Profession::Nurse, "Sophie", "Laurent", "331234567", true, day(2019, 11, 14)),
+        (Profession::Physiotherapist, "Marc", "Girard", "331234568", true, day(2020, 1, 6)),
+        (Profession::Pharmacist, "Nadia", "Benali", "331234569", false, day(2021, 9, 1)),
+    ] {
+        let fields = ProfessionalFields {
+            profession,
+            first_name: first.into(),
+            last_name: last.into(),
+            rpps: None,
+            adeli: Adeli::parse(adeli).ok(),
+            partner,
+            period: Period::new(from, None).expect("open period"),
+        };
+        store.create_professional(msp.id, &fields).await?;
+    }
+
+    let aci = store
+        .create_aci_contract(
+            msp.id,
+            &AciContractFields {
+                cpam_reference: Some("ACI-33-2020-0117".into()),
+                signed_on: day(2020, 4, 1),
+                status: ContractStatus::Active,
+                ends_on: None,
+                sisa_on: Some(day(2020, 6, 15)),
+                coordination: Coordination {
+                    declared: true,
+                    holder: Some(CoordinationHolder::Assistant(elodie)),
+                    etp: Etp::parse("0.2").ok(),
+                },
+            },
+        )
+        .await?;
+    // 2026: the advance (60 %) paid by 30 April; the balance comes in April 2027.
+    for (year, points, paid, coordination) in [
+        (2024, 8750, "61250.00", "24850.00"),
+        (2025, 9200, "64400.00", "24850.00"),
+        (2026, 9200, "38640.00", "14910.00"),
+    ] {
+        let y = AciYear {
+            year,
+            points: Some(points),
+            paid: Some(euros(paid)),
+            coordination_paid: Some(euros(coordination)),
+        };
+        store.record_aci_year(aci.id, &y).await?;
+    }
+
+    store
+        .create_grant(
+            msp.id,
+            &GrantFields {
+                scheme: FundingScheme::Fir,
+                payer: "ARS Nouvelle-Aquitaine".into(),
+                purpose: "Fonction de coordination de la MSP".into(),
+                pays_salaries: true,
+                period: Period::new(day(2026, 1, 1), Some(day(2026, 12, 31))).expect("a period"),
+                amount: euros("8000.00"),
+                practitioner_id: None,
+                employees: vec![GrantShare {
+                    assistant_id: elodie,
+                    amount: euros("8000.00"),
+                    hours: Some(euros("300")),
+                }],
+            },
+        )
+        .await?;
+
+    for (assistant, salary, charges) in
+        [(ines, "27600.00", "11040.00"), (camille, "13200.00", "5280.00"), (elodie, "25200.00", "10080.00")]
+    {
+        let cost = EmploymentCost {
+            assistant_id: assistant,
+            year: 2026,
+            salary: euros(salary),
+            employer_charges: euros(charges),
+        };
+        store.record_employment_cost(&cost).await?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,6 +468,30 @@ mod tests {
         let store = persistence::testing::sqlite().await;
         let summary = store.import(&dataset()).await.expect("the demo imports");
         assert_eq!((summary.practitioners, summary.assistants, summary.contracts), (DOCTORS.len(), 3, 6));
+        seed_funding(&store).await.expect("the demo's funding records are written");
+        assert_eq!(store.count_rows("aci_years").await.expect("count"), 3);
+        assert_eq!(store.count_rows("grant_shares").await.expect("count"), 1);
+        assert_eq!(store.count_rows("employment_costs").await.expect("count"), 3);
+    }
+
+    /// The compatibility report of the demo MSP on 2026-12-01 has something to say.
+    #[tokio::test]
+    async fn the_demo_funding_meets_the_compatibility_rules() {
+        use domain::rules::RuleId;
+        let store = persistence::testing::sqlite().await;
+        store.import(&dataset()).await.expect("the demo imports");
+        seed_funding(&store).await.expect("written");
+        let msp = store.list_structures(&Visibility::All, None, 10).await.expect("list").items.remove(0);
+        let book = domain::rules::RuleBook::embedded().expect("rules load");
+        let overview = planning::funding::overview(&store, &Visibility::All, &book, &msp, day(2026, 12, 1))
+            .await
+            .expect("an overview");
+        let report = overview.report(&book).expect("a report");
+        let fired: Vec<RuleId> = report.findings.iter().map(|f| f.finding.rule).collect();
+        for rule in [RuleId::CmpSameHours, RuleId::CmpRegional, RuleId::CmpPayees] {
+            assert!(fired.contains(&rule), "{rule:?} among {fired:?}");
+        }
+        assert!(overview.money.total(2026) > Decimal::ZERO);
     }
 
     /// What the README's dashboard and comparison on 2026-12-01 show rests on these records.

@@ -156,6 +156,7 @@ impl App {
         store.migrate().await.context("applying migrations")?;
         if settings.demo.load_on_empty_database && store.is_empty().await? {
             let summary = store.import(&demo::dataset()).await.context("loading the demo data")?;
+            demo::seed_funding(&store).await.context("loading the demo's funding records")?;
             tracing::info!(?summary, "empty database: demo MSP loaded");
         }
         Self::with_store(settings, store, rules).await
