@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod cpam;
 pub mod dashboard;
 pub mod enums;
 pub mod error;

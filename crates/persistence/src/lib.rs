@@ -24,7 +24,10 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqlErr};
 
 pub use assistants::NewAssignment;
-pub use cpam::{CpamRefresh, CpamStatus, ZoningRecord};
+pub use cpam::{
+    CopyOutcome, CpamAciCopy, CpamAciFacts, CpamAciYear, CpamContractCopy, CpamContractFacts, CpamLink, CpamRefresh,
+    CpamStatus, CpamStructureRefresh, NotStored, StoredCopy, ZoningRecord,
+};
 pub use figures::FiguresUpsert;
 pub use practitioners::{MemberRow, NewMembership};
 
@@ -75,6 +78,9 @@ pub enum DuplicateKey {
     /// The same doctor twice in one collective contract.
     #[error("contract member")]
     ContractMember,
+    /// Two contracts with one CPAM reference.
+    #[error("CPAM reference")]
+    CpamReference,
     /// Two sets of figures for one doctor and year.
     #[error("figures year")]
     FiguresYear,
@@ -86,6 +92,7 @@ pub enum DuplicateKey {
 /// (`UNIQUE constraint failed: practitioners.rpps`) and PostgreSQL (index name).
 fn duplicated_key(message: &str) -> DuplicateKey {
     const KEYS: &[(&str, DuplicateKey)] = &[
+        ("cpam_reference", DuplicateKey::CpamReference),
         ("rpps", DuplicateKey::Rpps),
         ("finess", DuplicateKey::Finess),
         ("contract_id", DuplicateKey::ContractMember),
@@ -223,6 +230,9 @@ impl Store {
             "cpam_refreshes",
             "zonings",
             "health_checks",
+            "cpam_contracts",
+            "cpam_aci_contracts",
+            "cpam_aci_years",
         ];
         let table = TABLES.iter().find(|t| **t == table).ok_or(StoreError::NotFound("table"))?;
         let backend = self.db.get_database_backend();
@@ -294,5 +304,9 @@ mod tests {
             DuplicateKey::Finess
         );
         assert_eq!(duplicated_key("UNIQUE constraint failed: t.other"), DuplicateKey::Other);
+        assert_eq!(
+            duplicated_key("UNIQUE constraint failed: aid_contracts.cpam_reference"),
+            DuplicateKey::CpamReference
+        );
     }
 }
