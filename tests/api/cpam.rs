@@ -162,10 +162,130 @@ async fn refreshing_25_doctors_runs_concurrently_within_the_limit() {
     let elapsed = started.elapsed();
     let r = &body["data"]["refreshStructureFromCpam"];
     assert_eq!(r["refreshed"], 25, "{body}");
-    // 25 doctors × 3 calls (profile, two years) + 1 zoning call = 76 calls of 50 ms, 8 at a
-    // time: at least 10 waves (≥ 0.45 s), far below one call after another (3.8 s).
-    println!("refreshed 25 practitioners (76 CPAM calls, 50 ms each, 8 in flight) in {} ms", elapsed.as_millis());
+    // 25 doctors × 4 calls (profile, two years, contracts) + 1 zoning call = 101 calls of
+    // 50 ms (the structure has no FINESS: no structure call), 8 at a time: at least 13 waves
+    // (≥ 0.45 s asserted), far below one call after another (5 s).
+    println!("refreshed 25 practitioners (101 CPAM calls, 50 ms each, 8 in flight) in {} ms", elapsed.as_millis());
     assert!(elapsed >= Duration::from_millis(450), "the concurrency limit holds: {elapsed:?}");
     assert!(elapsed < Duration::from_millis(2_500), "calls run concurrently: {elapsed:?}");
+    app.stop().await;
+}
+
+const STRUCTURE_CONTRACTS: &str = "query($id: ID!) { node(id: $id) { ... on Structure {
+  cpamAciContract { reference signedOn years { year points paid } coordinationEtp coordinationHolder fetchedAt }
+  contracts(first: 50) { edges { node { id signedOn cpamReference factsUsed practitioner { rpps } } } } } } }";
+
+const CONTRACT: &str = "query($id: ID!) { node(id: $id) { ... on AidContract {
+  option signedOn cpamReference factsUsed
+  cpam { reference option signedOn fetchedAt }
+  discrepancies { field recorded cpam }
+  evaluation(asOf: \"2026-12-01\") { ... on IndividualSimulation { schedule { maximum } } } } } }";
+
+const REFRESH_CONTRACTS: &str = "mutation($id: ID!) { refreshStructureFromCpam(input: { structureId: $id }) {
+  refreshed contracts { reference outcome reason unknownMemberRpps contract { id } }
+  cpamAciContract { reference } userErrors { code } warnings { code } } }";
+
+const UPDATE: &str = "mutation($input: UpdateAidContractInput!) { updateAidContract(input: $input) {
+  contract { id cpamReference option } userErrors { field code } } }";
+
+/// The contracts typed in by hand are given their CPAM references; the refresh then links the
+/// CPAM's copies to them (never a second record), both facts show where they disagree, the
+/// evaluation reads the CPAM's, and the structure's ACI contract is the CPAM's copy.
+#[tokio::test]
+async fn cpam_contracts_are_matched_by_reference_and_both_facts_show() {
+    use ameli_connector::stub::Fixtures;
+
+    let app = TestApp::start(settings("sqlite::memory:")).await;
+    let token = Some(demo::DEMO_COORDINATOR_TOKEN);
+    let id = demo_structure_id(&app).await;
+    let fixtures = Fixtures::embedded().expect("fixtures");
+    let (_, body) = app.graphql(token, STRUCTURE_CONTRACTS, json!({ "id": id })).await;
+    let typed: Vec<Value> = body["data"]["node"]["contracts"]["edges"]
+        .as_array()
+        .expect("contracts")
+        .iter()
+        .map(|e| e["node"].clone())
+        .collect();
+    assert!(typed.len() >= 2, "{body}");
+    assert!(typed.iter().all(|c| c["cpamReference"].is_null() && c["factsUsed"] == "RECORDED"), "{body}");
+    assert_eq!(body["data"]["node"]["cpamAciContract"], Value::Null, "no copy before a refresh");
+
+    // Each hand-typed contract gets the reference the CPAM has for its signer and signature;
+    // Martin's is typed as 1/2 ETP where the CPAM has 1/3.
+    let mut martin = None;
+    for c in &typed {
+        let rpps = c["practitioner"]["rpps"].as_str().expect("an individual contract");
+        let reference = fixtures.practitioner_contracts[rpps]
+            .iter()
+            .find(|k| k.signed_on.to_string() == c["signedOn"].as_str().expect("a date"))
+            .map(|k| k.reference.clone())
+            .expect("the CPAM has it");
+        let mut input = json!({ "id": c["id"], "cpamReference": reference });
+        if rpps == "10001234565" {
+            input["option"] = json!("HALF_ETP");
+            martin = Some((c["id"].clone(), reference));
+        }
+        let (_, body) = app.graphql(token, UPDATE, json!({ "input": input })).await;
+        assert_eq!(body["data"]["updateAidContract"]["userErrors"], json!([]), "{body}");
+    }
+    let (martin_id, martin_reference) = martin.expect("Martin's contract");
+
+    // A second contract with the same reference is a typed user error.
+    let other = typed.iter().find(|c| c["id"] != martin_id).expect("another contract");
+    let (_, body) =
+        app.graphql(token, UPDATE, json!({ "input": { "id": other["id"], "cpamReference": martin_reference } })).await;
+    let e = &body["data"]["updateAidContract"];
+    assert_eq!(e["contract"], Value::Null, "{body}");
+    assert_eq!(
+        e["userErrors"],
+        json!([{ "field": ["input", "cpamReference"], "code": "CPAM_REFERENCE_ALREADY_EXISTS" }])
+    );
+
+    // Refreshed twice: every CPAM contract linked to its record, then refreshed; none created.
+    for expected in ["LINKED", "REFRESHED"] {
+        let (_, body) = app.graphql(token, REFRESH_CONTRACTS, json!({ "id": id })).await;
+        let r = &body["data"]["refreshStructureFromCpam"];
+        assert_eq!(r["userErrors"], json!([]), "{body}");
+        let outcomes = r["contracts"].as_array().expect("contracts");
+        assert_eq!(outcomes.len(), typed.len(), "{body}");
+        assert!(outcomes.iter().all(|o| o["outcome"] == expected && o["contract"]["id"].is_string()), "{body}");
+        assert_eq!(r["cpamAciContract"]["reference"], "CPAM33-ACI-2020-0015");
+    }
+    let (_, body) = app.graphql(token, STRUCTURE_CONTRACTS, json!({ "id": id })).await;
+    let structure = &body["data"]["node"];
+    assert_eq!(structure["contracts"]["edges"].as_array().map(Vec::len), Some(typed.len()), "no duplicate: {body}");
+    let aci = &structure["cpamAciContract"];
+    assert_eq!(
+        aci["years"],
+        json!([
+            { "year": 2024, "points": 9850, "paid": "68950.00" },
+            { "year": 2025, "points": 10420, "paid": "72940.00" }
+        ])
+    );
+    assert_eq!((&aci["coordinationEtp"], &aci["coordinationHolder"]), (&json!("3/10"), &json!("Inès Petit")));
+    assert!(aci["fetchedAt"].is_string());
+
+    // Martin's contract: as typed, the CPAM's copy beside it, and the evaluation on the CPAM's.
+    let (_, body) = app.graphql(token, CONTRACT, json!({ "id": martin_id })).await;
+    let c = &body["data"]["node"];
+    assert_eq!(
+        (&c["option"], &c["cpamReference"], &c["factsUsed"]),
+        (&json!("HALF_ETP"), &json!(martin_reference), &json!("CPAM")),
+        "{body}"
+    );
+    assert_eq!((&c["cpam"]["option"], &c["cpam"]["signedOn"]), (&json!("ONE_THIRD_ETP"), &c["signedOn"]));
+    assert!(c["cpam"]["fetchedAt"].is_string());
+    assert_eq!(c["discrepancies"], json!([{ "field": "OPTION", "recorded": "HALF_ETP", "cpam": "ONE_THIRD_ETP" }]));
+    let simulated = |option: &str| {
+        format!(
+            "{{ practitioner(rpps: \"10001234565\") {{ aidSimulation(signedOn: {}, option: {option}) {{ schedule {{ maximum }} }} }} }}",
+            c["signedOn"]
+        )
+    };
+    let third = app.as_coordinator(&simulated("ONE_THIRD_ETP")).await;
+    let half = app.as_coordinator(&simulated("HALF_ETP")).await;
+    let schedule = &c["evaluation"]["schedule"];
+    assert_eq!(schedule, &third["data"]["practitioner"]["aidSimulation"]["schedule"], "the CPAM's 1/3 ETP: {body}");
+    assert_ne!(schedule, &half["data"]["practitioner"]["aidSimulation"]["schedule"], "not the typed 1/2 ETP");
     app.stop().await;
 }

@@ -8,6 +8,7 @@ use domain::{
     ActivityBand, AidOption, AmNumber, ContractKind, ContractStatus, ConventionSector, Etp, Finess, InseeCommune,
     Optam, PracticeMode, Rpps, Specialty, UnknownCode,
 };
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::CpamError;
@@ -120,6 +121,8 @@ pub struct ContractListDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AciContractDto {
+    /// The CPAM's reference of the contract, how a hand-typed copy is matched to it.
+    pub reference: String,
     pub finess: String,
     pub signed_on: NaiveDate,
     pub points_by_year: Vec<AciPointsDto>,
@@ -215,11 +218,21 @@ pub struct CpamDistribution {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CpamAciContract {
+    pub reference: String,
     pub finess: Finess,
     pub signed_on: NaiveDate,
-    pub points_by_year: Vec<(i32, u32)>,
+    pub years: Vec<CpamAciYear>,
     pub coordination_declared: bool,
     pub coordination_etp: Option<Etp>,
+    pub coordination_holder: Option<String>,
+}
+
+/// Points an ACI contract scored in a year and what was paid for them, when paid yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CpamAciYear {
+    pub year: i32,
+    pub points: u32,
+    pub paid: Option<Decimal>,
 }
 
 fn invalid(what: &str, detail: impl std::fmt::Display) -> CpamError {
@@ -251,6 +264,15 @@ fn share_bp(value: &str) -> Result<u32, CpamError> {
         return Err(invalid("ccamShare", format!("`{value}` is above 1")));
     }
     Ok(bp)
+}
+
+/// A euro amount as the contract writes it (`"68950.00"`): exact, never negative.
+fn amount(value: &str) -> Result<Decimal, CpamError> {
+    let parsed: Decimal = value.trim().parse().map_err(|e| invalid("paid", format!("`{value}`: {e}")))?;
+    if parsed.is_sign_negative() {
+        return Err(invalid("paid", format!("`{value}` is negative")));
+    }
+    Ok(parsed)
 }
 
 impl PractitionerDto {
@@ -357,10 +379,21 @@ impl AciContractDto {
         if &finess != expected {
             return Err(invalid("finess", format!("asked for {expected}, the answer is about {finess}")));
         }
+        if self.reference.trim().is_empty() {
+            return Err(invalid("reference", "empty"));
+        }
         Ok(CpamAciContract {
+            reference: self.reference,
             finess,
             signed_on: self.signed_on,
-            points_by_year: self.points_by_year.iter().map(|p| (p.year, p.points)).collect(),
+            years: self
+                .points_by_year
+                .iter()
+                .map(|p| {
+                    let paid = p.paid.as_deref().map(amount).transpose()?;
+                    Ok(CpamAciYear { year: p.year, points: p.points, paid })
+                })
+                .collect::<Result<_, CpamError>>()?,
             coordination_declared: self.coordination_function.declared,
             coordination_etp: self
                 .coordination_function
@@ -369,6 +402,7 @@ impl AciContractDto {
                 .map(Etp::parse)
                 .transpose()
                 .map_err(|e| invalid("coordinationFunction.etp", e))?,
+            coordination_holder: self.coordination_function.holder,
         })
     }
 }
@@ -385,5 +419,12 @@ mod tests {
         assert!(share_bp("1.2").is_err());
         assert!(share_bp("-0.1").is_err());
         assert!(share_bp("0.12345").is_err());
+    }
+
+    #[test]
+    fn amounts_parse_exactly() {
+        assert_eq!(amount("68950.00").ok(), Some(Decimal::new(6_895_000, 2)));
+        assert!(amount("-1.00").is_err());
+        assert!(amount("12,50").is_err());
     }
 }

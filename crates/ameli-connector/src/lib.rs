@@ -11,7 +11,7 @@ pub mod dto;
 pub mod stub;
 
 pub use client::{BreakerState, CpamClient, CpamConfig};
-pub use dto::{CpamActivity, CpamContract, CpamPractitioner, CpamZoning};
+pub use dto::{CpamAciContract, CpamAciYear, CpamActivity, CpamContract, CpamPractitioner, CpamZoning};
 
 /// The contract document.
 pub const OPENAPI: &str = include_str!("../contract/openapi.json");

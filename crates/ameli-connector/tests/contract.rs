@@ -151,8 +151,30 @@ async fn get_aci_contract() {
     let aci = f.aci_contracts.iter().find(|a| a.finess == "330042177").expect("fixture");
     get("/v1/structures/330042177/aci-contract").respond_with(ok(aci)).expect(1).mount(&server).await;
     let got = client(&server).aci_contract(&Finess::parse("330042177").expect("valid")).await.expect("mapped");
-    assert_eq!(got.points_by_year, vec![(2024, 9850), (2025, 10420)]);
+    assert_eq!(got.reference, "CPAM33-ACI-2020-0015");
+    let years: Vec<_> = got.years.iter().map(|y| (y.year, y.points, y.paid.map(|p| p.to_string()))).collect();
+    assert_eq!(years, vec![(2024, 9850, Some("68950.00".into())), (2025, 10420, Some("72940.00".into()))]);
     assert_eq!(got.coordination_etp.map(|e| e.to_string()), Some("3/10".into()));
+    assert_eq!(got.coordination_holder.as_deref(), Some("Inès Petit"));
+}
+
+#[tokio::test]
+async fn an_aci_contract_without_a_reference_or_with_a_bad_amount_is_refused() {
+    let server = MockServer::start().await;
+    let f = fixtures();
+    let aci = f.aci_contracts.iter().find(|a| a.finess == "330042185").expect("fixture");
+    let mut unreferenced = serde_json::to_value(aci).expect("json");
+    unreferenced.as_object_mut().expect("an object").remove("reference");
+    get("/v1/structures/330042185/aci-contract").respond_with(ok(unreferenced)).mount(&server).await;
+    let err = client(&server).aci_contract(&Finess::parse("330042185").expect("valid")).await.expect_err("refused");
+    assert!(matches!(err, CpamError::InvalidResponse(_)), "{err:?}");
+
+    let server = MockServer::start().await;
+    let mut float_paid = aci.clone();
+    float_paid.points_by_year[0].paid = Some("49,700.00".into());
+    get("/v1/structures/330042185/aci-contract").respond_with(ok(float_paid)).mount(&server).await;
+    let err = client(&server).aci_contract(&Finess::parse("330042185").expect("valid")).await.expect_err("refused");
+    assert!(matches!(err, CpamError::InvalidResponse(ref m) if m.contains("paid")), "{err:?}");
 }
 
 // ---------------------------------------------------------------- failure modes
@@ -515,6 +537,7 @@ fn every_fixture_follows_the_contract_and_maps_into_the_domain() {
         }
     }
     for a in &f.aci_contracts {
+        conforms(&doc, &schema("AciContract"), &serde_json::to_value(a).expect("json"), &a.finess).expect("conforms");
         a.clone().into_domain(&Finess::parse(&a.finess).expect("valid")).expect("ACI maps");
     }
     // The dataset the stub promises (issue: a realistic set across specialties and regimes).

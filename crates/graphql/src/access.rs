@@ -18,7 +18,7 @@ use domain::{
     ActivityFigures, AidContract, Assignment, AssignmentId, Assistant, AssistantId, ContractId, ContractTerms,
     Membership, MembershipId, Practitioner, PractitionerId, Rpps, Structure, StructureId,
 };
-use persistence::{CpamStatus, Page, Store, StoreError, Visibility};
+use persistence::{CpamAciCopy, CpamLink, CpamStatus, Page, Store, StoreError, Visibility};
 
 use crate::auth::Viewer;
 use crate::error::{ApiError, ApiResult};
@@ -197,6 +197,12 @@ pub struct ContractsOf(pub PractitionerId);
 pub struct FiguresOf(pub PractitionerId);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CpamStatusOf(pub PractitionerId);
+/// The CPAM side (reference and copy) of a contract the caller already sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CpamOf(pub ContractId);
+/// The CPAM's copy of a visible structure's ACI contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CpamAciOf(pub StructureId);
 
 /// Per-request loader: the store seen through the viewer's scope.
 #[derive(Debug)]
@@ -307,6 +313,28 @@ impl Loader<CpamStatusOf> for ScopedLoader {
         let ids: Vec<PractitionerId> = keys.iter().map(|k| k.0).collect();
         let mut statuses = self.store.cpam_statuses(&ids).await.map_err(Arc::new)?;
         Ok(keys.iter().map(|k| (*k, statuses.remove(&k.0).unwrap_or_default())).collect())
+    }
+}
+
+impl Loader<CpamOf> for ScopedLoader {
+    type Value = CpamLink;
+    type Error = Arc<StoreError>;
+
+    async fn load(&self, keys: &[CpamOf]) -> LoadResult<CpamOf, Self::Value> {
+        let ids: Vec<ContractId> = keys.iter().map(|k| k.0).collect();
+        let links = self.store.cpam_links(&ids).await.map_err(Arc::new)?;
+        Ok(links.into_iter().map(|(id, link)| (CpamOf(id), link)).collect())
+    }
+}
+
+impl Loader<CpamAciOf> for ScopedLoader {
+    type Value = CpamAciCopy;
+    type Error = Arc<StoreError>;
+
+    async fn load(&self, keys: &[CpamAciOf]) -> LoadResult<CpamAciOf, Self::Value> {
+        let ids: Vec<StructureId> = keys.iter().map(|k| k.0).collect();
+        let copies = self.store.cpam_aci_copies(&ids).await.map_err(Arc::new)?;
+        Ok(copies.into_iter().map(|(id, copy)| (CpamAciOf(id), copy)).collect())
     }
 }
 

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod aci;
 pub mod auth;
+pub mod cpam;
 pub mod dashboard;
 pub mod enums;
 pub mod error;

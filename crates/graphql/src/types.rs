@@ -7,7 +7,7 @@ use domain::{ContractTerms, Employer};
 use persistence::Page;
 use planning::cases;
 
-use crate::access::{self, ContractsOf, CpamStatusOf, FiguresOf, MembershipsOf, Visible, load};
+use crate::access::{self, ContractsOf, CpamAciOf, CpamOf, CpamStatusOf, FiguresOf, MembershipsOf, Visible, load};
 use crate::auth::store;
 use crate::dashboard::{ComparisonObject, DashboardObject};
 use crate::enums::*;
@@ -121,6 +121,13 @@ impl StructureObject {
     /// Whether the SISA's statutes make it an employer group (ordonnance 2021-584).
     async fn sisa_employer_group(&self) -> bool {
         self.0.fields.sisa_employer_group
+    }
+    /// The CPAM's copy of the structure's ACI contract, as last fetched (read-only).
+    async fn cpam_aci_contract(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::cpam::CpamAciContractObject>> {
+        Ok(load(ctx, CpamAciOf(self.0.id)).await?.map(crate::cpam::CpamAciContractObject))
     }
     /// Approved ambulatory training site; null when not recorded.
     async fn training_site(&self) -> Option<bool> {
@@ -562,6 +569,26 @@ impl AidContractObject {
                 Ok(ContractEvaluation::Collective(simulate_collective(book, &case)?))
             }
         }
+    }
+
+    /// The CPAM's reference of the contract, which a CPAM refresh matches it by.
+    async fn cpam_reference(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        Ok(load(ctx, CpamOf(self.0.id)).await?.and_then(|link| link.reference))
+    }
+    /// The CPAM's own copy of the contract, with when it was fetched; null until a refresh
+    /// returned it.
+    async fn cpam(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<crate::cpam::CpamContractObject>> {
+        Ok(load(ctx, CpamOf(self.0.id)).await?.and_then(|link| link.copy).map(crate::cpam::CpamContractObject))
+    }
+    /// Where this record and the CPAM's copy disagree; both stay as they are.
+    async fn discrepancies(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::cpam::ContractDiscrepancy>> {
+        let copy = load(ctx, CpamOf(self.0.id)).await?.and_then(|link| link.copy);
+        Ok(copy.map(|c| cases::discrepancies(&self.0, &c)).unwrap_or_default().into_iter().map(Into::into).collect())
+    }
+    /// Whose facts the evaluation reads: the CPAM's copy when there is one.
+    async fn facts_used(&self, ctx: &Context<'_>) -> async_graphql::Result<crate::cpam::FactsUsed> {
+        let copy = load(ctx, CpamOf(self.0.id)).await?.and_then(|link| link.copy);
+        Ok(cases::rules_facts(&self.0, copy.as_ref()).1.into())
     }
 
     /// Doctors adhering to a collective contract.

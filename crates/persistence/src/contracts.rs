@@ -12,7 +12,7 @@ use sea_orm::{
 };
 
 use crate::convert::RowContext;
-use crate::entities::{aid_contract, contract_member, membership};
+use crate::entities::{aid_contract, contract_member, cpam_contract, membership};
 use crate::{Page, Store, StoreError, StoreResult, db_id, exists, updated};
 
 fn member_from_row(row: &contract_member::Model) -> StoreResult<ContractMember> {
@@ -105,9 +105,12 @@ fn signatory_columns(terms: &ContractTerms) -> StoreResult<SignatoryColumns> {
     })
 }
 
+/// Inserts a contract (and a collective one's members); `cpam_reference` links it to the
+/// CPAM's copy of that reference when one is stored.
 pub(crate) async fn insert_contract<C: ConnectionTrait>(
     conn: &C,
     fields: &AidContractFields,
+    cpam_reference: Option<&str>,
 ) -> StoreResult<AidContract> {
     let SignatoryColumns { practitioner_id, structure_id, option, funded_etp } = signatory_columns(&fields.terms)?;
     if let Some(p) = practitioner_id
@@ -133,6 +136,7 @@ pub(crate) async fn insert_contract<C: ConnectionTrait>(
         ends_on: Set(fields.ends_on),
         renewals: Set(renewals_to_db(fields.renewals)?),
         baseline_on: Set(fields.baseline_on),
+        cpam_reference: Set(cpam_reference.map(str::to_owned)),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -141,21 +145,71 @@ pub(crate) async fn insert_contract<C: ConnectionTrait>(
     if let ContractTerms::Collective { members, .. } = &fields.terms {
         insert_members(conn, row.id, members).await?;
     }
+    if cpam_reference.is_some() {
+        link_cpam_copy(conn, row.id, cpam_reference).await?;
+    }
     load_contract(conn, ContractId(i64::from(row.id))).await?.ok_or(StoreError::NotFound("contract"))
+}
+
+/// Points the CPAM's copy of `reference` (if stored) at contract `id`, and unlinks copies of
+/// other references from it: the copy of a record is always the one of its reference.
+async fn link_cpam_copy<C: ConnectionTrait>(conn: &C, id: i32, reference: Option<&str>) -> StoreResult<()> {
+    let mut others = cpam_contract::Entity::update_many()
+        .col_expr(cpam_contract::Column::AidContractId, sea_orm::sea_query::Expr::value(None::<i32>))
+        .filter(cpam_contract::Column::AidContractId.eq(id));
+    if let Some(r) = reference {
+        others = others.filter(cpam_contract::Column::Reference.ne(r));
+    }
+    others.exec(conn).await?;
+    if let Some(r) = reference {
+        cpam_contract::Entity::update_many()
+            .col_expr(cpam_contract::Column::AidContractId, sea_orm::sea_query::Expr::value(Some(id)))
+            .filter(cpam_contract::Column::Reference.eq(r))
+            .exec(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A CPAM reference as typed: trimmed, and none when blank.
+pub(crate) fn clean_reference(reference: Option<&str>) -> Option<&str> {
+    reference.map(str::trim).filter(|r| !r.is_empty())
 }
 
 impl Store {
     /// Creates a contract and, for a collective one, its adhering members, in one transaction.
     pub async fn create_contract(&self, fields: &AidContractFields) -> StoreResult<AidContract> {
+        self.create_referenced_contract(fields, None).await
+    }
+
+    /// [`Store::create_contract`] with the CPAM's reference of the contract, unique among
+    /// contracts (`StoreError::Duplicate(DuplicateKey::CpamReference)` otherwise): a CPAM
+    /// refresh links its copy to this record instead of creating another.
+    pub async fn create_referenced_contract(
+        &self,
+        fields: &AidContractFields,
+        cpam_reference: Option<&str>,
+    ) -> StoreResult<AidContract> {
         let txn = self.db().begin().await?;
-        let contract = insert_contract(&txn, fields).await?;
+        let contract = insert_contract(&txn, fields, clean_reference(cpam_reference)).await?;
         txn.commit().await?;
         Ok(contract)
     }
 
     /// Replaces a contract's terms, status and dates; a collective contract's member list is
-    /// replaced as a whole, in the same transaction.
+    /// replaced as a whole, in the same transaction. Its CPAM reference is kept.
     pub async fn update_contract(&self, id: ContractId, fields: &AidContractFields) -> StoreResult<AidContract> {
+        self.update_referenced_contract(id, fields, None).await
+    }
+
+    /// [`Store::update_contract`], also setting (`Some(Some(_))`) or clearing (`Some(None)`)
+    /// the contract's CPAM reference; `None` keeps it.
+    pub async fn update_referenced_contract(
+        &self,
+        id: ContractId,
+        fields: &AidContractFields,
+        cpam_reference: Option<Option<&str>>,
+    ) -> StoreResult<AidContract> {
         let txn = self.db().begin().await?;
         let cid = db_id(id.0, "contract")?;
         let SignatoryColumns { practitioner_id, structure_id, option, funded_etp } = signatory_columns(&fields.terms)?;
@@ -171,10 +225,17 @@ impl Store {
             ends_on: Set(fields.ends_on),
             renewals: Set(renewals_to_db(fields.renewals)?),
             baseline_on: Set(fields.baseline_on),
+            cpam_reference: match cpam_reference {
+                Some(r) => Set(clean_reference(r).map(str::to_owned)),
+                None => NotSet,
+            },
             updated_at: Set(Utc::now()),
             ..Default::default()
         };
         updated(am.update(&txn).await, "contract")?;
+        if let Some(r) = cpam_reference {
+            link_cpam_copy(&txn, cid, clean_reference(r)).await?;
+        }
         contract_member::Entity::delete_many().filter(contract_member::Column::ContractId.eq(cid)).exec(&txn).await?;
         if let ContractTerms::Collective { members, .. } = &fields.terms {
             insert_members(&txn, cid, members).await?;
@@ -186,6 +247,23 @@ impl Store {
 
     pub async fn contract(&self, id: ContractId) -> StoreResult<Option<AidContract>> {
         load_contract(self.db(), id).await
+    }
+
+    /// The CPAM references of some contracts, in one query; contracts without one are absent.
+    pub async fn contract_cpam_references(
+        &self,
+        ids: &[ContractId],
+    ) -> StoreResult<std::collections::HashMap<ContractId, String>> {
+        let keys: Vec<i32> = ids.iter().filter_map(|id| i32::try_from(id.0).ok()).collect();
+        let rows = aid_contract::Entity::find()
+            .filter(aid_contract::Column::Id.is_in(keys))
+            .filter(aid_contract::Column::CpamReference.is_not_null())
+            .all(self.db())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| r.cpam_reference.map(|reference| (ContractId(i64::from(r.id)), reference)))
+            .collect())
     }
 
     /// Contracts that concern a structure: its collective contracts and the individual

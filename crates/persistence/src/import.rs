@@ -200,7 +200,7 @@ impl Store {
                 signed_on: c.signed_on,
                 error,
             })?;
-            insert_contract(&txn, &fields).await?;
+            insert_contract(&txn, &fields, None).await?;
         }
         txn.commit().await?;
         Ok(ImportSummary {

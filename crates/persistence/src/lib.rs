@@ -25,7 +25,10 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqlErr};
 
 pub use assistants::NewAssignment;
-pub use cpam::{CpamRefresh, CpamStatus, ZoningRecord};
+pub use cpam::{
+    CopyOutcome, CpamAciCopy, CpamAciFacts, CpamAciYear, CpamContractCopy, CpamContractFacts, CpamLink, CpamRefresh,
+    CpamStatus, CpamStructureRefresh, NotStored, StoredCopy, ZoningRecord,
+};
 pub use figures::FiguresUpsert;
 pub use practitioners::{MemberRow, NewMembership};
 
@@ -76,6 +79,9 @@ pub enum DuplicateKey {
     /// The same doctor twice in one collective contract.
     #[error("contract member")]
     ContractMember,
+    /// Two contracts with one CPAM reference.
+    #[error("CPAM reference")]
+    CpamReference,
     /// Two sets of figures for one doctor and year.
     #[error("figures year")]
     FiguresYear,
@@ -87,6 +93,7 @@ pub enum DuplicateKey {
 /// (`UNIQUE constraint failed: practitioners.rpps`) and PostgreSQL (index name).
 fn duplicated_key(message: &str) -> DuplicateKey {
     const KEYS: &[(&str, DuplicateKey)] = &[
+        ("cpam_reference", DuplicateKey::CpamReference),
         ("rpps", DuplicateKey::Rpps),
         ("finess", DuplicateKey::Finess),
         ("contract_id", DuplicateKey::ContractMember),
@@ -230,6 +237,9 @@ impl Store {
             "grants",
             "grant_shares",
             "employment_costs",
+            "cpam_contracts",
+            "cpam_aci_contracts",
+            "cpam_aci_years",
         ];
         let table = TABLES.iter().find(|t| **t == table).ok_or(StoreError::NotFound("table"))?;
         let backend = self.db.get_database_backend();
@@ -301,5 +311,9 @@ mod tests {
             DuplicateKey::Finess
         );
         assert_eq!(duplicated_key("UNIQUE constraint failed: t.other"), DuplicateKey::Other);
+        assert_eq!(
+            duplicated_key("UNIQUE constraint failed: aid_contracts.cpam_reference"),
+            DuplicateKey::CpamReference
+        );
     }
 }

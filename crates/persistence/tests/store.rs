@@ -434,6 +434,7 @@ async fn cpam_refresh_is_all_or_nothing_and_failures_make_figures_stale(store: S
         practitioner_id: p.id,
         fields: refreshed.clone(),
         figures: vec![cpam_figures(2025, 1_200)],
+        contracts: vec![],
         at: at(9),
     };
     store.apply_cpam_refresh(&ok).await.expect("refresh stored");
@@ -446,6 +447,7 @@ async fn cpam_refresh_is_all_or_nothing_and_failures_make_figures_stale(store: S
         practitioner_id: p.id,
         fields: again,
         figures: vec![cpam_figures(2025, 1_300), cpam_figures(2024, u32::MAX)],
+        contracts: vec![],
         at: at(10),
     };
     assert!(store.apply_cpam_refresh(&bad).await.is_err());

@@ -5,16 +5,20 @@
 //! [`Records`] reads what the rules need about some doctors in a fixed number of queries; the
 //! cases are built from it by pure functions, the same for one contract's evaluation and for a
 //! whole structure's dashboard.
+//!
+//! A contract the CPAM returned has two sets of facts: the record as typed in and the CPAM's
+//! copy. Both stay stored and visible; the rules read the CPAM's (the payer's own record), and
+//! [`rules_facts`] is the one place that decides it.
 
 use chrono::{Datelike, NaiveDate, Utc};
 use domain::rules::Activity;
 use domain::rules::collective::{CollectiveCase, Member};
 use domain::rules::individual::{Doctor, IndividualCase};
 use domain::{
-    ActivityFigures, AidContract, AidOption, ContractKind, ContractStatus, ContractTerms, Membership, Practitioner,
-    PractitionerId, Structure, StructureId, StructureKind,
+    ActivityFigures, AidContract, AidOption, ContractId, ContractKind, ContractStatus, ContractTerms, Membership,
+    Practitioner, PractitionerId, Structure, StructureId, StructureKind,
 };
-use persistence::{Store, Visibility, ZoningRecord};
+use persistence::{CpamContractCopy, Store, Visibility, ZoningRecord};
 use rust_decimal::Decimal;
 
 use crate::Result;
@@ -37,6 +41,84 @@ fn reached_since(figures: &[&ActivityFigures], day: NaiveDate) -> Option<Activit
     figures.first().filter(|f| f.fields.year > base_year).map(|f| activity(f))
 }
 
+/// Whose facts the rules read for a stored contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactsUsed {
+    /// The record as typed in: the CPAM has no copy of it (or one of another kind).
+    Recorded,
+    /// The CPAM's copy, the payer's own record.
+    Cpam,
+}
+
+/// A fact of a contract on which the record and the CPAM's copy can disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContractFact {
+    Kind,
+    Status,
+    SignedOn,
+    EndsOn,
+    Option,
+    FundedEtp,
+}
+
+/// A fact the record and the CPAM's copy disagree on, both as written (`None`: not stated).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discrepancy {
+    pub fact: ContractFact,
+    pub recorded: Option<String>,
+    pub cpam: Option<String>,
+}
+
+/// The facts of `recorded` the rules read, and whose they are: the CPAM's status, dates,
+/// option and funded ETP when it has a copy of the same kind (a fact the CPAM does not state
+/// keeps the record's); the record's own adherents and their dates, which the CPAM does not
+/// give. The only place that chooses between the two.
+pub fn rules_facts(recorded: &AidContract, copy: Option<&CpamContractCopy>) -> (AidContract, FactsUsed) {
+    let Some(cpam) = copy.map(|c| &c.facts).filter(|f| f.kind == recorded.fields.terms.kind()) else {
+        return (recorded.clone(), FactsUsed::Recorded);
+    };
+    let mut used = recorded.clone();
+    let fields = &mut used.fields;
+    fields.status = cpam.status;
+    fields.signed_on = cpam.signed_on;
+    fields.ends_on = cpam.ends_on;
+    match &mut fields.terms {
+        ContractTerms::Individual { option, .. } => *option = cpam.option.unwrap_or(*option),
+        ContractTerms::Collective { funded_etp, .. } => *funded_etp = cpam.funded_etp.unwrap_or(*funded_etp),
+    }
+    (used, FactsUsed::Cpam)
+}
+
+/// Where the record and the CPAM's copy disagree, fact by fact.
+pub fn discrepancies(recorded: &AidContract, copy: &CpamContractCopy) -> Vec<Discrepancy> {
+    let (r, c) = (&recorded.fields, &copy.facts);
+    let (option, etp) = match &r.terms {
+        // An individual contract's ETP is its option's: the option is the fact compared.
+        ContractTerms::Individual { option, .. } => (Some(*option), None),
+        ContractTerms::Collective { funded_etp, .. } => (None, Some(*funded_etp)),
+    };
+    let code = |s: &str| Some(s.to_owned());
+    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string());
+    let facts = [
+        (ContractFact::Kind, code(r.terms.kind().code()), code(c.kind.code())),
+        (ContractFact::Status, code(r.status.code()), code(c.status.code())),
+        (ContractFact::SignedOn, date(Some(r.signed_on)), date(Some(c.signed_on))),
+        (ContractFact::EndsOn, date(r.ends_on), date(c.ends_on)),
+        (ContractFact::Option, option.map(|o| o.code().to_owned()), c.option.map(|o| o.code().to_owned())),
+        (ContractFact::FundedEtp, etp.map(|e| e.to_string()), c.funded_etp.map(|e| e.to_string())),
+    ];
+    facts
+        .into_iter()
+        // No end date is a fact (the contract runs); an option or ETP the other kind of
+        // contract does not have, or the CPAM does not state, is not a disagreement.
+        .filter(|(fact, recorded, cpam)| match fact {
+            ContractFact::EndsOn => recorded != cpam,
+            _ => recorded.is_some() && cpam.is_some() && recorded != cpam,
+        })
+        .map(|(fact, recorded, cpam)| Discrepancy { fact, recorded, cpam })
+        .collect()
+}
+
 /// How an adherent outside the viewer's structures is named in an evaluation: the rules still
 /// count them, but who they are is not the viewer's to see.
 pub const UNSEEN_MEMBER_LABEL: &str = "adhérent hors de vos structures";
@@ -52,14 +134,15 @@ pub struct Records {
     /// The structures they belong to, and every membership of those structures.
     structures: Vec<Structure>,
     colleagues: Vec<Membership>,
-    /// Their contracts: a collective one once per adhering doctor.
+    /// Their contracts, with the facts the rules read ([`rules_facts`]): a collective one
+    /// once per adhering doctor.
     contracts: Vec<(PractitionerId, AidContract)>,
     /// Zoning periods of those structures' communes.
     zonings: Vec<ZoningRecord>,
 }
 
 impl Records {
-    /// The records of `ids`, in nine queries whatever their number.
+    /// The records of `ids`, in ten queries whatever their number.
     pub async fn read(store: &Store, ids: &[PractitionerId]) -> Result<Self> {
         let practitioners = store.practitioners_by_ids(ids).await?;
         let figures = store.figures_of_many(ids).await?;
@@ -70,6 +153,11 @@ impl Records {
         let structures = store.structures_by_ids(&structure_ids).await?;
         let colleagues = store.memberships_in(&structure_ids).await?;
         let contracts = store.practitioner_contracts_many(ids).await?;
+        let mut contract_ids: Vec<ContractId> = contracts.iter().map(|(_, c)| c.id).collect();
+        contract_ids.sort_by_key(|c| c.0);
+        contract_ids.dedup();
+        let copies = store.cpam_copies_of(&contract_ids).await?;
+        let contracts = contracts.into_iter().map(|(p, c)| (p, rules_facts(&c, copies.get(&c.id)).0)).collect();
         let communes: Vec<_> = structures.iter().map(|s| &s.fields.commune).collect();
         let zonings = store.zonings_of(&communes).await?;
         Ok(Self { practitioners, figures, memberships, structures, colleagues, contracts, zonings })
@@ -89,7 +177,14 @@ impl Records {
         self.figures_of(id).first().map(|f| activity(f))
     }
 
-    /// A doctor's contracts: individual ones and collective ones they adhere to.
+    /// `contract` with the facts the rules read, as read with the records (itself when it is
+    /// not among them).
+    fn as_read<'a>(&'a self, contract: &'a AidContract) -> &'a AidContract {
+        self.contracts.iter().map(|(_, c)| c).find(|c| c.id == contract.id).unwrap_or(contract)
+    }
+
+    /// A doctor's contracts, with the facts the rules read: individual ones and collective
+    /// ones they adhere to.
     pub fn contracts_of(&self, id: PractitionerId) -> impl Iterator<Item = &AidContract> {
         self.contracts.iter().filter(move |(q, _)| *q == id).map(|(_, c)| c)
     }
@@ -185,6 +280,9 @@ impl Records {
     /// objectives' baseline from the figures known on the CPAM's snapshot day when it states one
     /// (OBJ-BASELINE-DATE), else at signature.
     pub fn contract_case(&self, contract: &AidContract, p: &Practitioner, option: AidOption) -> IndividualCase {
+        let contract = self.as_read(contract);
+        // The option the rules read, the CPAM's when it has a copy.
+        let option = if let ContractTerms::Individual { option, .. } = contract.fields.terms { option } else { option };
         let fields = &contract.fields;
         let mut case = self.signed_case(p, option, fields.signed_on);
         if let Some(day) = fields.baseline_on {
@@ -268,6 +366,7 @@ impl Records {
         structure: &Structure,
         label: impl Fn(&Practitioner) -> String,
     ) -> Option<CollectiveCase> {
+        let contract = self.as_read(contract);
         let ContractTerms::Collective { funded_etp, members, .. } = &contract.fields.terms else { return None };
         let signed = contract.fields.signed_on;
         let mut out = Vec::with_capacity(members.len());
@@ -302,9 +401,9 @@ pub fn label(p: &Practitioner) -> String {
 }
 
 /// The day a stored contract is evaluated on: the one asked for, today by default, and never
-/// before the signature.
-fn evaluation_day(contract: &AidContract, as_of: Option<NaiveDate>) -> NaiveDate {
-    as_of.unwrap_or_else(|| Utc::now().date_naive()).max(contract.fields.signed_on)
+/// before the signature the rules read.
+fn evaluation_day(signed_on: NaiveDate, as_of: Option<NaiveDate>) -> NaiveDate {
+    as_of.unwrap_or_else(|| Utc::now().date_naive()).max(signed_on)
 }
 
 /// What-if for a stored doctor: `option` signed on `signed_on`, with the recorded figures of
@@ -330,7 +429,8 @@ pub async fn individual_case(
     as_of: Option<NaiveDate>,
 ) -> Result<IndividualCase> {
     let records = Records::read(store, &[p.id]).await?;
-    Ok(IndividualCase { as_of: Some(evaluation_day(contract, as_of)), ..records.contract_case(contract, p, option) })
+    let case = records.contract_case(contract, p, option);
+    Ok(IndividualCase { as_of: Some(evaluation_day(case.signed_on, as_of)), ..case })
 }
 
 /// A stored collective contract as the collective rules see it on `as_of` (today when `None`,
@@ -350,5 +450,5 @@ pub async fn collective_case(
     let named = |p: &Practitioner| if seen.contains(&p.id) { label(p) } else { UNSEEN_MEMBER_LABEL.to_owned() };
     Ok(records
         .collective_contract_case(contract, structure, named)
-        .map(|case| CollectiveCase { as_of: Some(evaluation_day(contract, as_of)), ..case }))
+        .map(|case| CollectiveCase { as_of: Some(evaluation_day(case.signed_on, as_of)), ..case }))
 }

@@ -63,6 +63,9 @@ pub struct CreateAidContractInput {
     /// Day of the CPAM's baseline snapshot, when the contract states one (OBJ-BASELINE-DATE):
     /// the objectives start from the figures known then instead of at signature.
     pub baseline_on: Option<Date>,
+    /// The CPAM's reference of the contract (e.g. `CPAM33-AM-2021-0042`), unique: a CPAM
+    /// refresh links its copy to this record instead of creating another.
+    pub cpam_reference: Option<String>,
 }
 
 /// Omitted fields keep their value. The kind and signatory never change; `members` replaces
@@ -78,6 +81,8 @@ pub struct UpdateAidContractInput {
     pub members: Option<Vec<ContractMemberInput>>,
     pub renewals: Option<u32>,
     pub baseline_on: MaybeUndefined<Date>,
+    /// The CPAM's reference of the contract; null clears it.
+    pub cpam_reference: MaybeUndefined<String>,
 }
 
 #[derive(Debug, InputObject)]
@@ -132,6 +137,19 @@ async fn members(
         }
     }
     Ok(out)
+}
+
+/// Longest CPAM reference accepted (the CPAM's are about twenty characters).
+const MAX_REFERENCE_LENGTH: usize = 64;
+
+/// A CPAM reference as typed: trimmed, none when blank, refused when too long.
+fn cpam_reference(c: &mut Checker, value: Option<&str>) -> Option<String> {
+    let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+    if value.chars().count() > MAX_REFERENCE_LENGTH {
+        c.error(&["cpamReference"], Code::TooLong, format!("at most {MAX_REFERENCE_LENGTH} characters"));
+        return None;
+    }
+    Some(value.to_owned())
 }
 
 /// More renewals than the aid's lifetime allows (five-year terms since 2019).
@@ -254,10 +272,11 @@ impl ContractMutations {
             baseline_on: input.baseline_on.map(|d| d.0),
         };
         check_contract(&mut c, &fields);
+        let reference = cpam_reference(&mut c, input.cpam_reference.as_deref());
         if !c.is_ok() {
             return Ok(AidContractPayload::rejected(c));
         }
-        let result = store.create_contract(&fields).await;
+        let result = store.create_referenced_contract(&fields, reference.as_deref()).await;
         Ok(AidContractPayload::from_write(c, result.map(|c| AidContractObject(Visible::written(c))))?)
     }
 
@@ -322,10 +341,16 @@ impl ContractMutations {
             }
         }
         check_contract(&mut c, &fields);
+        let reference = match &input.cpam_reference {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Value(v) => Some(cpam_reference(&mut c, Some(v))),
+        };
         if !c.is_ok() {
             return Ok(AidContractPayload::rejected(c));
         }
-        let result = store.update_contract(current.id, &fields).await;
+        let reference = reference.as_ref().map(Option::as_deref);
+        let result = store.update_referenced_contract(current.id, &fields, reference).await;
         Ok(AidContractPayload::from_write(c, result.map(|c| AidContractObject(Visible::written(c))))?)
     }
 

@@ -4,20 +4,56 @@
 
 use ameli_connector::CpamClient;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use planning::cpam::{self, CpamGateway};
+use persistence::{CopyOutcome, Store, StoredCopy};
+use planning::cpam::{self, CpamGateway, StructureRecords};
 use tokio::time::Instant;
 
-use super::{find_practitioner, find_structure, payload, session};
-use crate::access::Visible;
-use crate::error::ApiError;
+use super::{find_practitioner, find_structure, session};
+use crate::access::{self, Visible};
+use crate::auth::Viewer;
+use crate::cpam::{CpamAciContractObject, CpamContractStored};
 use crate::error::UserErrorCode as Code;
-use crate::types::{PractitionerObject, StructureObject};
+use crate::error::{ApiError, ApiResult};
+use crate::types::{AidContractObject, PractitionerObject, StructureObject};
 use crate::validate::Checker;
 
-payload!(
-    /// Result of refreshPractitionerFromCpam.
-    RefreshPractitionerPayload { practitioner: PractitionerObject }
-);
+/// Result of refreshPractitionerFromCpam.
+#[derive(Debug, SimpleObject)]
+pub struct RefreshPractitionerPayload {
+    pub practitioner: Option<PractitionerObject>,
+    /// The aid contracts the CPAM has the doctor signing, and what the refresh did with each.
+    pub contracts: Vec<CpamContractStored>,
+    /// Problems with the input; when present, nothing was written.
+    pub user_errors: Vec<crate::error::UserError>,
+    /// Accepted input that deserves a second look.
+    pub warnings: Vec<crate::error::UserWarning>,
+}
+
+impl RefreshPractitionerPayload {
+    fn rejected(c: Checker) -> Self {
+        let (user_errors, warnings) = c.into_parts();
+        Self { practitioner: None, contracts: Vec::new(), user_errors, warnings }
+    }
+}
+
+/// What a refresh did with each CPAM contract, with its record as the viewer may see it.
+async fn stored_contracts(
+    store: &Store,
+    viewer: &Viewer,
+    stored: Vec<StoredCopy>,
+) -> ApiResult<Vec<CpamContractStored>> {
+    let mut out = Vec::with_capacity(stored.len());
+    for s in stored {
+        let contract = match s.outcome {
+            CopyOutcome::Created(id) | CopyOutcome::Linked(id) | CopyOutcome::Refreshed(id) => {
+                access::contract(store, viewer, id).await?.map(AidContractObject)
+            }
+            CopyOutcome::NotStored(_) => None,
+        };
+        out.push(CpamContractStored::new(s, contract));
+    }
+    Ok(out)
+}
 
 /// A doctor whose refresh failed; their stored figures are unchanged (and now stale).
 #[derive(Debug, Clone, SimpleObject)]
@@ -37,6 +73,11 @@ pub struct RefreshStructurePayload {
     pub failures: Vec<RefreshFailure>,
     /// The commune's zone today, when the CPAM gave it.
     pub zone: Option<String>,
+    /// The CPAM's aid contracts of the refreshed doctors and of the structure, and what the
+    /// refresh did with each.
+    pub contracts: Vec<CpamContractStored>,
+    /// The CPAM's copy of the structure's ACI contract, when it gave one.
+    pub cpam_aci_contract: Option<CpamAciContractObject>,
     pub user_errors: Vec<crate::error::UserError>,
     pub warnings: Vec<crate::error::UserWarning>,
 }
@@ -65,7 +106,9 @@ pub struct CpamMutations;
 
 #[Object]
 impl CpamMutations {
-    /// Fetches a doctor's profile and last two years of figures from the CPAM and stores them.
+    /// Fetches a doctor's profile, last two years of figures and the aid contracts they signed
+    /// from the CPAM and stores them; a contract is matched to the record with its CPAM
+    /// reference, and created only when none has it.
     async fn refresh_practitioner_from_cpam(
         &self,
         ctx: &Context<'_>,
@@ -80,7 +123,16 @@ impl CpamMutations {
             return Ok(RefreshPractitionerPayload::rejected(c));
         };
         match cpam::refresh_practitioner(store, client, &p, deadline).await.map_err(ApiError::from)? {
-            Ok(fresh) => Ok(RefreshPractitionerPayload::done(PractitionerObject(Visible::written(fresh)), c)),
+            Ok(done) => {
+                let contracts = stored_contracts(store, viewer, done.contracts).await?;
+                let (user_errors, warnings) = c.into_parts();
+                Ok(RefreshPractitionerPayload {
+                    practitioner: Some(PractitionerObject(Visible::written(done.practitioner))),
+                    contracts,
+                    user_errors,
+                    warnings,
+                })
+            }
             Err(e) => {
                 c.error(&[], Code::of_refresh(&e), format!("{e}; the stored figures are unchanged and shown as stale"));
                 Ok(RefreshPractitionerPayload::rejected(c))
@@ -89,7 +141,8 @@ impl CpamMutations {
     }
 
     /// Refreshes every current member of a structure from the CPAM, concurrently within the
-    /// client's limit, and the zoning of its commune.
+    /// client's limit, the structure's aid contracts and ACI contract (in one transaction:
+    /// all or, on a CPAM failure, nothing), and the zoning of its commune.
     async fn refresh_structure_from_cpam(
         &self,
         ctx: &Context<'_>,
@@ -106,6 +159,8 @@ impl CpamMutations {
                 refreshed: 0,
                 failures: vec![],
                 zone: None,
+                contracts: vec![],
+                cpam_aci_contract: None,
                 user_errors,
                 warnings,
             });
@@ -119,6 +174,26 @@ impl CpamMutations {
                 None
             }
         };
+        match &done.structure_records {
+            StructureRecords::Stored { .. } => {}
+            StructureRecords::NoFiness => c.warn(
+                &["structureId"],
+                Code::FinessRequired,
+                "the structure has no FINESS: its aid contracts and ACI contract were not asked of the CPAM",
+            ),
+            StructureRecords::Failed(e) => c.warn(
+                &["structureId"],
+                Code::of_refresh(e),
+                format!("the structure's aid contracts and ACI contract: {e}; their stored copies are unchanged"),
+            ),
+        }
+        let cpam_aci_contract = match &done.structure_records {
+            StructureRecords::Stored { aci_reference: Some(_) } => {
+                store.cpam_aci_copy(structure.id).await.map_err(ApiError::from)?.map(CpamAciContractObject)
+            }
+            _ => None,
+        };
+        let contracts = stored_contracts(store, viewer, done.contracts).await?;
         let failures = done
             .failures
             .into_iter()
@@ -134,6 +209,8 @@ impl CpamMutations {
             refreshed: done.refreshed,
             failures,
             zone,
+            contracts,
+            cpam_aci_contract,
             user_errors,
             warnings,
         })

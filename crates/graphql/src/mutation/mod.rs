@@ -143,6 +143,11 @@ pub(crate) fn write_failed(checker: &mut Checker, err: persistence::StoreError) 
                     (&["finess"], Code::FinessAlreadyExists, "a structure with this FINESS is already recorded")
                 }
                 DuplicateKey::ContractMember => (&["members"], Code::DuplicateMember, "this doctor is already listed"),
+                DuplicateKey::CpamReference => (
+                    &["cpamReference"],
+                    Code::CpamReferenceAlreadyExists,
+                    "another contract already has this CPAM reference",
+                ),
                 DuplicateKey::FiguresYear => {
                     (&["year"], Code::FiguresAlreadyExist, "figures for this year are already recorded")
                 }

@@ -17,6 +17,7 @@ pub struct Model {
     pub ends_on: Option<Date>,
     pub renewals: i32,
     pub baseline_on: Option<Date>,
+    pub cpam_reference: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
