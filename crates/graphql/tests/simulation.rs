@@ -245,6 +245,7 @@ fn server_like_demo() -> persistence::import::Dataset {
             signed_on: day(2021, 3, 1),
             status: ContractStatus::Active,
             ends_on: None,
+            cpam_reference: None,
         }],
     }
 }

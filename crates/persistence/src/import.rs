@@ -82,6 +82,8 @@ pub struct ImportContract {
     pub signed_on: NaiveDate,
     pub status: ContractStatus,
     pub ends_on: Option<NaiveDate>,
+    /// The CPAM's reference, which a CPAM refresh matches the contract by.
+    pub cpam_reference: Option<String>,
 }
 
 /// How many records an import wrote.
@@ -200,7 +202,7 @@ impl Store {
                 signed_on: c.signed_on,
                 error,
             })?;
-            insert_contract(&txn, &fields, None).await?;
+            insert_contract(&txn, &fields, c.cpam_reference.as_deref()).await?;
         }
         txn.commit().await?;
         Ok(ImportSummary {

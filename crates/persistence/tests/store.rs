@@ -275,6 +275,7 @@ async fn import_is_all_or_nothing(store: Store) {
         signed_on: day(2024, 9, 15),
         status: ContractStatus::Active,
         ends_on: None,
+        cpam_reference: None,
     };
     // The last record refers to a practitioner that is not in the dataset.
     let mut data = Dataset {
@@ -335,6 +336,7 @@ fn import_contract(
         signed_on,
         status,
         ends_on,
+        cpam_reference: None,
     }
 }
 

@@ -73,6 +73,7 @@ fn dataset(n: usize, first_rpps: usize) -> Dataset {
             signed_on: day("2025-03-01"),
             status: ContractStatus::Active,
             ends_on: None,
+            cpam_reference: None,
         })
         .collect();
     contracts.push(ImportContract {
@@ -87,6 +88,7 @@ fn dataset(n: usize, first_rpps: usize) -> Dataset {
         signed_on: day("2026-03-01"),
         status: ContractStatus::Active,
         ends_on: None,
+        cpam_reference: None,
     });
     let assistants = (0..n / 5)
         .map(|k| ImportAssistant {

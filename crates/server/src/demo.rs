@@ -324,20 +324,30 @@ pub fn dataset() -> Dataset {
             assignments: vec![(caron, hours("17h30"), since(2025, 3, 3)), (bernard, hours("17h30"), since(2026, 3, 2))],
         },
     ];
-    let individual = |practitioner, option, signed_on, status, ends_on| ImportContract {
+    // With the CPAM's references (config/cpam/fixtures.json), so that a refresh links them.
+    let individual = |practitioner, option, signed_on, status, ends_on, reference: &str| ImportContract {
         terms: ImportTerms::Individual { practitioner, option },
         signed_on,
         status,
         ends_on,
+        cpam_reference: Some(reference.to_owned()),
     };
+    let (active, terminated) = (ContractStatus::Active, ContractStatus::Terminated);
     let contracts = vec![
-        individual(roux, AidOption::HalfEtp, day(2019, 10, 1), ContractStatus::Terminated, Some(day(2023, 12, 31))),
-        individual(martin, AidOption::OneThirdEtp, day(2021, 3, 1), ContractStatus::Active, None),
-        individual(bernard, AidOption::OneThirdEtp, day(2021, 3, 1), ContractStatus::Active, None),
-        individual(lefebvre, AidOption::OneThirdEtp, day(2021, 3, 1), ContractStatus::Active, None),
-        individual(garnier, AidOption::HalfEtp, day(2024, 9, 15), ContractStatus::Active, None),
+        individual(
+            roux,
+            AidOption::HalfEtp,
+            day(2019, 10, 1),
+            terminated,
+            Some(day(2023, 12, 31)),
+            "CPAM33-AM-2019-0118",
+        ),
+        individual(martin, AidOption::OneThirdEtp, day(2021, 3, 1), active, None, "CPAM33-AM-2021-0042"),
+        individual(bernard, AidOption::OneThirdEtp, day(2021, 3, 1), active, None, "CPAM33-AM-2021-0043"),
+        individual(lefebvre, AidOption::OneThirdEtp, day(2021, 3, 1), active, None, "CPAM33-AM-2021-0044"),
+        individual(garnier, AidOption::HalfEtp, day(2024, 9, 15), active, None, "CPAM33-AM-2024-0311"),
         // After the five years of his 2021 contract (ended 2026-02-28), a new one under R2024.
-        individual(bernard, AidOption::HalfEtp, day(2026, 3, 2), ContractStatus::Active, None),
+        individual(bernard, AidOption::HalfEtp, day(2026, 3, 2), active, None, "CPAM33-AM-2026-0058"),
     ];
     Dataset { structures, practitioners, assistants, contracts }
 }

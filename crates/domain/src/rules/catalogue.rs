@@ -15,8 +15,8 @@ use serde::Deserialize;
 
 use super::params::{Confidence, P, SPECS};
 use super::{
-    Explanation, Recorder, RuleBook, RuleError, RuleId, Verdict, aci, assistant, collective, compatibility,
-    individual, structure,
+    Explanation, Recorder, RuleBook, RuleError, RuleId, Verdict, aci, assistant, collective, compatibility, individual,
+    structure,
 };
 
 /// The parts of the case file the catalogue reads (`tests/rule_cases.rs` checks the rest).
