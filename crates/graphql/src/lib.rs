@@ -8,6 +8,7 @@ pub mod auth;
 pub mod dashboard;
 pub mod enums;
 pub mod error;
+pub mod funding;
 pub mod guard;
 pub mod ids;
 pub mod mutation;

@@ -84,6 +84,9 @@ pub enum Node {
     Assistant(AssistantObject),
     Assignment(AssignmentObject),
     AidContract(AidContractObject),
+    Professional(crate::funding::ProfessionalObject),
+    AciContract(crate::funding::AciContractObject),
+    Grant(crate::funding::GrantObject),
 }
 
 /// A care structure: MSP, centre de santé, group practice or ESP.
@@ -229,6 +232,24 @@ impl StructureObject {
         let (first, after) = page_args(first, after.as_deref())?;
         let page = access::contracts_page(store(ctx)?, &self.0, after.map(domain::ContractId), first).await?;
         Ok(connection(page, after.is_some(), |c| c.id.0, AidContractObject))
+    }
+
+    /// Health professionals other than doctors who work or worked in the structure.
+    #[graphql(complexity = "list_cost(child_complexity)")]
+    async fn professionals(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::funding::ProfessionalObject>> {
+        Ok(crate::funding::professionals_of(ctx, self.0.id).await?)
+    }
+
+    /// The structure's ACI MSP contracts, oldest first, with their yearly figures.
+    #[graphql(complexity = "list_cost(child_complexity)")]
+    async fn aci_contracts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::funding::AciContractObject>> {
+        Ok(crate::funding::aci_contracts_of(ctx, self.0.id).await?)
+    }
+
+    /// Public money other than the aid and the ACI, by start date, with the employees it pays.
+    #[graphql(complexity = "list_cost(child_complexity)")]
+    async fn grants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::funding::GrantObject>> {
+        Ok(crate::funding::grants_of(ctx, self.0.id).await?)
     }
 }
 
@@ -452,6 +473,15 @@ impl AssistantObject {
     async fn assignments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AssignmentObject>> {
         let rows = load(ctx, self.assistant().id).await?.unwrap_or_default();
         Ok(rows.into_iter().map(AssignmentObject).collect())
+    }
+
+    /// What the assistant costs the employer, year by year, oldest first.
+    #[graphql(complexity = "list_cost(child_complexity)")]
+    async fn employment_costs(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::funding::EmploymentCostObject>> {
+        Ok(crate::funding::employment_costs_of(ctx, self.assistant().id).await?)
     }
 }
 
