@@ -531,10 +531,11 @@ async fn another_structures_records_read_like_absent(store: Store) {
     app.stop().await;
 }
 
+// Each loader is reached at one place: batches reached at two depths may split under load.
 const EVERYTHING: &str = "{ structures(first: 10) { edges { node {
     professionals { id structure { id } }
-    aciContracts { years { year } coordination { holderAssistant { firstName employmentCosts { year } } } }
-    grants { practitioner { lastName } employees { assistant { firstName employmentCosts { total } } } }
+    aciContracts { years { year } coordination { holderName etp } }
+    grants { practitioner { lastName } employees { assistant { firstName } } }
     assistants(first: 10) { edges { node { employmentCosts { year } } } } } } } }";
 
 /// Statements one read of every list takes, as the store counts them.
