@@ -3,6 +3,7 @@
 
 mod cpam;
 mod dashboard;
+mod funding;
 mod helpers;
 mod http;
 mod requests;

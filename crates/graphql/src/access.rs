@@ -14,6 +14,7 @@ use std::sync::Arc;
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
 use chrono::NaiveDate;
+use domain::funding::{AciContract, AciContractId, EmploymentCost, Grant, GrantId, Professional, ProfessionalId};
 use domain::{
     ActivityFigures, AidContract, Assignment, AssignmentId, Assistant, AssistantId, ContractId, ContractTerms,
     Membership, MembershipId, Practitioner, PractitionerId, Rpps, Structure, StructureId,
@@ -22,6 +23,7 @@ use persistence::{CpamAciCopy, CpamLink, CpamStatus, Page, Store, StoreError, Vi
 
 use crate::auth::Viewer;
 use crate::error::{ApiError, ApiResult};
+use crate::funding::{AciContractObject, GrantObject, ProfessionalObject};
 use crate::ids::{self, NodeType};
 use crate::types::{
     AidContractObject, AssignmentObject, AssistantObject, MembershipObject, Node, PractitionerObject, StructureObject,
@@ -140,6 +142,13 @@ pub async fn node(store: &Store, viewer: &Viewer, id: &str) -> ApiResult<Option<
         NodeType::AidContract => {
             contract(store, viewer, ContractId(n)).await?.map(|c| Node::AidContract(AidContractObject(c)))
         }
+        NodeType::Professional => {
+            professional(store, viewer, ProfessionalId(n)).await?.map(|p| Node::Professional(ProfessionalObject(p)))
+        }
+        NodeType::AciContract => {
+            aci_contract(store, viewer, AciContractId(n)).await?.map(|c| Node::AciContract(AciContractObject(c)))
+        }
+        NodeType::Grant => grant(store, viewer, GrantId(n)).await?.map(|g| Node::Grant(GrantObject(g))),
     })
 }
 
@@ -357,4 +366,124 @@ where
     ScopedLoader: Loader<K, Error = Arc<StoreError>>,
 {
     loaders(ctx)?.load_one(key).await.map_err(|e| ApiError::internal(&e))
+}
+
+// ---------------------------------------------------------------- funding records (RULES.md §9)
+// Each belongs to one structure and is visible with it.
+
+pub async fn professional(
+    store: &Store,
+    viewer: &Viewer,
+    id: ProfessionalId,
+) -> ApiResult<Option<Visible<(StructureId, Professional)>>> {
+    Ok(store.professional(id).await?.and_then(|p| visible_if(viewer.visibility.allows(p.0), p)))
+}
+
+pub async fn aci_contract(
+    store: &Store,
+    viewer: &Viewer,
+    id: AciContractId,
+) -> ApiResult<Option<Visible<(StructureId, AciContract)>>> {
+    Ok(store.aci_contract(id).await?.and_then(|c| visible_if(viewer.visibility.allows(c.0), c)))
+}
+
+pub async fn grant(store: &Store, viewer: &Viewer, id: GrantId) -> ApiResult<Option<Visible<(StructureId, Grant)>>> {
+    Ok(store.grant(id).await?.and_then(|g| visible_if(viewer.visibility.allows(g.0), g)))
+}
+
+/// Lists of one structure, batched by the loader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ProfessionalsOf(pub StructureId);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AciContractsOf(pub StructureId);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GrantsOf(pub StructureId);
+/// One employee's yearly costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CostsOf(pub AssistantId);
+/// One assistant by id (a grant's employee, an ACI coordinator).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AssistantById(pub AssistantId);
+
+/// Groups rows of the visible structures among `keys` by structure, each key present.
+fn by_structure<K: Copy + Eq + std::hash::Hash, T>(
+    visibility: &Visibility,
+    keys: &[K],
+    structure_of: impl Fn(K) -> StructureId,
+    key_of: impl Fn(StructureId) -> K,
+    rows: Vec<(StructureId, T)>,
+) -> HashMap<K, Vec<Visible<(StructureId, T)>>> {
+    let mut grouped: HashMap<K, Vec<_>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+    for row in rows.into_iter().filter(|r| visibility.allows(r.0)) {
+        grouped.entry(key_of(row.0)).or_default().push(Visible(row));
+    }
+    grouped.retain(|k, _| visibility.allows(structure_of(*k)));
+    grouped
+}
+
+impl ScopedLoader {
+    fn visible_structures<K: Copy>(&self, keys: &[K], structure_of: impl Fn(K) -> StructureId) -> Vec<StructureId> {
+        keys.iter().map(|k| structure_of(*k)).filter(|s| self.visibility.allows(*s)).collect()
+    }
+}
+
+impl Loader<ProfessionalsOf> for ScopedLoader {
+    type Value = Vec<Visible<(StructureId, Professional)>>;
+    type Error = Arc<StoreError>;
+
+    async fn load(&self, keys: &[ProfessionalsOf]) -> LoadResult<ProfessionalsOf, Self::Value> {
+        let rows = self.store.professionals_of(&self.visible_structures(keys, |k| k.0)).await.map_err(Arc::new)?;
+        Ok(by_structure(&self.visibility, keys, |k| k.0, ProfessionalsOf, rows))
+    }
+}
+
+impl Loader<AciContractsOf> for ScopedLoader {
+    type Value = Vec<Visible<(StructureId, AciContract)>>;
+    type Error = Arc<StoreError>;
+
+    async fn load(&self, keys: &[AciContractsOf]) -> LoadResult<AciContractsOf, Self::Value> {
+        let rows = self.store.aci_contracts_of(&self.visible_structures(keys, |k| k.0)).await.map_err(Arc::new)?;
+        Ok(by_structure(&self.visibility, keys, |k| k.0, AciContractsOf, rows))
+    }
+}
+
+impl Loader<GrantsOf> for ScopedLoader {
+    type Value = Vec<Visible<(StructureId, Grant)>>;
+    type Error = Arc<StoreError>;
+
+    async fn load(&self, keys: &[GrantsOf]) -> LoadResult<GrantsOf, Self::Value> {
+        let rows = self.store.grants_of(&self.visible_structures(keys, |k| k.0)).await.map_err(Arc::new)?;
+        Ok(by_structure(&self.visibility, keys, |k| k.0, GrantsOf, rows))
+    }
+}
+
+impl Loader<CostsOf> for ScopedLoader {
+    type Value = Vec<EmploymentCost>;
+    type Error = Arc<StoreError>;
+
+    /// Costs of assistants the caller already sees (keys come from visible assistants).
+    async fn load(&self, keys: &[CostsOf]) -> LoadResult<CostsOf, Self::Value> {
+        let ids: Vec<AssistantId> = keys.iter().map(|k| k.0).collect();
+        let rows = self.store.employment_costs_of(&ids).await.map_err(Arc::new)?;
+        let mut grouped: HashMap<CostsOf, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for cost in rows {
+            grouped.entry(CostsOf(cost.assistant_id)).or_default().push(cost);
+        }
+        Ok(grouped)
+    }
+}
+
+impl Loader<AssistantById> for ScopedLoader {
+    type Value = Visible<(StructureId, Assistant)>;
+    type Error = Arc<StoreError>;
+
+    async fn load(&self, keys: &[AssistantById]) -> LoadResult<AssistantById, Self::Value> {
+        let ids: Vec<AssistantId> = keys.iter().map(|k| k.0).collect();
+        let rows = self.store.assistants_by_ids(&ids).await.map_err(Arc::new)?;
+        Ok(rows
+            .into_iter()
+            .filter(|(s, _)| self.visibility.allows(*s))
+            .map(|a| (AssistantById(a.1.id), Visible(a)))
+            .collect())
+    }
 }

@@ -3,7 +3,7 @@
 
 use async_graphql::{Enum, ID, SimpleObject};
 use planning::compatibility::{Report, ReportFinding, Subject};
-use planning::money::{Basis, EmployeeYear, MoneyLine, MoneyTable, Payee, Source};
+use planning::money::{EmployeeYear, MoneyLine, MoneyTable, Payee, Source};
 
 use crate::ids::{self, NodeType};
 use crate::scalars::{Date, Money};

@@ -91,11 +91,32 @@ impl From<CollectiveStanding> for CollectiveStandingObject {
 }
 
 #[derive(Debug, Clone, SimpleObject)]
+#[graphql(complex)]
 pub struct StructureStanding {
     /// STR-PROJET-SANTE, STR-EMPLOYER and COL-EMPLOYER.
     pub structure: Assessment,
     /// Null before the collective aid existed (2026-02-25).
     pub collective: Option<CollectiveStandingObject>,
+    /// The structure and the day, for the compatibility report read only when selected.
+    #[graphql(skip)]
+    pub source: Option<(domain::Structure, chrono::NaiveDate)>,
+}
+
+#[async_graphql::ComplexObject]
+impl StructureStanding {
+    /// The compatibility report of the same day (`Structure.compatibility`): its conflicts
+    /// block. Worked out only when selected.
+    async fn compatibility(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> async_graphql::Result<Option<crate::compatibility::CompatibilityReport>> {
+        let Some((structure, day)) = &self.source else { return Ok(None) };
+        let book = crate::simulation::rule_book(ctx)?;
+        let store = crate::auth::store(ctx)?;
+        let o =
+            planning::funding::overview(store, &crate::auth::viewer(ctx)?.visibility, book, structure, *day).await?;
+        Ok(Some(o.report(book).map_err(crate::error::ApiError::from)?.into()))
+    }
 }
 
 /// A contract evaluated on the dashboard's day.
@@ -457,6 +478,7 @@ impl From<Dashboard> for DashboardObject {
             standing: StructureStanding {
                 structure: d.standing.structure.into(),
                 collective: d.standing.collective.map(Into::into),
+                source: None,
             },
             members: d.members.into_iter().map(Into::into).collect(),
             collective_contracts: d.collective_contracts.into_iter().map(Into::into).collect(),

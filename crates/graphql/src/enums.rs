@@ -80,3 +80,29 @@ mirror!(
     /// Option of an individual contract: the minimum assistant time the doctor commits to.
     AidOption = "domain::AidOption" { OneThirdEtp, HalfEtp, OneEtp, OneAndHalfEtp, TwoEtp }
 );
+/// Profession of a health professional other than a doctor.
+#[derive(Debug, Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "domain::funding::Profession")]
+pub enum Profession {
+    Nurse,
+    AdvancedPracticeNurse,
+    Physiotherapist,
+    Midwife,
+    Pharmacist,
+    Dentist,
+    SpeechTherapist,
+    Podiatrist,
+    Dietitian,
+    /// The stored code's spelling.
+    #[graphql(name = "ORTHOPTIST")]
+    OrthopticTherapist,
+    Psychologist,
+    Other,
+}
+mirror!(
+    /// Where a piece of public money other than the aid and the ACI comes from (RULES.md §9.2);
+    /// CAIM, COSCOM, COTRAM and CSTM are the convention's demographic contracts, paid to one doctor.
+    FundingScheme = "domain::funding::FundingScheme" {
+        ArsGrant, Fir, LocalAuthority, Cpts, Caim, Coscom, Cotram, Cstm, Other,
+    }
+);

@@ -14,16 +14,22 @@ pub enum NodeType {
     Assistant,
     Assignment,
     AidContract,
+    Professional,
+    AciContract,
+    Grant,
 }
 
 impl NodeType {
-    const ALL: [NodeType; 6] = [
+    const ALL: [NodeType; 9] = [
         NodeType::Structure,
         NodeType::Practitioner,
         NodeType::Membership,
         NodeType::Assistant,
         NodeType::Assignment,
         NodeType::AidContract,
+        NodeType::Professional,
+        NodeType::AciContract,
+        NodeType::Grant,
     ];
 
     fn name(self) -> &'static str {
@@ -34,6 +40,9 @@ impl NodeType {
             NodeType::Assistant => "Assistant",
             NodeType::Assignment => "Assignment",
             NodeType::AidContract => "AidContract",
+            NodeType::Professional => "Professional",
+            NodeType::AciContract => "AciContract",
+            NodeType::Grant => "Grant",
         }
     }
 }

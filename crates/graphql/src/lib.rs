@@ -6,10 +6,12 @@
 pub mod access;
 pub mod aci;
 pub mod auth;
+pub mod compatibility;
 pub mod cpam;
 pub mod dashboard;
 pub mod enums;
 pub mod error;
+pub mod funding;
 pub mod guard;
 pub mod ids;
 pub mod mutation;

@@ -84,6 +84,9 @@ pub enum Node {
     Assistant(AssistantObject),
     Assignment(AssignmentObject),
     AidContract(AidContractObject),
+    Professional(crate::funding::ProfessionalObject),
+    AciContract(crate::funding::AciContractObject),
+    Grant(crate::funding::GrantObject),
 }
 
 /// A care structure: MSP, centre de santé, group practice or ESP.
@@ -170,7 +173,43 @@ impl StructureObject {
     #[graphql(complexity = "crate::types::structure_view_cost(child_complexity)")]
     async fn dashboard(&self, ctx: &Context<'_>, as_of: Date) -> async_graphql::Result<DashboardObject> {
         let team = planning::load::team(store(ctx)?, &crate::auth::viewer(ctx)?.visibility, &self.0, as_of.0).await?;
-        Ok(planning::dashboard::dashboard(rule_book(ctx)?, &team, as_of.0).map_err(ApiError::from)?.into())
+        let mut view: DashboardObject =
+            planning::dashboard::dashboard(rule_book(ctx)?, &team, as_of.0).map_err(ApiError::from)?.into();
+        view.standing.source = Some((self.0.clone().into_inner(), as_of.0));
+        Ok(view)
+    }
+
+    /// The compatibility report (CMP-*, RULES.md §9.2) over the calendar year of `asOf`: how the
+    /// aid combines with the ACI, its coordination function, regional and CPTS money and the
+    /// demographic contracts, one finding per rule that applies, each with its severity, the
+    /// records it is about, the figures, references and the confidence of the reading (most
+    /// of these rules read texts that are silent). Read in a fixed number of queries.
+    #[graphql(complexity = "crate::types::structure_view_cost(child_complexity)")]
+    async fn compatibility(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Date,
+    ) -> async_graphql::Result<crate::compatibility::CompatibilityReport> {
+        let book = rule_book(ctx)?;
+        let o = planning::funding::overview(store(ctx)?, &crate::auth::viewer(ctx)?.visibility, book, &self.0, as_of.0)
+            .await?;
+        Ok(o.report(book).map_err(ApiError::from)?.into())
+    }
+
+    /// All the structure's public money over five calendar years from `asOf`'s: per year,
+    /// payee (each doctor, the company) and source (individual and collective aid per
+    /// PAY-SCHEDULE, the ACI as recorded, regional, CPTS and other grants prorated to the
+    /// year), and per employee, the employment cost against the public money attributed to it.
+    #[graphql(complexity = "crate::types::structure_view_cost(child_complexity)")]
+    async fn money(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Date,
+    ) -> async_graphql::Result<crate::compatibility::MoneyTableObject> {
+        let book = rule_book(ctx)?;
+        let o = planning::funding::overview(store(ctx)?, &crate::auth::viewer(ctx)?.visibility, book, &self.0, as_of.0)
+            .await?;
+        Ok(crate::compatibility::MoneyTableObject::new(o.money, &self.0.fields.name))
     }
 
     /// STR-COMPARISON, a what-if that writes nothing: over five years from `startOn` (today when
@@ -236,6 +275,24 @@ impl StructureObject {
         let (first, after) = page_args(first, after.as_deref())?;
         let page = access::contracts_page(store(ctx)?, &self.0, after.map(domain::ContractId), first).await?;
         Ok(connection(page, after.is_some(), |c| c.id.0, AidContractObject))
+    }
+
+    /// Health professionals other than doctors who work or worked in the structure.
+    #[graphql(complexity = "list_cost(child_complexity)")]
+    async fn professionals(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::funding::ProfessionalObject>> {
+        Ok(crate::funding::professionals_of(ctx, self.0.id).await?)
+    }
+
+    /// The structure's ACI MSP contracts, oldest first, with their yearly figures.
+    #[graphql(complexity = "list_cost(child_complexity)")]
+    async fn aci_contracts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::funding::AciContractObject>> {
+        Ok(crate::funding::aci_contracts_of(ctx, self.0.id).await?)
+    }
+
+    /// Public money other than the aid and the ACI, by start date, with the employees it pays.
+    #[graphql(complexity = "list_cost(child_complexity)")]
+    async fn grants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::funding::GrantObject>> {
+        Ok(crate::funding::grants_of(ctx, self.0.id).await?)
     }
 }
 
@@ -459,6 +516,15 @@ impl AssistantObject {
     async fn assignments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AssignmentObject>> {
         let rows = load(ctx, self.assistant().id).await?.unwrap_or_default();
         Ok(rows.into_iter().map(AssignmentObject).collect())
+    }
+
+    /// What the assistant costs the employer, year by year, oldest first.
+    #[graphql(complexity = "list_cost(child_complexity)")]
+    async fn employment_costs(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::funding::EmploymentCostObject>> {
+        Ok(crate::funding::employment_costs_of(ctx, self.assistant().id).await?)
     }
 }
 

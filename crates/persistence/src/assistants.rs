@@ -22,7 +22,7 @@ pub struct NewAssignment {
     pub period: Period,
 }
 
-fn assistant_from_row(row: assistant::Model) -> StoreResult<(StructureId, Assistant)> {
+pub(crate) fn assistant_from_row(row: assistant::Model) -> StoreResult<(StructureId, Assistant)> {
     let cx = RowContext::new("assistants", row.id);
     let employer = match (row.employer_structure_id, row.employer_practitioner_id) {
         (Some(s), None) => Employer::Structure(StructureId(i64::from(s))),

@@ -434,3 +434,15 @@ impl Store {
         rows.into_iter().map(cost_from_row).collect()
     }
 }
+
+impl Store {
+    /// These assistants with the structure each works in, in one statement (the employees a
+    /// grant pays, an ACI coordinator).
+    pub async fn assistants_by_ids(&self, ids: &[AssistantId]) -> StoreResult<Vec<(StructureId, domain::Assistant)>> {
+        let rows = crate::entities::assistant::Entity::find()
+            .filter(crate::entities::assistant::Column::Id.is_in(keys(ids, |a| a.0)))
+            .all(self.db())
+            .await?;
+        rows.into_iter().map(crate::assistants::assistant_from_row).collect()
+    }
+}

@@ -4,6 +4,7 @@
 mod assistants;
 mod contracts;
 mod cpam;
+mod funding;
 mod practitioners;
 mod structures;
 
@@ -24,6 +25,7 @@ pub struct MutationRoot(
     assistants::AssistantMutations,
     contracts::ContractMutations,
     cpam::CpamMutations,
+    funding::FundingMutations,
 );
 
 /// Declares a mutation payload: the object (absent when rejected), `userErrors`, `warnings`.
@@ -125,6 +127,9 @@ pub(crate) fn not_found(checker: &mut Checker, field: &[&str], kind: NodeType) {
         NodeType::Assistant => (Code::AssistantNotFound, "assistant"),
         NodeType::Assignment => (Code::AssignmentNotFound, "assignment"),
         NodeType::AidContract => (Code::ContractNotFound, "contract"),
+        NodeType::Professional => (Code::ProfessionalNotFound, "professional"),
+        NodeType::AciContract => (Code::AciContractNotFound, "ACI contract"),
+        NodeType::Grant => (Code::GrantNotFound, "grant"),
     };
     checker.error(field, code, format!("no {what} with this id among your structures"));
 }
