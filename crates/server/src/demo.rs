@@ -394,11 +394,11 @@ pub async fn seed_funding(store: &Store) -> StoreResult<()> {
         .create_aci_contract(
             msp.id,
             &AciContractFields {
-                cpam_reference: Some("ACI-33-2020-0117".into()),
-                signed_on: day(2020, 4, 1),
+                cpam_reference: Some("CPAM33-ACI-2020-0015".into()),
+                signed_on: day(2020, 6, 15),
                 status: ContractStatus::Active,
                 ends_on: None,
-                sisa_on: Some(day(2020, 6, 15)),
+                sisa_on: Some(day(2020, 10, 1)),
                 coordination: Coordination {
                     declared: true,
                     holder: Some(CoordinationHolder::Assistant(elodie)),
