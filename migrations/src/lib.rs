@@ -7,6 +7,7 @@ mod m20261123_000001_foundation;
 mod m20261123_000002_cpam;
 mod m20261201_000001_health;
 mod m20261201_000002_recorded_facts;
+mod m20261201_000004_activity;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_cpam::Migration),
             Box::new(m20261201_000001_health::Migration),
             Box::new(m20261201_000002_recorded_facts::Migration),
+            Box::new(m20261201_000004_activity::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 //! domain types only; rows are parsed back into domain types on the way out, so a corrupted row
 //! is an error, never a silently wrong value. Writes that span rows run in one transaction.
 
+mod activity;
 mod assistants;
 mod contracts;
 mod convert;
@@ -23,6 +24,9 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqlErr};
 
+pub use activity::{
+    ActivityLine, ActivityRecord, ActivityRecordId, ActivityWrite, Correction, MissionFamily, NewActivityLine, line_key,
+};
 pub use assistants::NewAssignment;
 pub use cpam::{CpamRefresh, CpamStatus, ZoningRecord};
 pub use figures::FiguresUpsert;
@@ -223,6 +227,7 @@ impl Store {
             "cpam_refreshes",
             "zonings",
             "health_checks",
+            "activity_records",
         ];
         let table = TABLES.iter().find(|t| **t == table).ok_or(StoreError::NotFound("table"))?;
         let backend = self.db.get_database_backend();

@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table. Internal to this crate: callers see domain types only.
 
 pub mod activity_figures;
+pub mod activity_record;
 pub mod aid_contract;
 pub mod assignment;
 pub mod assistant;
