@@ -241,6 +241,7 @@ registry! {
     QualificationDeadlineYears = "assistant.qualification_deadline_years" in "assistants": Kind::Count, from INDIVIDUAL_START;
     QualificationWarningMonths = "assistant.qualification_warning_months" in "assistants": Kind::Count, from INDIVIDUAL_START;
     SecretaryReplacementMonths = "assistant.secretary_replacement_months" in "assistants": Kind::OptCount, from INDIVIDUAL_START;
+    MonthlyFullTimeHours = "assistant.monthly_full_time_hours" in "assistants": Kind::Ratio, from INDIVIDUAL_START;
 }
 
 impl P {
