@@ -4,6 +4,7 @@
 //! [`Viewer`] and fresh DataLoaders with [`request_data`].
 
 pub mod access;
+pub mod activity;
 pub mod auth;
 pub mod dashboard;
 pub mod enums;

@@ -1,6 +1,7 @@
 //! Write entry points. Each mutation checks its whole input first and returns every problem in
 //! `userErrors`; when there is one, nothing is written.
 
+mod activity;
 mod assistants;
 mod contracts;
 mod cpam;
@@ -24,6 +25,7 @@ pub struct MutationRoot(
     assistants::AssistantMutations,
     contracts::ContractMutations,
     cpam::CpamMutations,
+    activity::ActivityMutations,
 );
 
 /// Declares a mutation payload: the object (absent when rejected), `userErrors`, `warnings`.
