@@ -851,24 +851,113 @@ pub struct Funder {
     pub etp: Etp,
 }
 
-/// The contracts of the team running on `day`: individual ones within their term (IND-TERM),
-/// active collective ones in one of their years.
-pub fn funders_on(book: &RuleBook, team: &Team, day: NaiveDate) -> std::result::Result<Vec<Funder>, RuleError> {
-    let mut out = Vec::new();
+/// A day the assistants' funding is read on: the contracts running that day, and the time the
+/// whole team is assigned to each doctor.
+#[derive(Debug, Clone)]
+pub struct FundingDay {
+    pub day: NaiveDate,
+    pub funders: Vec<Funder>,
+    team_minutes: HashMap<String, u64>,
+}
+
+/// Weekly minutes of `a` assigned to each doctor on `day`, added to `into`.
+fn add_minutes(into: &mut HashMap<String, u64>, a: &TeamAssistant, day: NaiveDate) {
+    for x in a.assignments.iter().filter(|x| x.runs_on(day)) {
+        *into.entry(x.member_id.clone()).or_default() += u64::from(x.weekly_time.minutes());
+    }
+}
+
+impl FundingDay {
+    pub fn new(team: &Team, day: NaiveDate, funders: Vec<Funder>) -> Self {
+        let mut team_minutes = HashMap::new();
+        for a in &team.assistants {
+            add_minutes(&mut team_minutes, a, day);
+        }
+        Self { day, funders, team_minutes }
+    }
+
+    /// Each running contract's share of its ETP funding `a`: the contract's ETP shared among
+    /// the assistants assigned to its doctors, in proportion to their assigned time (assumption).
+    pub fn shares(&self, a: &TeamAssistant) -> Vec<(String, Etp)> {
+        let mut mine = HashMap::new();
+        add_minutes(&mut mine, a, self.day);
+        let sum = |minutes: &HashMap<String, u64>, f: &Funder| -> u64 {
+            f.doctors.iter().filter_map(|d| minutes.get(d)).sum()
+        };
+        self.funders
+            .iter()
+            .filter_map(|f| {
+                let (mine, all) = (sum(&mine, f), sum(&self.team_minutes, f));
+                (mine > 0 && all > 0)
+                    .then(|| (f.contract_id.clone(), Etp::new(f.etp.numerator() * mine, f.etp.denominator() * all)))
+            })
+            .collect()
+    }
+
+    /// The ETP funding `a`: the sum of its shares.
+    pub fn funded_etp(&self, a: &TeamAssistant) -> std::result::Result<Etp, RuleError> {
+        self.shares(a)
+            .iter()
+            .try_fold(Etp::ZERO, |acc, (_, e)| acc.checked_add(*e))
+            .ok_or(RuleError::Invalid("ETP out of range"))
+    }
+}
+
+/// The indices of `days` (ascending) on which a contract signed on `signed_on` runs, as `runs`
+/// says (`on_last`, when known, says it for the last day). A contract runs over one interval
+/// from its signature (its term, cut by its end), so `runs` holds on a prefix of the days from
+/// the signature on: a binary search finds its end, with no evaluation when the contract is
+/// known to run on the last day.
+fn running_days(
+    days: &[NaiveDate],
+    signed_on: NaiveDate,
+    on_last: Option<bool>,
+    runs: impl Fn(NaiveDate) -> std::result::Result<bool, RuleError>,
+) -> std::result::Result<std::ops::Range<usize>, RuleError> {
+    let start = days.partition_point(|d| *d < signed_on);
+    let Some(last) = days.len().checked_sub(1).filter(|last| *last >= start) else { return Ok(start..start) };
+    let runs_on_last = match on_last {
+        Some(known) => known,
+        None => runs(days[last])?,
+    };
+    if runs_on_last {
+        return Ok(start..days.len());
+    }
+    // `runs` holds below `lo` and fails from `hi` on.
+    let (mut lo, mut hi) = (start, last);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if runs(days[mid])? { lo = mid + 1 } else { hi = mid }
+    }
+    Ok(start..lo)
+}
+
+/// The contracts of the team running on each of `days` (ascending): individual ones within
+/// their term (IND-TERM), active collective ones in one of their years. `on_last` tells, by
+/// contract id, what is known already of the last day (the dashboard's day).
+pub fn funders_on_days(
+    book: &RuleBook,
+    team: &Team,
+    days: &[NaiveDate],
+    on_last: &dyn Fn(&str) -> Option<bool>,
+) -> std::result::Result<Vec<Vec<Funder>>, RuleError> {
+    let mut out: Vec<Vec<Funder>> = vec![Vec::new(); days.len()];
     for m in &team.members {
-        for c in m.contracts.iter().filter(|c| c.runs_on(book, day)) {
-            out.push(Funder { contract_id: c.id.clone(), doctors: vec![m.id.clone()], etp: c.case.option.etp() });
+        for c in m.contracts.iter().filter(|c| c.signed()) {
+            let funder = Funder { contract_id: c.id.clone(), doctors: vec![m.id.clone()], etp: c.case.option.etp() };
+            for i in running_days(days, c.case.signed_on, on_last(&c.id), |day| Ok(c.runs_on(book, day)))? {
+                out[i].push(funder.clone());
+            }
         }
     }
-    for h in team
-        .collective_contracts
-        .iter()
-        .filter(|h| h.status == domain::ContractStatus::Active && h.case.signed_on <= day)
-    {
-        let mut case = h.case.clone();
-        case.as_of = Some(day);
-        if domain::rules::collective::evaluate(book, &case, &mut domain::rules::NoTrace)?.year.is_some() {
-            out.push(Funder { contract_id: h.id.clone(), doctors: h.member_ids.clone(), etp: h.case.funded_etp });
+    for h in team.collective_contracts.iter().filter(|h| h.status == domain::ContractStatus::Active) {
+        let runs = |day| {
+            let case = domain::rules::collective::CollectiveCase { as_of: Some(day), ..h.case.clone() };
+            Ok(domain::rules::collective::evaluate(book, &case, &mut domain::rules::NoTrace)?.year.is_some())
+        };
+        let funder = Funder { contract_id: h.id.clone(), doctors: h.member_ids.clone(), etp: h.case.funded_etp };
+        for i in running_days(days, h.case.signed_on, on_last(&h.id), runs)? {
+            out[i].push(funder.clone());
         }
     }
     Ok(out)
@@ -896,26 +985,21 @@ pub fn reference_day(month: YearMonth, as_of: NaiveDate) -> NaiveDate {
     last_day(month).map_or(as_of, |last| last.min(as_of))
 }
 
-/// The figures of `assistant` for each of `months`, from `funders[i]` (the contracts running on
-/// the reference day of `months[i]`) and the assistant's current lines. The contractual time is
-/// the one recorded today (the store keeps no history of it).
+/// The figures of `assistant` for each of `months`, from the funding of its reference day and
+/// the assistant's current lines. The contractual time is the one recorded today (the store
+/// keeps no history of it).
 pub fn months_of(
     book: &RuleBook,
-    team: &Team,
     assistant: &TeamAssistant,
-    months: &[(YearMonth, Vec<Funder>)],
+    months: &[(YearMonth, FundingDay)],
     current: &[&ActivityRecord],
-    as_of: NaiveDate,
 ) -> std::result::Result<Vec<MonthFigures>, RuleError> {
     let mut out = Vec::with_capacity(months.len());
-    for (month, funders) in months {
-        let day = reference_day(*month, as_of);
+    for (month, funding) in months {
+        let day = funding.day;
         let assigned: u64 =
             assistant.assignments.iter().filter(|x| x.runs_on(day)).map(|x| u64::from(x.weekly_time.minutes())).sum();
-        let funded_etp = crate::dashboard::funded_shares(team, assistant, funders, day)
-            .iter()
-            .try_fold(Etp::ZERO, |acc, (_, e)| acc.checked_add(*e))
-            .ok_or(RuleError::Invalid("ETP out of range"))?;
+        let funded_etp = funding.funded_etp(assistant)?;
         let full_time = monthly_full_time(book, day)?;
         let funded_hours =
             round_hours(full_time * Decimal::from(funded_etp.numerator()) / Decimal::from(funded_etp.denominator()));
@@ -939,6 +1023,33 @@ mod tests {
 
     fn ym(year: i32, month: u32) -> YearMonth {
         YearMonth { year, month }
+    }
+
+    #[test]
+    fn a_contract_runs_over_the_days_of_its_interval_only() {
+        let days: Vec<NaiveDate> = (1..=12).map(|m| NaiveDate::from_ymd_opt(2026, m, 28).expect("date")).collect();
+        let on = |m| NaiveDate::from_ymd_opt(2026, m, 1).expect("date");
+        let counter = std::cell::Cell::new(0);
+        let calls = &counter;
+        let until = |end: NaiveDate| {
+            move |d: NaiveDate| {
+                calls.set(calls.get() + 1);
+                Ok(d <= end)
+            }
+        };
+        let end = NaiveDate::from_ymd_opt(2026, 12, 31).expect("date");
+        assert_eq!(running_days(&days, on(3), None, until(end)), Ok(2..12), "from March, still running");
+        assert_eq!(calls.replace(0), 1, "one evaluation when it still runs");
+        assert_eq!(running_days(&days, on(3), Some(true), until(end)), Ok(2..12));
+        assert_eq!(calls.replace(0), 0, "none when that is known");
+        for (signed, ends, expected) in [(1, 6, 0..6), (4, 4, 3..4), (3, 2, 2..2), (1, 12, 0..12)] {
+            let end = NaiveDate::from_ymd_opt(2026, ends, 28).expect("date");
+            assert_eq!(running_days(&days, on(signed), None, until(end)), Ok(expected.clone()), "{signed}..{ends}");
+        }
+        assert!(calls.get() <= 4 * 5, "a binary search, not a scan");
+        let later = NaiveDate::from_ymd_opt(2027, 1, 1).expect("date");
+        assert_eq!(running_days(&days, later, None, until(end)), Ok(12..12), "signed after the last day");
+        assert_eq!(running_days(&[], on(1), None, until(end)), Ok(0..0));
     }
 
     #[test]

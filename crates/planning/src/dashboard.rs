@@ -16,7 +16,7 @@ use domain::{AidOption, ContractStatus, Etp, Specialty};
 use persistence::{ActivityLine, ActivityRecord};
 use rust_decimal::Decimal;
 
-use crate::activity::{Funder, MonthFigures, funders_on, months_before, months_of, reference_day};
+use crate::activity::{Funder, FundingDay, MonthFigures, funders_on_days, months_before, months_of, reference_day};
 use crate::assessed::Assessed;
 use crate::forecast::{self, Payment, ProjectedYear, add_months};
 use crate::team::{HeldCollective, HeldContract, Team, TeamAssistant, TeamMember};
@@ -483,49 +483,39 @@ pub fn left_out_of(m: &TeamMember, res: &collective::MemberResult, assessed: &As
     }
 }
 
-/// Each running contract's share of its ETP funding assistant `a` on `day`: the contract's ETP
-/// shared among the assistants assigned to its doctors, in proportion to their assigned time
-/// (assumption).
-pub(crate) fn funded_shares(team: &Team, a: &TeamAssistant, funders: &[Funder], day: NaiveDate) -> Vec<(String, Etp)> {
-    let minutes_for = |assistant: &TeamAssistant, member: &str| -> u64 {
-        assistant
-            .assignments
-            .iter()
-            .filter(|x| x.member_id == member && x.runs_on(day))
-            .map(|x| u64::from(x.weekly_time.minutes()))
-            .sum()
-    };
-    let mut funded_by = Vec::new();
-    for f in funders {
-        let mine: u64 = f.doctors.iter().map(|d| minutes_for(a, d)).sum();
-        let all: u64 = team.assistants.iter().map(|x| f.doctors.iter().map(|d| minutes_for(x, d)).sum::<u64>()).sum();
-        if mine > 0 && all > 0 {
-            funded_by.push((f.contract_id.clone(), Etp::new(f.etp.numerator() * mine, f.etp.denominator() * all)));
-        }
-    }
-    funded_by
-}
-
 /// What the dashboard knows of the structure's traced activity: the months to show, with the
 /// contracts running in each, and every current line of its assistants up to the day.
 struct ActivityView<'a> {
-    months: Vec<(YearMonth, Vec<Funder>)>,
+    months: Vec<(YearMonth, FundingDay)>,
     current: Vec<&'a ActivityRecord>,
     recorded: bool,
 }
 
 impl<'a> ActivityView<'a> {
-    fn new(book: &RuleBook, team: &Team, lines: &'a [ActivityLine], day: NaiveDate) -> Result<Self, RuleError> {
+    /// `contracts` are the team's contracts evaluated on `day`: which run that day is known.
+    fn new(
+        book: &RuleBook,
+        team: &Team,
+        lines: &'a [ActivityLine],
+        contracts: &[ContractStanding],
+        day: NaiveDate,
+    ) -> Result<Self, RuleError> {
         let last = YearMonth::of(day);
-        let mut months = Vec::new();
-        for back in (0..ACTIVITY_MONTHS_SHOWN).rev() {
-            let month = months_before(last, back);
-            let on = reference_day(month, day);
-            // Before the aid existed no contract funds anything (and no parameter applies).
-            if on >= INDIVIDUAL_START {
-                months.push((month, funders_on(book, team, on)?));
-            }
-        }
+        // Before the aid existed no contract funds anything (and no parameter applies).
+        let shown: Vec<(YearMonth, NaiveDate)> = (0..ACTIVITY_MONTHS_SHOWN)
+            .rev()
+            .map(|back| months_before(last, back))
+            .map(|m| (m, reference_day(m, day)))
+            .filter(|(_, on)| *on >= INDIVIDUAL_START)
+            .collect();
+        let days: Vec<NaiveDate> = shown.iter().map(|(_, on)| *on).collect();
+        let months = shown
+            .iter()
+            .zip(funders_on_days(book, team, &days, &|id| {
+                contracts.iter().find(|c| c.id == id).map(|c| c.maximum.is_some())
+            })?)
+            .map(|((m, on), funders)| (*m, FundingDay::new(team, *on, funders)))
+            .collect();
         let current: Vec<&ActivityRecord> =
             lines.iter().map(ActivityLine::current).filter(|r| r.month <= last).collect();
         Ok(Self { months, recorded: !current.is_empty(), current })
@@ -534,25 +524,16 @@ impl<'a> ActivityView<'a> {
 
 fn assistant_standing(
     book: &RuleBook,
-    team: &Team,
     a: &TeamAssistant,
-    contracts: &[ContractStanding],
+    today: &FundingDay,
     activity: &ActivityView<'_>,
-    day: NaiveDate,
 ) -> Result<AssistantStanding, RuleError> {
+    let day = today.day;
     let assigned_minutes: u64 =
         a.assignments.iter().filter(|x| x.runs_on(day)).map(|x| u64::from(x.weekly_time.minutes())).sum();
     let assigned_etp = Etp::new(assigned_minutes, u64::from(domain::FULL_TIME_WEEKLY_MINUTES));
-    let funders: Vec<Funder> = contracts
-        .iter()
-        .filter(|c| c.maximum.is_some())
-        .map(|c| Funder { contract_id: c.id.clone(), doctors: contract_doctors(team, c), etp: c.funded_etp })
-        .collect();
-    let funded_by = funded_shares(team, a, &funders, day);
-    let funded_etp = funded_by
-        .iter()
-        .try_fold(Etp::new(0, 1), |acc, (_, e)| acc.checked_add(*e))
-        .ok_or(RuleError::Invalid("ETP out of range"))?;
+    let funded_by = today.shares(a);
+    let funded_etp = today.funded_etp(a)?;
     let id: Option<i64> = a.id.parse().ok();
     let mine: Vec<&ActivityRecord> =
         activity.current.iter().copied().filter(|r| Some(r.assistant_id.0) == id).collect();
@@ -570,7 +551,8 @@ fn assistant_standing(
     };
     let (r, e) = assistant::explain(book, &case)?;
     let hired = YearMonth::of(a.hired_on);
-    let shown: Vec<(YearMonth, Vec<Funder>)> = activity.months.iter().filter(|(m, _)| *m >= hired).cloned().collect();
+    // The months are in order: those from the hire on are a suffix.
+    let shown = &activity.months[activity.months.partition_point(|(m, _)| *m < hired)..];
     Ok(AssistantStanding {
         id: a.id.clone(),
         label: a.label.clone(),
@@ -580,7 +562,7 @@ fn assistant_standing(
         funded_by,
         qualification_deadline: r.qualification_deadline,
         assessed: Assessed::from_traces(&e),
-        months: months_of(book, team, a, &shown, &mine, day)?,
+        months: months_of(book, a, shown, &mine)?,
         missing_months: r.missing_months,
         activity_recorded: activity.recorded,
     })
@@ -747,11 +729,17 @@ pub fn dashboard_with_activity(
 
     let all_contracts: Vec<ContractStanding> =
         members.iter().flat_map(|m| m.contracts.iter().cloned()).chain(collective_contracts.iter().cloned()).collect();
-    let activity = ActivityView::new(book, team, activity, as_of)?;
+    let activity = ActivityView::new(book, team, activity, &all_contracts, as_of)?;
+    let funders = all_contracts
+        .iter()
+        .filter(|c| c.maximum.is_some())
+        .map(|c| Funder { contract_id: c.id.clone(), doctors: contract_doctors(team, c), etp: c.funded_etp })
+        .collect();
+    let today = FundingDay::new(team, as_of, funders);
     let mut assistants = Vec::with_capacity(team.assistants.len());
     // Assistants are checked from their hiring, within the aid's lifetime.
     for a in team.assistants.iter().filter(|a| INDIVIDUAL_START <= a.hired_on && a.hired_on <= as_of) {
-        let s = assistant_standing(book, team, a, &all_contracts, &activity, as_of)?;
+        let s = assistant_standing(book, a, &today, &activity)?;
         if let (Some(deadline), None) = (s.qualification_deadline, a.qualified_on) {
             let detail = format!("{}: CQP assistant médical to obtain", a.label);
             soon(deadline, DeadlineKind::QualificationDeadline, Subject::Assistant(a.id.clone()), detail);
