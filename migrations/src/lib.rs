@@ -8,6 +8,7 @@ mod m20261123_000002_cpam;
 mod m20261201_000001_health;
 mod m20261201_000002_recorded_facts;
 mod m20261201_000003_funding;
+mod m20261201_000004_activity;
 mod m20261201_000005_cpam_copies;
 
 #[derive(Debug)]
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_health::Migration),
             Box::new(m20261201_000002_recorded_facts::Migration),
             Box::new(m20261201_000003_funding::Migration),
+            Box::new(m20261201_000004_activity::Migration),
             Box::new(m20261201_000005_cpam_copies::Migration),
         ]
     }

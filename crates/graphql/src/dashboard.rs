@@ -12,6 +12,7 @@ use planning::dashboard::{
 };
 use planning::forecast::{Payment, ProjectedYear};
 
+use crate::activity::{self, AssistantMonth};
 use crate::enums::{self, Specialty};
 use crate::ids::{self, NodeType};
 use crate::scalars::{Date, Money};
@@ -243,6 +244,14 @@ pub struct AssistantStandingObject {
     pub qualification_deadline: Option<Date>,
     #[graphql(flatten)]
     pub assessment: Assessment,
+    /// The last 12 months up to the day (none before hiring), in hours: employed, funded,
+    /// assigned and traced (AM-TRACEABILITY).
+    pub months: Vec<AssistantMonth>,
+    /// Months since hiring, before the day's, without any recorded line (`YYYY-MM`); empty when
+    /// the structure records no activity here (`activityRecorded` false).
+    pub missing_months: Vec<String>,
+    /// Whether the structure records its assistants' activity in the product.
+    pub activity_recorded: bool,
 }
 
 impl From<AssistantStanding> for AssistantStandingObject {
@@ -260,6 +269,9 @@ impl From<AssistantStanding> for AssistantStandingObject {
                 .collect(),
             qualification_deadline: a.qualification_deadline.map(Date),
             assessment: a.assessed.into(),
+            months: a.months.into_iter().map(AssistantMonth::from).collect(),
+            missing_months: a.missing_months.into_iter().map(activity::month).collect(),
+            activity_recorded: a.activity_recorded,
         }
     }
 }

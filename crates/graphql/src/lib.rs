@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod aci;
+pub mod activity;
 pub mod auth;
 pub mod compatibility;
 pub mod cpam;

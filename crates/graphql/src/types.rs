@@ -172,9 +172,11 @@ impl StructureObject {
     /// deadlines of the coming 12 months. Read in a fixed number of queries.
     #[graphql(complexity = "crate::types::structure_view_cost(child_complexity)")]
     async fn dashboard(&self, ctx: &Context<'_>, as_of: Date) -> async_graphql::Result<DashboardObject> {
-        let team = planning::load::team(store(ctx)?, &crate::auth::viewer(ctx)?.visibility, &self.0, as_of.0).await?;
-        let mut view: DashboardObject =
-            planning::dashboard::dashboard(rule_book(ctx)?, &team, as_of.0).map_err(ApiError::from)?.into();
+        let store = store(ctx)?;
+        let team = planning::load::team(store, &crate::auth::viewer(ctx)?.visibility, &self.0, as_of.0).await?;
+        let activity = planning::activity::lines_of_team(store, &team).await?;
+        let dashboard = planning::dashboard::dashboard_with_activity(rule_book(ctx)?, &team, &activity, as_of.0);
+        let mut view: DashboardObject = dashboard.map_err(ApiError::from)?.into();
         view.standing.source = Some((self.0.clone().into_inner(), as_of.0));
         Ok(view)
     }
@@ -525,6 +527,29 @@ impl AssistantObject {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<crate::funding::EmploymentCostObject>> {
         Ok(crate::funding::employment_costs_of(ctx, self.assistant().id).await?)
+    }
+
+    /// The traced activity from month `from` to month `to` (`YYYY-MM`, both included, at most
+    /// 10 years): each line's current hours with its history (AM-TRACEABILITY).
+    #[graphql(complexity = "list_cost(child_complexity)")]
+    async fn activity(
+        &self,
+        ctx: &Context<'_>,
+        from: String,
+        to: String,
+    ) -> async_graphql::Result<Vec<crate::activity::ActivityLineObject>> {
+        use planning::activity::parse_month;
+        let month = |name: &str, v: &str| {
+            parse_month(v)
+                .ok_or_else(|| ApiError::BadInput(format!("`{name}` is a month written YYYY-MM, e.g. 2026-03")))
+        };
+        let (from, to) = (month("from", &from)?, month("to", &to)?);
+        let span = (i64::from(to.year) - i64::from(from.year)) * 12 + i64::from(to.month) - i64::from(from.month);
+        if !(0..120).contains(&span) {
+            return Err(ApiError::BadInput("`to` must be from `from` to 10 years after it".into()).into());
+        }
+        let lines = planning::activity::lines_of(store(ctx)?, self.assistant().id, Some((from, to))).await?;
+        Ok(lines.into_iter().map(crate::activity::ActivityLineObject).collect())
     }
 }
 

@@ -4,6 +4,7 @@
 //! domain types only; rows are parsed back into domain types on the way out, so a corrupted row
 //! is an error, never a silently wrong value. Writes that span rows run in one transaction.
 
+mod activity;
 mod assistants;
 mod contracts;
 mod convert;
@@ -24,6 +25,9 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqlErr};
 
+pub use activity::{
+    ActivityLine, ActivityRecord, ActivityRecordId, ActivityWrite, Correction, MissionFamily, NewActivityLine, line_key,
+};
 pub use assistants::NewAssignment;
 pub use cpam::{
     CopyOutcome, CpamAciCopy, CpamAciFacts, CpamAciYear, CpamContractCopy, CpamContractFacts, CpamLink, CpamRefresh,
@@ -240,6 +244,7 @@ impl Store {
             "cpam_contracts",
             "cpam_aci_contracts",
             "cpam_aci_years",
+            "activity_records",
         ];
         let table = TABLES.iter().find(|t| **t == table).ok_or(StoreError::NotFound("table"))?;
         let backend = self.db.get_database_backend();

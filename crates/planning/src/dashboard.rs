@@ -4,7 +4,7 @@
 //! deadlines. Every figure comes from the rules engine; this module only gathers and sums.
 
 use chrono::NaiveDate;
-use domain::rules::assistant::{self, AssistantCase};
+use domain::rules::assistant::{self, AssistantCase, YearMonth};
 use domain::rules::collective::{self, CollectiveCase};
 use domain::rules::individual::{self, FirstContract, IndividualCase};
 use domain::rules::params::INDIVIDUAL_START;
@@ -13,14 +13,18 @@ use domain::rules::{
     Activity, Indicator, NoTrace, Objectives, P, Rate, RuleBook, RuleError, Target, TargetKind, Value, Verdict,
 };
 use domain::{AidOption, ContractStatus, Etp, Specialty};
+use persistence::{ActivityLine, ActivityRecord};
 use rust_decimal::Decimal;
 
+use crate::activity::{Funder, FundingDay, MonthFigures, funders_on_days, months_before, months_of, reference_day};
 use crate::assessed::Assessed;
 use crate::forecast::{self, Payment, ProjectedYear, add_months};
 use crate::team::{HeldCollective, HeldContract, Team, TeamAssistant, TeamMember};
 
 /// How far ahead deadlines are listed.
 pub const DEADLINE_HORIZON_MONTHS: u32 = 12;
+/// How many months of each assistant's activity are shown, the day's included.
+pub const ACTIVITY_MONTHS_SHOWN: u32 = 12;
 
 #[derive(Debug, Clone)]
 pub struct Dashboard {
@@ -125,6 +129,14 @@ pub struct AssistantStanding {
     pub funded_by: Vec<(String, Etp)>,
     pub qualification_deadline: Option<NaiveDate>,
     pub assessed: Assessed,
+    /// The last months up to the day (at most [`ACTIVITY_MONTHS_SHOWN`], none before hiring):
+    /// hours employed, funded, assigned and traced.
+    pub months: Vec<MonthFigures>,
+    /// Months since hiring, before the day's, without any record (AM-TRACEABILITY); empty when
+    /// the structure records no activity in the product.
+    pub missing_months: Vec<YearMonth>,
+    /// Whether the structure records its assistants' activity in the product (any line).
+    pub activity_recorded: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -471,38 +483,60 @@ pub fn left_out_of(m: &TeamMember, res: &collective::MemberResult, assessed: &As
     }
 }
 
+/// What the dashboard knows of the structure's traced activity: the months to show, with the
+/// contracts running in each, and every current line of its assistants up to the day.
+struct ActivityView<'a> {
+    months: Vec<(YearMonth, FundingDay)>,
+    current: Vec<&'a ActivityRecord>,
+    recorded: bool,
+}
+
+impl<'a> ActivityView<'a> {
+    /// `contracts` are the team's contracts evaluated on `day`: which run that day is known.
+    fn new(
+        book: &RuleBook,
+        team: &Team,
+        lines: &'a [ActivityLine],
+        contracts: &[ContractStanding],
+        day: NaiveDate,
+    ) -> Result<Self, RuleError> {
+        let last = YearMonth::of(day);
+        // Before the aid existed no contract funds anything (and no parameter applies).
+        let shown: Vec<(YearMonth, NaiveDate)> = (0..ACTIVITY_MONTHS_SHOWN)
+            .rev()
+            .map(|back| months_before(last, back))
+            .map(|m| (m, reference_day(m, day)))
+            .filter(|(_, on)| *on >= INDIVIDUAL_START)
+            .collect();
+        let days: Vec<NaiveDate> = shown.iter().map(|(_, on)| *on).collect();
+        let months = shown
+            .iter()
+            .zip(funders_on_days(book, team, &days, &|id| {
+                contracts.iter().find(|c| c.id == id).map(|c| c.maximum.is_some())
+            })?)
+            .map(|((m, on), funders)| (*m, FundingDay::new(team, *on, funders)))
+            .collect();
+        let current: Vec<&ActivityRecord> =
+            lines.iter().map(ActivityLine::current).filter(|r| r.month <= last).collect();
+        Ok(Self { months, recorded: !current.is_empty(), current })
+    }
+}
+
 fn assistant_standing(
     book: &RuleBook,
-    team: &Team,
     a: &TeamAssistant,
-    contracts: &[ContractStanding],
-    day: NaiveDate,
+    today: &FundingDay,
+    activity: &ActivityView<'_>,
 ) -> Result<AssistantStanding, RuleError> {
-    let minutes_for = |assistant: &TeamAssistant, member: &str| -> u64 {
-        assistant
-            .assignments
-            .iter()
-            .filter(|x| x.member_id == member && x.runs_on(day))
-            .map(|x| u64::from(x.weekly_time.minutes()))
-            .sum()
-    };
+    let day = today.day;
     let assigned_minutes: u64 =
         a.assignments.iter().filter(|x| x.runs_on(day)).map(|x| u64::from(x.weekly_time.minutes())).sum();
     let assigned_etp = Etp::new(assigned_minutes, u64::from(domain::FULL_TIME_WEEKLY_MINUTES));
-    let mut funded_by = Vec::new();
-    for c in contracts.iter().filter(|c| c.maximum.is_some()) {
-        let doctors = contract_doctors(team, c);
-        let mine: u64 = doctors.iter().map(|d| minutes_for(a, d)).sum();
-        let all: u64 = team.assistants.iter().map(|x| doctors.iter().map(|d| minutes_for(x, d)).sum::<u64>()).sum();
-        if mine > 0 && all > 0 {
-            let e = c.funded_etp;
-            funded_by.push((c.id.clone(), Etp::new(e.numerator() * mine, e.denominator() * all)));
-        }
-    }
-    let funded_etp = funded_by
-        .iter()
-        .try_fold(Etp::new(0, 1), |acc, (_, e)| acc.checked_add(*e))
-        .ok_or(RuleError::Invalid("ETP out of range"))?;
+    let funded_by = today.shares(a);
+    let funded_etp = today.funded_etp(a)?;
+    let id: Option<i64> = a.id.parse().ok();
+    let mine: Vec<&ActivityRecord> =
+        activity.current.iter().copied().filter(|r| Some(r.assistant_id.0) == id).collect();
     let case = AssistantCase {
         hired_on: a.hired_on,
         qualification: a.qualification,
@@ -511,10 +545,14 @@ fn assistant_standing(
         former_secretary: a.former_secretary,
         replacement_recorded_on: None,
         funded_etp: funded_by.iter().map(|(_, e)| *e).collect(),
-        recorded_months: None,
+        // Only a structure that records activity in the product can be told months are missing.
+        recorded_months: activity.recorded.then(|| mine.iter().map(|r| r.month).collect()),
         as_of: day,
     };
     let (r, e) = assistant::explain(book, &case)?;
+    let hired = YearMonth::of(a.hired_on);
+    // The months are in order: those from the hire on are a suffix.
+    let shown = &activity.months[activity.months.partition_point(|(m, _)| *m < hired)..];
     Ok(AssistantStanding {
         id: a.id.clone(),
         label: a.label.clone(),
@@ -524,6 +562,9 @@ fn assistant_standing(
         funded_by,
         qualification_deadline: r.qualification_deadline,
         assessed: Assessed::from_traces(&e),
+        months: months_of(book, a, shown, &mine)?,
+        missing_months: r.missing_months,
+        activity_recorded: activity.recorded,
     })
 }
 
@@ -600,7 +641,19 @@ fn team_objectives(members: &[MemberStanding], collective: &[ContractStanding]) 
     out
 }
 
+/// The dashboard without the assistants' traced activity (as if the structure kept none).
 pub fn dashboard(book: &RuleBook, team: &Team, as_of: NaiveDate) -> Result<Dashboard, RuleError> {
+    dashboard_with_activity(book, team, &[], as_of)
+}
+
+/// The dashboard, with `activity` the lines of the team's assistants (their history may be
+/// there: only current records count).
+pub fn dashboard_with_activity(
+    book: &RuleBook,
+    team: &Team,
+    activity: &[ActivityLine],
+    as_of: NaiveDate,
+) -> Result<Dashboard, RuleError> {
     let until = forecast::five_years(as_of);
     let horizon = add_months(as_of, DEADLINE_HORIZON_MONTHS);
     let mut deadlines = Vec::new();
@@ -676,10 +729,17 @@ pub fn dashboard(book: &RuleBook, team: &Team, as_of: NaiveDate) -> Result<Dashb
 
     let all_contracts: Vec<ContractStanding> =
         members.iter().flat_map(|m| m.contracts.iter().cloned()).chain(collective_contracts.iter().cloned()).collect();
+    let activity = ActivityView::new(book, team, activity, &all_contracts, as_of)?;
+    let funders = all_contracts
+        .iter()
+        .filter(|c| c.maximum.is_some())
+        .map(|c| Funder { contract_id: c.id.clone(), doctors: contract_doctors(team, c), etp: c.funded_etp })
+        .collect();
+    let today = FundingDay::new(team, as_of, funders);
     let mut assistants = Vec::with_capacity(team.assistants.len());
     // Assistants are checked from their hiring, within the aid's lifetime.
     for a in team.assistants.iter().filter(|a| INDIVIDUAL_START <= a.hired_on && a.hired_on <= as_of) {
-        let s = assistant_standing(book, team, a, &all_contracts, as_of)?;
+        let s = assistant_standing(book, a, &today, &activity)?;
         if let (Some(deadline), None) = (s.qualification_deadline, a.qualified_on) {
             let detail = format!("{}: CQP assistant médical to obtain", a.label);
             soon(deadline, DeadlineKind::QualificationDeadline, Subject::Assistant(a.id.clone()), detail);

@@ -56,7 +56,39 @@ pub async fn overview(
     let assistants: Vec<AssistantId> =
         team.assistants.iter().filter_map(|a| a.id.parse().ok().map(AssistantId)).collect();
     let funding = read(store, structure.id, &assistants).await?;
-    let dashboard = crate::dashboard::dashboard(book, &team, as_of)?;
+    let activity = crate::activity::lines_of_team(store, &team).await?;
+    let dashboard = crate::dashboard::dashboard_with_activity(book, &team, &activity, as_of)?;
     let money = crate::money::money(book, &team, &dashboard, &funding)?;
-    Ok(Overview { team, dashboard, funding, money, traced: Default::default() })
+    let traced = traced_months(&dashboard);
+    Ok(Overview { team, dashboard, funding, money, traced })
+}
+
+/// Each assistant's months of the report's year as the compatibility rules read them: the
+/// traced hours split by what pays them, and the hours employed; a month with no record has
+/// no hours.
+fn traced_months(dashboard: &crate::dashboard::Dashboard) -> crate::compatibility::TracedMonths {
+    use chrono::Datelike;
+    use domain::rules::compatibility::{MonthHours, MonthRecord};
+    let year = dashboard.as_of.year();
+    dashboard
+        .assistants
+        .iter()
+        .map(|a| {
+            let months = a
+                .months
+                .iter()
+                .filter(|m| m.month.year == year)
+                .map(|m| MonthRecord {
+                    month: m.month.month,
+                    hours: m.recorded.then(|| MonthHours {
+                        aid_missions: m.traced.aid_missions,
+                        coordination: m.traced.aci_coordination,
+                        other: m.traced.other_functions,
+                        employed: m.employed_hours,
+                    }),
+                })
+                .collect();
+            (a.id.clone(), months)
+        })
+        .collect()
 }

@@ -3,6 +3,7 @@
 //! comparison, and the CPAM refresh. Async, and nothing of GraphQL: the API maps what these
 //! functions return.
 
+pub mod activity;
 pub mod assessed;
 pub mod cases;
 pub mod comparison;

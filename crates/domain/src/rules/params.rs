@@ -320,6 +320,7 @@ registry! {
     AciPaymentDueDay = "aci.payment.due_day" in "aci": Kind::Count, from ACI_START;
     AciPaymentNewSignatoryAdvanceMonths = "aci.payment.new_signatory_advance_months" in "aci": Kind::Count, from ACI_START;
     AciPaymentProrateSignatureYear = "aci.payment.prorate_signature_year" in "aci": Kind::Bool, from ACI_START;
+    MonthlyFullTimeHours = "assistant.monthly_full_time_hours" in "assistants": Kind::Ratio, from INDIVIDUAL_START;
 }
 
 impl P {

@@ -1,6 +1,7 @@
 //! Write entry points. Each mutation checks its whole input first and returns every problem in
 //! `userErrors`; when there is one, nothing is written.
 
+mod activity;
 mod assistants;
 mod contracts;
 mod cpam;
@@ -26,6 +27,7 @@ pub struct MutationRoot(
     contracts::ContractMutations,
     cpam::CpamMutations,
     funding::FundingMutations,
+    activity::ActivityMutations,
 );
 
 /// Declares a mutation payload: the object (absent when rejected), `userErrors`, `warnings`.

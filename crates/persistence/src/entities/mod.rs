@@ -3,6 +3,7 @@
 pub mod aci_contract;
 pub mod aci_year;
 pub mod activity_figures;
+pub mod activity_record;
 pub mod aid_contract;
 pub mod assignment;
 pub mod assistant;
