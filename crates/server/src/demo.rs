@@ -18,7 +18,9 @@
 //! And its other funding (the compatibility report and the money table): an ACI contract
 //! signed in 2020 whose coordination function Élodie Marchand holds at 0.2 ETP while the aid
 //! funds part of her time (CMP-SAME-HOURS), a FIR grant paying part of her salary
-//! (CMP-REGIONAL), the assistants' 2026 costs, and a nurse, a physiotherapist and a pharmacist.
+//! (CMP-REGIONAL), the assistants' 2026 costs, a nurse, a physiotherapist and a pharmacist,
+//! and four months of her traced hours in 2026 (September missing, August corrected);
+//! `config/demo/activity-2026-09.csv` is September's, to import.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use domain::funding::*;
@@ -26,7 +28,7 @@ use domain::*;
 use persistence::import::{
     Dataset, ImportAssistant, ImportContract, ImportEmployer, ImportFigures, ImportPractitioner, ImportTerms,
 };
-use persistence::{Store, StoreError, StoreResult, Visibility};
+use persistence::{ActivityWrite, MissionFamily, NewActivityLine, Store, StoreError, StoreResult, Visibility};
 use rust_decimal::Decimal;
 
 /// FINESS of the demo MSP, the scope of the demo coordinator token.
@@ -453,6 +455,42 @@ pub async fn seed_funding(store: &Store) -> StoreResult<()> {
         };
         store.record_employment_cost(&cost).await?;
     }
+
+    // Élodie Marchand's traced months: July, August, October and November 2026 (September is
+    // missing); August's administrative hours for Dr Bernard corrected from 50 to 45.
+    let mut doctors = Vec::new();
+    for rpps in ["10026789015", "10002345675"] {
+        let rpps = Rpps::parse(rpps).map_err(|_| StoreError::NotFound("demo doctor"))?;
+        doctors
+            .push(store.practitioner_by_rpps(&rpps).await?.map(|p| p.id).ok_or(StoreError::NotFound("demo doctor"))?);
+    }
+    let (caron, bernard) = (doctors[0], doctors[1]);
+    let mut lines = Vec::new();
+    for month in [7, 8, 10, 11] {
+        let month = domain::rules::assistant::YearMonth { year: 2026, month };
+        for (practitioner_id, family, hours) in [
+            (Some(caron), MissionFamily::Consultation, "60"),
+            (Some(bernard), MissionFamily::Administrative, "50"),
+            (None, MissionFamily::AciCoordination, "30"),
+        ] {
+            lines.push(NewActivityLine {
+                assistant_id: elodie,
+                month,
+                practitioner_id,
+                family,
+                label: None,
+                hours: euros(hours),
+            });
+        }
+    }
+    let ActivityWrite::Recorded(records) = store.record_activity(&lines, "demo").await? else {
+        return Err(StoreError::NotFound("demo activity"));
+    };
+    let august = records
+        .iter()
+        .find(|r| r.month.month == 8 && r.family == MissionFamily::Administrative)
+        .ok_or(StoreError::NotFound("demo activity"))?;
+    store.correct_activity(august.id, euros("45"), "saisie corrigée : 5 h comptées deux fois", "demo").await?;
     Ok(())
 }
 
@@ -502,6 +540,10 @@ mod tests {
             assert!(fired.contains(&rule), "{rule:?} among {fired:?}");
         }
         assert!(overview.money.total(2026) > Decimal::ZERO);
+        // Her months recorded in 2026 are split; September, not recorded, is named.
+        let same = report.findings.iter().find(|f| f.finding.rule == RuleId::CmpSameHours).expect("CMP-SAME-HOURS");
+        let unsplit = same.finding.figures.get("months_without_split").cloned().unwrap_or_default();
+        assert!(unsplit.contains("2026-09") && !unsplit.contains("2026-08"), "{unsplit}");
     }
 
     /// What the README's dashboard and comparison on 2026-12-01 show rests on these records.
