@@ -80,7 +80,7 @@ fn traced_months(dashboard: &crate::dashboard::Dashboard) -> crate::compatibilit
                 .filter(|m| m.month.year == year)
                 .map(|m| MonthRecord {
                     month: m.month.month,
-                    hours: m.recorded.then(|| MonthHours {
+                    hours: m.recorded.then_some(MonthHours {
                         aid_missions: m.traced.aid_missions,
                         coordination: m.traced.aci_coordination,
                         other: m.traced.other_functions,

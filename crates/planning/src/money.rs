@@ -149,12 +149,11 @@ fn ratio(amount: Decimal, part: Etp, whole: Etp) -> Result<Decimal, RuleError> {
     times_fraction(amount, u128::from(n), u128::from(d)).ok_or(RuleError::Invalid("amount out of range"))
 }
 
+/// A contract's id, payee and source, and its cash per calendar year.
+type ContractCash = (String, Payee, Source, Vec<(i32, Decimal)>);
+
 /// Cash of each signed contract per calendar year of `years`, by contract id.
-fn contract_cash(
-    book: &RuleBook,
-    team: &Team,
-    years: &[i32],
-) -> Result<Vec<(String, Payee, Source, Vec<(i32, Decimal)>)>, RuleError> {
+fn contract_cash(book: &RuleBook, team: &Team, years: &[i32]) -> Result<Vec<ContractCash>, RuleError> {
     let (from, until) = (jan_1(years[0]), jan_1(years[years.len() - 1] + 1));
     let mut out = Vec::new();
     for m in &team.members {

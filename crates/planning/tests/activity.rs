@@ -85,6 +85,7 @@ fn dataset() -> Dataset {
         signed_on: day("2025-03-01"),
         status: ContractStatus::Active,
         ends_on: None,
+        cpam_reference: None,
     };
     Dataset {
         structures: vec![structure("MSP des Tilleuls"), structure("Cabinet voisin")],
