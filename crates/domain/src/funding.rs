@@ -241,11 +241,42 @@ mod tests {
     }
 
     #[test]
+    fn an_employment_cost_is_salary_plus_employer_charges() {
+        let cost = |salary: i64, charges: i64| EmploymentCost {
+            assistant_id: AssistantId(1),
+            year: 2026,
+            salary: Decimal::from(salary),
+            employer_charges: Decimal::from(charges),
+        };
+        assert_eq!(cost(26_400, 9_240).total(), Decimal::from(35_640));
+        assert_eq!(cost(2, 3).total(), Decimal::from(5), "not a product");
+    }
+
+    #[test]
+    fn regional_money_is_the_ars_its_fir_and_local_authorities() {
+        use FundingScheme::*;
+        let regional: Vec<_> = FundingScheme::ALL.iter().copied().filter(|s| s.is_regional()).collect();
+        assert_eq!(regional, vec![ArsGrant, Fir, LocalAuthority]);
+        let demographic: Vec<_> = FundingScheme::ALL.iter().copied().filter(|s| s.is_demographic_contract()).collect();
+        assert_eq!(demographic, vec![Caim, Coscom, Cotram, Cstm]);
+    }
+
+    #[test]
     fn auxiliaires_medicaux() {
-        assert!(Profession::Nurse.is_auxiliaire_medical());
-        assert!(!Profession::Pharmacist.is_auxiliaire_medical());
-        assert!(!Profession::Midwife.is_auxiliaire_medical());
-        assert!(FundingScheme::Cstm.is_demographic_contract());
-        assert!(!FundingScheme::Fir.is_demographic_contract());
+        use Profession::*;
+        let auxiliaires: Vec<_> = Profession::ALL.iter().copied().filter(|p| p.is_auxiliaire_medical()).collect();
+        // Midwives are a medical profession, pharmacists a pharmacy one: neither is auxiliaire.
+        assert_eq!(
+            auxiliaires,
+            vec![
+                Nurse,
+                AdvancedPracticeNurse,
+                Physiotherapist,
+                SpeechTherapist,
+                Podiatrist,
+                Dietitian,
+                OrthopticTherapist
+            ]
+        );
     }
 }

@@ -136,10 +136,58 @@ impl AciContractObject {
     async fn coordination(&self) -> CoordinationObject {
         CoordinationObject(self.contract().fields.coordination.clone())
     }
-    /// What was earned and paid, one entry per calendar year, oldest first.
+    /// What was earned and paid, one entry per calendar year, oldest first, as recorded.
     #[graphql(complexity = "crate::types::list_cost(child_complexity)")]
     async fn years(&self) -> Vec<AciYearObject> {
         self.contract().years.iter().cloned().map(AciYearObject).collect()
+    }
+    /// The CPAM's copy of this contract (same CPAM reference), as last fetched.
+    async fn cpam(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<crate::cpam::CpamAciContractObject>> {
+        Ok(self.copy(ctx).await?.map(crate::cpam::CpamAciContractObject))
+    }
+    /// Whose facts the compatibility report and the money table read: the CPAM's signature
+    /// date, coordination and yearly points and amounts when it has a copy of this contract.
+    async fn facts_used(&self, ctx: &Context<'_>) -> async_graphql::Result<crate::cpam::FactsUsed> {
+        let copy = self.copy(ctx).await?;
+        Ok(planning::funding::aci_facts(self.contract(), copy.as_ref()).1.into())
+    }
+    /// Where this record and the CPAM's copy disagree, both facts as written.
+    async fn discrepancies(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AciDiscrepancyObject>> {
+        let Some(copy) = self.copy(ctx).await? else { return Ok(Vec::new()) };
+        Ok(planning::funding::aci_discrepancies(self.contract(), &copy).into_iter().map(Into::into).collect())
+    }
+}
+
+impl AciContractObject {
+    async fn copy(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<persistence::CpamAciCopy>> {
+        let copy = load(ctx, crate::access::CpamAciOf(self.0.0)).await?;
+        Ok(copy.filter(|c| self.contract().fields.cpam_reference.as_deref() == Some(c.facts.reference.as_str())))
+    }
+}
+
+/// A fact on which an ACI record and the CPAM's copy disagree.
+#[derive(Debug, Clone, async_graphql::SimpleObject)]
+#[graphql(name = "AciDiscrepancy")]
+pub struct AciDiscrepancyObject {
+    /// SIGNED_ON, POINTS, PAID, COORDINATION_DECLARED or COORDINATION_ETP.
+    pub field: String,
+    /// The calendar year, for POINTS and PAID.
+    pub year: Option<i32>,
+    pub recorded: Option<String>,
+    pub cpam: Option<String>,
+}
+
+impl From<planning::funding::AciDiscrepancy> for AciDiscrepancyObject {
+    fn from(d: planning::funding::AciDiscrepancy) -> Self {
+        use planning::funding::AciFact;
+        let (field, year) = match d.fact {
+            AciFact::SignedOn => ("SIGNED_ON", None),
+            AciFact::Points(y) => ("POINTS", Some(y)),
+            AciFact::Paid(y) => ("PAID", Some(y)),
+            AciFact::CoordinationDeclared => ("COORDINATION_DECLARED", None),
+            AciFact::CoordinationEtp => ("COORDINATION_ETP", None),
+        };
+        Self { field: field.to_owned(), year, recorded: d.recorded, cpam: d.cpam }
     }
 }
 
