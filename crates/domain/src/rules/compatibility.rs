@@ -1263,7 +1263,10 @@ mod tests {
         // Ending on the day it is signed is a one-day ACI, not an error.
         assert_eq!(refused(|j| j["aci"]["ended_on"] = serde_json::json!("2020-01-01")), Ok(()));
         let share = "the coordination share is negative or above the ACI amount";
-        assert_eq!(refused(|j| j["aci"]["coordination"]["share_for_year"] = serde_json::json!("9000.01")), invalid(share));
+        assert_eq!(
+            refused(|j| j["aci"]["coordination"]["share_for_year"] = serde_json::json!("9000.01")),
+            invalid(share)
+        );
         assert_eq!(refused(|j| j["aci"]["coordination"]["share_for_year"] = serde_json::json!("-1")), invalid(share));
         assert_eq!(refused(|j| j["aci"]["coordination"]["share_for_year"] = serde_json::json!("0")), Ok(()));
         assert_eq!(
@@ -1305,7 +1308,10 @@ mod tests {
         );
         let amount = "a funding's amount cannot be negative";
         assert_eq!(refused(|j| j["other_funding"][0]["amount_for_year"] = serde_json::json!("-1")), invalid(amount));
-        assert_eq!(refused(|j| j["other_funding"][0]["employees"][0]["amount"] = serde_json::json!("-1")), invalid(amount));
+        assert_eq!(
+            refused(|j| j["other_funding"][0]["employees"][0]["amount"] = serde_json::json!("-1")),
+            invalid(amount)
+        );
         assert_eq!(
             refused(|j| j["other_funding"][0]["employees"][0]["label"] = serde_json::json!("nobody")),
             invalid("a funding pays for someone who is not one of the employees")
@@ -1342,9 +1348,8 @@ mod tests {
                 "structure": { "label": "S", "legal_form": form, "sisa_since": since },
                 "aci": { "reference": "ACI", "signed_on": "2025-09-01", "ended_on": ended_on } }))
         };
-        let sisa_required = |r: (Vec<(RuleId, Severity)>, Vec<(RuleId, Outcome)>, Vec<Finding>)| {
-            traced(&r.1, RuleId::CmpSisaRequired)
-        };
+        let sisa_required =
+            |r: (Vec<(RuleId, Severity)>, Vec<(RuleId, Outcome)>, Vec<Finding>)| traced(&r.1, RuleId::CmpSisaRequired);
         // On the deadline itself: still within the delay (warned, not a conflict).
         assert_eq!(sisa_required(association("2026-03-01", None, "ASSOCIATION", None)), [Outcome::Warn]);
         assert_eq!(sisa_required(association("2026-03-02", None, "ASSOCIATION", None)), [Outcome::Fail]);
@@ -1354,7 +1359,10 @@ mod tests {
             "aci": { "reference": "ACI", "signed_on": "2025-09-01" } }));
         assert_eq!(traced(&on_signature.1, RuleId::CmpSisaRequired), [Outcome::Warn]);
         assert_eq!(sisa_required(association("2026-01-15", Some("2026-01-15"), "ASSOCIATION", None)), [Outcome::Warn]);
-        assert_eq!(sisa_required(association("2026-01-15", Some("2026-01-14"), "ASSOCIATION", None)), [Outcome::NotApplicable]);
+        assert_eq!(
+            sisa_required(association("2026-01-15", Some("2026-01-14"), "ASSOCIATION", None)),
+            [Outcome::NotApplicable]
+        );
         // A SISA from the report day is a SISA; one from the next day is not yet.
         assert_eq!(sisa_required(association("2026-01-15", None, "SISA", Some("2026-01-15"))), [Outcome::Pass]);
         assert_eq!(sisa_required(association("2026-01-15", None, "SISA", Some("2026-01-16"))), [Outcome::Warn]);
@@ -1366,8 +1374,10 @@ mod tests {
     fn hours_and_money_equal_to_their_cap_fit() {
         // Each month: 100 aid + 51.67 coordination = 151.67 employed: no hour counted twice (warning only).
         let months: Vec<serde_json::Value> = (1..=3)
-            .map(|m| serde_json::json!({ "month": m,
-                "hours": { "aid_missions": "100", "coordination": "51.67", "other": "0", "employed": "151.67" } }))
+            .map(|m| {
+                serde_json::json!({ "month": m,
+                "hours": { "aid_missions": "100", "coordination": "51.67", "other": "0", "employed": "151.67" } })
+            })
             .collect();
         let (findings, traces, _) = run(serde_json::json!({ "on": "2026-04-02", "year": 2026, "structure": sisa(),
             "aci": { "reference": "ACI", "signed_on": "2020-09-01",
@@ -1397,7 +1407,11 @@ mod tests {
             "other_funding": [{ "reference": "CPTS-1", "scheme": "CPTS", "payer": "CPTS", "pays_salaries": true,
                                 "starts_on": "2026-01-01", "amount_for_year": "1800",
                                 "employees": [{ "label": "sec", "amount": "1800" }] }] }));
-        assert_eq!(traced(&traces, RuleId::CmpCostCap), [Outcome::Fail, Outcome::Pass], "coord, then sec; idle skipped");
+        assert_eq!(
+            traced(&traces, RuleId::CmpCostCap),
+            [Outcome::Fail, Outcome::Pass],
+            "coord, then sec; idle skipped"
+        );
         assert_eq!(findings, [(RuleId::CmpCostCap, Severity::Conflict)]);
         assert_eq!(all[0].about, ["coord", "ACI"]);
         assert_eq!(all[0].figures["aci_coordination"], "6000");
@@ -1416,8 +1430,14 @@ mod tests {
         let aid_funded = serde_json::json!([{ "label": "am", "employer": "structure", "contractual_etp": "1",
                                               "aid_funding": [{ "contract": "c1", "etp": "1" }] }]);
         // Info (PASS) for a doctor's individual contract, a collective one, or an aid-funded employee.
-        assert_eq!(with(serde_json::json!([{ "label": "A", "individual_contracts": ["c1"] }]), none.clone()), [Outcome::Pass]);
-        assert_eq!(with(serde_json::json!([{ "label": "A", "collective_contracts": ["col"] }]), none.clone()), [Outcome::Pass]);
+        assert_eq!(
+            with(serde_json::json!([{ "label": "A", "individual_contracts": ["c1"] }]), none.clone()),
+            [Outcome::Pass]
+        );
+        assert_eq!(
+            with(serde_json::json!([{ "label": "A", "collective_contracts": ["col"] }]), none.clone()),
+            [Outcome::Pass]
+        );
         assert_eq!(with(none.clone(), aid_funded), [Outcome::Pass]);
         // No AM aid at all: not applicable, even with a doctor and an employee.
         let plain = serde_json::json!([{ "label": "am", "employer": "structure", "contractual_etp": "1" }]);
