@@ -1472,4 +1472,106 @@ mod tests {
         assert!(f.is_empty(), "{f:?}");
         assert_eq!(traced(&t, RuleId::CmpRegional), [Outcome::Pass]);
     }
+
+    fn note_of(e: &Explanation<'_>, id: RuleId) -> &'static str {
+        e.rules().find(|r| r.id == id).map(|r| r.note).expect("traced")
+    }
+
+    #[test]
+    fn individual_and_collective_before_and_after_c2026s_no_cumulation() {
+        let book = RuleBook::embedded().expect("embedded");
+        let doctors = |on: &str, both: bool| {
+            let a = if both {
+                serde_json::json!({ "label": "A", "individual_contracts": ["c1"], "collective_contracts": ["col"] })
+            } else {
+                serde_json::json!({ "label": "A", "individual_contracts": ["c1"] })
+            };
+            case(serde_json::json!({ "on": on, "year": 2026, "structure": sisa(),
+                "doctors": [a, { "label": "B", "collective_contracts": ["col"] }, { "label": "C" }] }))
+        };
+        // From 2026-02-25 (no cumulation): A holds both, a conflict about A alone.
+        let c = doctors("2026-02-25", true);
+        let (findings, e) = explain(&book, &c).expect("runs");
+        assert_eq!(findings.iter().map(|f| f.about.clone()).collect::<Vec<_>>(), [["A", "c1", "col"]]);
+        assert_eq!(e.outcome_of(RuleId::CmpIndAndCol), Some(Outcome::Fail));
+        assert_eq!(
+            note_of(&e, RuleId::CmpIndAndCol),
+            "a doctor holds an individual contract and adheres to a collective one"
+        );
+        // The day before, no rule excludes it.
+        let c = doctors("2026-02-24", true);
+        let (findings, e) = explain(&book, &c).expect("runs");
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(e.outcome_of(RuleId::CmpIndAndCol), Some(Outcome::Pass));
+        assert!(note_of(&e, RuleId::CmpIndAndCol).starts_with("no rule excludes"));
+        // A individual only, B collective only: nobody holds both.
+        let c = doctors("2026-06-01", false);
+        let (findings, e) = explain(&book, &c).expect("runs");
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(e.outcome_of(RuleId::CmpIndAndCol), Some(Outcome::Pass));
+        assert_eq!(note_of(&e, RuleId::CmpIndAndCol), "no doctor of a collective contract holds an individual one");
+        // No collective contract at all: not applicable.
+        let c = case(serde_json::json!({ "on": "2026-06-01", "year": 2026, "structure": sisa(),
+            "doctors": [{ "label": "A", "individual_contracts": ["c1"] }] }));
+        let (_, e) = explain(&book, &c).expect("runs");
+        assert_eq!(e.outcome_of(RuleId::CmpIndAndCol), Some(Outcome::NotApplicable));
+    }
+
+    #[test]
+    fn the_sisa_employer_rule_concerns_a_sisa_that_employs_the_assistant() {
+        let employer = |form: &str, employer: serde_json::Value| {
+            let (_, traces, _) = run(serde_json::json!({ "on": "2026-06-01", "year": 2026,
+                "structure": { "label": "S", "legal_form": form },
+                "doctors": [{ "label": "A", "individual_contracts": ["c1"] }],
+                "employees": [{ "label": "am", "employer": employer, "contractual_etp": "1",
+                                "aid_funding": [{ "contract": "c1", "etp": "1" }] }] }));
+            traced(&traces, RuleId::CmpSisaEmployer)
+        };
+        // Statutes not recorded: undecided when the SISA employs her.
+        assert_eq!(employer("SISA", serde_json::json!("structure")), [Outcome::Undecided]);
+        // Not applicable when her doctor employs her, or when the employer is not a SISA.
+        assert_eq!(employer("SISA", serde_json::json!({ "doctor": "A" })), [Outcome::NotApplicable]);
+        assert_eq!(employer("SCM", serde_json::json!("structure")), [Outcome::NotApplicable]);
+    }
+
+    #[test]
+    fn an_aci_of_another_year_and_a_coordinator_off_the_aid_are_not_combined() {
+        let am = serde_json::json!({ "label": "am", "employer": { "doctor": "A" }, "contractual_etp": "1",
+                                     "aid_funding": [{ "contract": "c1", "etp": "1" }] });
+        let coord = serde_json::json!({ "label": "coord", "employer": "structure", "contractual_etp": "0.5" });
+        let with_aci = |ended_on: Option<&str>| {
+            run(serde_json::json!({ "on": "2026-06-01", "year": 2026, "structure": sisa(),
+                "aci": { "reference": "ACI", "signed_on": "2020-09-01", "ended_on": ended_on,
+                         "coordination": { "holder": { "employee": "coord" }, "etp": "0.2", "share_for_year": "0" } },
+                "doctors": [{ "label": "A", "individual_contracts": ["c1"] }], "employees": [am.clone(), coord.clone()] }))
+        };
+        // The coordinator is on the payroll but not aid-funded: PASS, though "am" is aid-funded.
+        let (_, t, _) = with_aci(None);
+        assert_eq!(traced(&t, RuleId::CmpSameHours), [Outcome::Pass]);
+        assert_eq!(traced(&t, RuleId::CmpPayees), [Outcome::Pass]);
+        // An ACI ended on 2025-12-31 does not run in 2026: neither payees nor coordination apply.
+        let (_, t, _) = with_aci(Some("2025-12-31"));
+        assert_eq!(traced(&t, RuleId::CmpPayees), [Outcome::NotApplicable]);
+        assert_eq!(traced(&t, RuleId::CmpSameHours), [Outcome::NotApplicable]);
+        // Ended on 2026-01-01, it runs one day of the year.
+        let (_, t, _) = with_aci(Some("2026-01-01"));
+        assert_eq!(traced(&t, RuleId::CmpPayees), [Outcome::Pass]);
+    }
+
+    #[test]
+    fn a_demographic_contract_without_am_aid_is_not_an_unsettled_combination() {
+        // 2025: the COSCOM is open; Dr A has no AM aid, Dr B has a collective contract only.
+        let (findings, traces, all) = run(serde_json::json!({ "on": "2025-11-01", "year": 2025,
+            "structure": { "label": "S", "legal_form": "SCM" },
+            "doctors": [{ "label": "A" }, { "label": "B", "collective_contracts": ["col"] }],
+            "other_funding": [
+                { "reference": "COSCOM-A", "scheme": "COSCOM", "payer": "CPAM", "pays_salaries": false,
+                  "starts_on": "2023-01-01", "amount_for_year": "5000", "doctor": "A" },
+                { "reference": "CAIM-B", "scheme": "CAIM", "payer": "CPAM", "pays_salaries": false,
+                  "starts_on": "2023-01-01", "ends_on": "2025-06-30", "amount_for_year": "5000", "doctor": "B" }] }));
+        assert_eq!(findings, [(RuleId::CmpUnsettled, Severity::Warning)]);
+        assert_eq!(all[0].about, ["CAIM-B", "B", "col"]);
+        assert_eq!(all[0].figures["used_until"], "2025-06-30");
+        assert_eq!(traced(&traces, RuleId::CmpSchemeEnded), [Outcome::Pass, Outcome::Pass]);
+    }
 }
