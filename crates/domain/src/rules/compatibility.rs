@@ -1353,6 +1353,21 @@ mod tests {
         // On the deadline itself: still within the delay (warned, not a conflict).
         assert_eq!(sisa_required(association("2026-03-01", None, "ASSOCIATION", None)), [Outcome::Warn]);
         assert_eq!(sisa_required(association("2026-03-02", None, "ASSOCIATION", None)), [Outcome::Fail]);
+        let book = RuleBook::embedded().expect("embedded");
+        let late = case(serde_json::json!({ "on": "2026-03-02", "year": 2026,
+            "structure": { "label": "S", "legal_form": "ASSOCIATION" },
+            "aci": { "reference": "ACI", "signed_on": "2025-09-01" } }));
+        let (findings, e) = explain(&book, &late).expect("runs");
+        assert_eq!(
+            findings[0].note,
+            "the structure is still not a SISA after the delay that follows the ACI's signature"
+        );
+        assert_eq!(note_of(&e, RuleId::CmpSisaRequired), findings[0].note);
+        let early = case(serde_json::json!({ "on": "2026-03-01", "year": 2026,
+            "structure": { "label": "S", "legal_form": "ASSOCIATION" },
+            "aci": { "reference": "ACI", "signed_on": "2025-09-01" } }));
+        let (findings, _) = explain(&book, &early).expect("runs");
+        assert!(findings[0].note.starts_with("the structure must become a SISA"), "{}", findings[0].note);
         // The ACI runs on its signature day and on its last day (year 2025 for the signature day).
         let on_signature = run(serde_json::json!({ "on": "2025-09-01", "year": 2025,
             "structure": { "label": "S", "legal_form": "ASSOCIATION" },
