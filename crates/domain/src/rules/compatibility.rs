@@ -1328,7 +1328,9 @@ mod tests {
     }
 
     /// Every finding as (rule, severity) and every trace as (rule, outcome), in order.
-    fn run(json: serde_json::Value) -> (Vec<(RuleId, Severity)>, Vec<(RuleId, Outcome)>, Vec<Finding>) {
+    type Run = (Vec<(RuleId, Severity)>, Vec<(RuleId, Outcome)>, Vec<Finding>);
+
+    fn run(json: serde_json::Value) -> Run {
         let book = RuleBook::embedded().expect("embedded");
         let c = case(json);
         let (findings, e) = explain(&book, &c).expect("runs");
@@ -1348,8 +1350,7 @@ mod tests {
                 "structure": { "label": "S", "legal_form": form, "sisa_since": since },
                 "aci": { "reference": "ACI", "signed_on": "2025-09-01", "ended_on": ended_on } }))
         };
-        let sisa_required =
-            |r: (Vec<(RuleId, Severity)>, Vec<(RuleId, Outcome)>, Vec<Finding>)| traced(&r.1, RuleId::CmpSisaRequired);
+        let sisa_required = |r: Run| traced(&r.1, RuleId::CmpSisaRequired);
         // On the deadline itself: still within the delay (warned, not a conflict).
         assert_eq!(sisa_required(association("2026-03-01", None, "ASSOCIATION", None)), [Outcome::Warn]);
         assert_eq!(sisa_required(association("2026-03-02", None, "ASSOCIATION", None)), [Outcome::Fail]);
