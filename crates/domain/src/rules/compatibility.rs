@@ -1217,4 +1217,377 @@ mod tests {
         let err = check(&book, &stranger, &mut super::super::NoTrace).expect_err("unknown label");
         assert_eq!(err, RuleError::Invalid("the ACI coordinator is not one of the employees"));
     }
+
+    /// A valid case to break one field at a time: an ACI with a coordinator, an aid-funded
+    /// assistant with traced months, a FIR grant naming her and a COSCOM of her doctor.
+    fn valid() -> serde_json::Value {
+        serde_json::json!({ "on": "2025-06-01", "year": 2025, "structure": sisa(),
+            "aci": { "reference": "ACI-1", "signed_on": "2020-01-01", "amount_for_year": "9000",
+                     "coordination": { "holder": { "employee": "am" }, "etp": "0.2", "share_for_year": "9000" } },
+            "doctors": [{ "label": "A", "individual_contracts": ["c1"] }],
+            "employees": [{ "label": "am", "employer": "structure", "contractual_etp": "1",
+                            "aid_amount_for_year": "0", "employment_cost_for_year": "40000",
+                            "aid_funding": [{ "contract": "c1", "etp": "1/2" }],
+                            "months": [{ "month": 1, "hours": { "aid_missions": "0", "coordination": "0", "other": "0", "employed": "0" } },
+                                       { "month": 12 }] }],
+            "other_funding": [
+                { "reference": "g", "scheme": "FIR", "payer": "ARS", "pays_salaries": true,
+                  "starts_on": "2025-03-01", "ends_on": "2025-03-01", "amount_for_year": "0",
+                  "employees": [{ "label": "am", "amount": "0" }] },
+                { "reference": "d", "scheme": "COSCOM", "payer": "CPAM", "pays_salaries": false,
+                  "starts_on": "2025-01-01", "amount_for_year": "5000", "doctor": "A" }] })
+    }
+
+    fn refused(edit: impl FnOnce(&mut serde_json::Value)) -> Result<(), RuleError> {
+        let book = RuleBook::embedded().expect("embedded");
+        let mut json = valid();
+        edit(&mut json);
+        check(&book, &case(json), &mut super::super::NoTrace).map(|_| ())
+    }
+
+    #[test]
+    fn each_inconsistent_input_is_refused_with_its_reason_and_zero_money_is_accepted() {
+        // The valid case: zero amounts, zero hours, a share equal to the ACI amount, a one-day
+        // grant and months 1 and 12 are all accepted.
+        assert_eq!(refused(|_| {}), Ok(()));
+        let invalid = |m: &'static str| Err(RuleError::Invalid(m));
+        assert_eq!(refused(|j| j["year"] = serde_json::json!(300_000)), invalid("the year is out of range"));
+        assert_eq!(
+            refused(|j| j["doctors"] = serde_json::json!([{ "label": "A" }, { "label": "A" }])),
+            invalid("two employees, or two doctors, have the same label")
+        );
+        assert_eq!(
+            refused(|j| j["aci"]["ended_on"] = serde_json::json!("2019-12-31")),
+            invalid("the ACI ends before it is signed")
+        );
+        // Ending on the day it is signed is a one-day ACI, not an error.
+        assert_eq!(refused(|j| j["aci"]["ended_on"] = serde_json::json!("2020-01-01")), Ok(()));
+        let share = "the coordination share is negative or above the ACI amount";
+        assert_eq!(
+            refused(|j| j["aci"]["coordination"]["share_for_year"] = serde_json::json!("9000.01")),
+            invalid(share)
+        );
+        assert_eq!(refused(|j| j["aci"]["coordination"]["share_for_year"] = serde_json::json!("-1")), invalid(share));
+        assert_eq!(refused(|j| j["aci"]["coordination"]["share_for_year"] = serde_json::json!("0")), Ok(()));
+        assert_eq!(
+            refused(|j| {
+                j["aci"]["coordination"] = serde_json::Value::Null;
+                j["aci"]["amount_for_year"] = serde_json::json!("-1");
+            }),
+            invalid("the ACI amount is negative")
+        );
+        assert_eq!(
+            refused(|j| j["employees"][0]["months"][1]["month"] = serde_json::json!(13)),
+            invalid("a month of the traceability records is not between 1 and 12")
+        );
+        assert_eq!(
+            refused(|j| j["employees"][0]["months"][1]["month"] = serde_json::json!(0)),
+            invalid("a month of the traceability records is not between 1 and 12")
+        );
+        assert_eq!(
+            refused(|j| j["employees"][0]["months"][1]["month"] = serde_json::json!(1)),
+            invalid("a month of the traceability records appears twice")
+        );
+        for field in ["aid_missions", "coordination", "other", "employed"] {
+            assert_eq!(
+                refused(|j| j["employees"][0]["months"][0]["hours"][field] = serde_json::json!("-0.5")),
+                invalid("traced hours cannot be negative"),
+                "{field}"
+            );
+        }
+        for field in ["aid_amount_for_year", "employment_cost_for_year"] {
+            assert_eq!(
+                refused(|j| j["employees"][0][field] = serde_json::json!("-1")),
+                invalid("an employee's money cannot be negative"),
+                "{field}"
+            );
+        }
+        assert_eq!(
+            refused(|j| j["other_funding"][0]["ends_on"] = serde_json::json!("2025-02-28")),
+            invalid("a funding ends before it starts")
+        );
+        let amount = "a funding's amount cannot be negative";
+        assert_eq!(refused(|j| j["other_funding"][0]["amount_for_year"] = serde_json::json!("-1")), invalid(amount));
+        assert_eq!(
+            refused(|j| j["other_funding"][0]["employees"][0]["amount"] = serde_json::json!("-1")),
+            invalid(amount)
+        );
+        assert_eq!(
+            refused(|j| j["other_funding"][0]["employees"][0]["label"] = serde_json::json!("nobody")),
+            invalid("a funding pays for someone who is not one of the employees")
+        );
+        assert_eq!(
+            refused(|j| j["other_funding"][1]["doctor"] = serde_json::json!("B")),
+            invalid("a demographic contract names a doctor who is not in the case")
+        );
+        assert_eq!(
+            refused(|j| j["other_funding"][1]["doctor"] = serde_json::Value::Null),
+            invalid("a demographic contract must name its doctor")
+        );
+        // A grant of another scheme need not name a doctor (the FIR grant names none).
+    }
+
+    /// Every finding as (rule, severity) and every trace as (rule, outcome), in order.
+    type Run = (Vec<(RuleId, Severity)>, Vec<(RuleId, Outcome)>, Vec<Finding>);
+
+    fn run(json: serde_json::Value) -> Run {
+        let book = RuleBook::embedded().expect("embedded");
+        let c = case(json);
+        let (findings, e) = explain(&book, &c).expect("runs");
+        let traces = e.rules().map(|r| (r.id, r.outcome)).collect();
+        (findings.iter().map(|f| (f.rule, f.severity)).collect(), traces, findings)
+    }
+
+    fn traced(traces: &[(RuleId, Outcome)], id: RuleId) -> Vec<Outcome> {
+        traces.iter().filter(|(r, _)| *r == id).map(|(_, o)| *o).collect()
+    }
+
+    #[test]
+    fn the_sisa_delay_and_the_aci_days_count_both_ends() {
+        // Signed 2025-09-01 with a 6-month delay: deadline 2026-03-01.
+        let association = |on: &str, ended_on: Option<&str>, form: &str, since: Option<&str>| {
+            run(serde_json::json!({ "on": on, "year": 2026,
+                "structure": { "label": "S", "legal_form": form, "sisa_since": since },
+                "aci": { "reference": "ACI", "signed_on": "2025-09-01", "ended_on": ended_on } }))
+        };
+        let sisa_required = |r: Run| traced(&r.1, RuleId::CmpSisaRequired);
+        // On the deadline itself: still within the delay (warned, not a conflict).
+        assert_eq!(sisa_required(association("2026-03-01", None, "ASSOCIATION", None)), [Outcome::Warn]);
+        assert_eq!(sisa_required(association("2026-03-02", None, "ASSOCIATION", None)), [Outcome::Fail]);
+        let book = RuleBook::embedded().expect("embedded");
+        let late = case(serde_json::json!({ "on": "2026-03-02", "year": 2026,
+            "structure": { "label": "S", "legal_form": "ASSOCIATION" },
+            "aci": { "reference": "ACI", "signed_on": "2025-09-01" } }));
+        let (findings, e) = explain(&book, &late).expect("runs");
+        assert_eq!(
+            findings[0].note,
+            "the structure is still not a SISA after the delay that follows the ACI's signature"
+        );
+        assert_eq!(note_of(&e, RuleId::CmpSisaRequired), findings[0].note);
+        let early = case(serde_json::json!({ "on": "2026-03-01", "year": 2026,
+            "structure": { "label": "S", "legal_form": "ASSOCIATION" },
+            "aci": { "reference": "ACI", "signed_on": "2025-09-01" } }));
+        let (findings, _) = explain(&book, &early).expect("runs");
+        assert!(findings[0].note.starts_with("the structure must become a SISA"), "{}", findings[0].note);
+        // The ACI runs on its signature day and on its last day (year 2025 for the signature day).
+        let on_signature = run(serde_json::json!({ "on": "2025-09-01", "year": 2025,
+            "structure": { "label": "S", "legal_form": "ASSOCIATION" },
+            "aci": { "reference": "ACI", "signed_on": "2025-09-01" } }));
+        assert_eq!(traced(&on_signature.1, RuleId::CmpSisaRequired), [Outcome::Warn]);
+        assert_eq!(sisa_required(association("2026-01-15", Some("2026-01-15"), "ASSOCIATION", None)), [Outcome::Warn]);
+        assert_eq!(
+            sisa_required(association("2026-01-15", Some("2026-01-14"), "ASSOCIATION", None)),
+            [Outcome::NotApplicable]
+        );
+        // A SISA from the report day is a SISA; one from the next day is not yet.
+        assert_eq!(sisa_required(association("2026-01-15", None, "SISA", Some("2026-01-15"))), [Outcome::Pass]);
+        assert_eq!(sisa_required(association("2026-01-15", None, "SISA", Some("2026-01-16"))), [Outcome::Warn]);
+        // A date of becoming a SISA does not make an association one.
+        assert_eq!(sisa_required(association("2026-01-15", None, "ASSOCIATION", Some("2025-10-01"))), [Outcome::Warn]);
+    }
+
+    #[test]
+    fn hours_and_money_equal_to_their_cap_fit() {
+        // Each month: 100 aid + 51.67 coordination = 151.67 employed: no hour counted twice (warning only).
+        let months: Vec<serde_json::Value> = (1..=3)
+            .map(|m| {
+                serde_json::json!({ "month": m,
+                "hours": { "aid_missions": "100", "coordination": "51.67", "other": "0", "employed": "151.67" } })
+            })
+            .collect();
+        let (findings, traces, _) = run(serde_json::json!({ "on": "2026-04-02", "year": 2026, "structure": sisa(),
+            "aci": { "reference": "ACI", "signed_on": "2020-09-01",
+                     "coordination": { "holder": { "employee": "am" }, "etp": "0.2", "share_for_year": "6000" } },
+            "employees": [{ "label": "am", "employer": "structure", "contractual_etp": "1",
+                            "aid_amount_for_year": "34000", "employment_cost_for_year": "40000",
+                            "aid_funding": [{ "contract": "c1", "etp": "0.8" }],
+                            "months": months }] }));
+        // 0.8 + 0.2 = 1 ETP: fits; 34000 + 6000 = 40000: within the cost.
+        assert_eq!(traced(&traces, RuleId::CmpSameHours), [Outcome::Warn]);
+        assert_eq!(traced(&traces, RuleId::CmpCostCap), [Outcome::Pass]);
+        assert_eq!(traced(&traces, RuleId::CmpEtpOverfunded), [Outcome::Pass]);
+        assert_eq!(findings, [(RuleId::CmpPayees, Severity::Info), (RuleId::CmpSameHours, Severity::Warning)]);
+    }
+
+    #[test]
+    fn the_cost_cap_counts_a_coordinator_or_a_grantee_who_is_not_aid_funded() {
+        // The coordinator, not aid-funded: her 6000 share on a 5000 cost is a conflict about her
+        // and the ACI. The grantee's 1800 on 36000 passes, with no aid amount asked of her.
+        let (findings, traces, all) = run(serde_json::json!({ "on": "2026-06-01", "year": 2026, "structure": sisa(),
+            "aci": { "reference": "ACI", "signed_on": "2020-09-01",
+                     "coordination": { "holder": { "employee": "coord" }, "etp": "0.2", "share_for_year": "6000" } },
+            "employees": [
+                { "label": "coord", "employer": "structure", "contractual_etp": "0.2", "employment_cost_for_year": "5000" },
+                { "label": "sec", "employer": "structure", "contractual_etp": "1", "employment_cost_for_year": "36000" },
+                { "label": "idle", "employer": "structure", "contractual_etp": "1" }],
+            "other_funding": [{ "reference": "CPTS-1", "scheme": "CPTS", "payer": "CPTS", "pays_salaries": true,
+                                "starts_on": "2026-01-01", "amount_for_year": "1800",
+                                "employees": [{ "label": "sec", "amount": "1800" }] }] }));
+        assert_eq!(
+            traced(&traces, RuleId::CmpCostCap),
+            [Outcome::Fail, Outcome::Pass],
+            "coord, then sec; idle skipped"
+        );
+        assert_eq!(findings, [(RuleId::CmpCostCap, Severity::Conflict)]);
+        assert_eq!(all[0].about, ["coord", "ACI"]);
+        assert_eq!(all[0].figures["aci_coordination"], "6000");
+        assert_eq!(all[0].figures["public_money"], "6000");
+        assert!(all[0].missing.is_empty());
+    }
+
+    #[test]
+    fn payees_apply_to_any_am_aid_alongside_the_aci() {
+        let with = |doctors: serde_json::Value, employees: serde_json::Value| {
+            let (_, traces, _) = run(serde_json::json!({ "on": "2026-06-01", "year": 2026, "structure": sisa(),
+                "aci": { "reference": "ACI", "signed_on": "2020-09-01" }, "doctors": doctors, "employees": employees }));
+            traced(&traces, RuleId::CmpPayees)
+        };
+        let none = serde_json::json!([]);
+        let aid_funded = serde_json::json!([{ "label": "am", "employer": "structure", "contractual_etp": "1",
+                                              "aid_funding": [{ "contract": "c1", "etp": "1" }] }]);
+        // Info (PASS) for a doctor's individual contract, a collective one, or an aid-funded employee.
+        assert_eq!(
+            with(serde_json::json!([{ "label": "A", "individual_contracts": ["c1"] }]), none.clone()),
+            [Outcome::Pass]
+        );
+        assert_eq!(
+            with(serde_json::json!([{ "label": "A", "collective_contracts": ["col"] }]), none.clone()),
+            [Outcome::Pass]
+        );
+        assert_eq!(with(none.clone(), aid_funded), [Outcome::Pass]);
+        // No AM aid at all: not applicable, even with a doctor and an employee.
+        let plain = serde_json::json!([{ "label": "am", "employer": "structure", "contractual_etp": "1" }]);
+        assert_eq!(with(serde_json::json!([{ "label": "A" }]), plain), [Outcome::NotApplicable]);
+    }
+
+    #[test]
+    fn grants_count_in_their_year_and_unnamed_salaries_need_an_aid_funded_assistant() {
+        let grant = |starts_on: &str, ends_on: &str, employees: serde_json::Value| {
+            serde_json::json!({ "reference": "FIR-1", "scheme": "FIR", "payer": "ARS", "pays_salaries": true,
+                                "starts_on": starts_on, "ends_on": ends_on, "amount_for_year": "500", "employees": employees })
+        };
+        let named = serde_json::json!([{ "label": "am", "amount": "500" }]);
+        let base = |employees: serde_json::Value, g: serde_json::Value| {
+            run(serde_json::json!({ "on": "2026-06-01", "year": 2026,
+                "structure": { "label": "S", "legal_form": "SCM" }, "employees": employees, "other_funding": [g] }))
+        };
+        let am = serde_json::json!([{ "label": "am", "employer": "structure", "contractual_etp": "1",
+                                      "aid_amount_for_year": "1000", "employment_cost_for_year": "40000",
+                                      "aid_funding": [{ "contract": "c1", "etp": "1" }] }]);
+        // A one-day grant on 2026-12-31 is in the year: it names the assistant (warning).
+        let (f, _, all) = base(am.clone(), grant("2026-12-31", "2026-12-31", named.clone()));
+        assert_eq!(f, [(RuleId::CmpRegional, Severity::Warning)]);
+        assert_eq!(all[0].figures["pays"], "am: 500");
+        // Ended on 2025-12-31: not in 2026.
+        let (f, t, _) = base(am.clone(), grant("2025-01-01", "2025-12-31", named));
+        assert!(f.is_empty(), "{f:?}");
+        assert_eq!(traced(&t, RuleId::CmpRegional), [Outcome::NotApplicable]);
+        // Unnamed salaries with no aid-funded employee: nothing to flag.
+        let plain = serde_json::json!([{ "label": "sec", "employer": "structure", "contractual_etp": "1" }]);
+        let (f, t, _) = base(plain, grant("2026-01-01", "2026-12-31", serde_json::json!([])));
+        assert!(f.is_empty(), "{f:?}");
+        assert_eq!(traced(&t, RuleId::CmpRegional), [Outcome::Pass]);
+    }
+
+    fn note_of(e: &Explanation<'_>, id: RuleId) -> &'static str {
+        e.rules().find(|r| r.id == id).map(|r| r.note).expect("traced")
+    }
+
+    #[test]
+    fn individual_and_collective_before_and_after_c2026s_no_cumulation() {
+        let book = RuleBook::embedded().expect("embedded");
+        let doctors = |on: &str, both: bool| {
+            let a = if both {
+                serde_json::json!({ "label": "A", "individual_contracts": ["c1"], "collective_contracts": ["col"] })
+            } else {
+                serde_json::json!({ "label": "A", "individual_contracts": ["c1"] })
+            };
+            case(serde_json::json!({ "on": on, "year": 2026, "structure": sisa(),
+                "doctors": [a, { "label": "B", "collective_contracts": ["col"] }, { "label": "C" }] }))
+        };
+        // From 2026-02-25 (no cumulation): A holds both, a conflict about A alone.
+        let c = doctors("2026-02-25", true);
+        let (findings, e) = explain(&book, &c).expect("runs");
+        assert_eq!(findings.iter().map(|f| f.about.clone()).collect::<Vec<_>>(), [["A", "c1", "col"]]);
+        assert_eq!(e.outcome_of(RuleId::CmpIndAndCol), Some(Outcome::Fail));
+        assert_eq!(
+            note_of(&e, RuleId::CmpIndAndCol),
+            "a doctor holds an individual contract and adheres to a collective one"
+        );
+        // The day before, no rule excludes it.
+        let c = doctors("2026-02-24", true);
+        let (findings, e) = explain(&book, &c).expect("runs");
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(e.outcome_of(RuleId::CmpIndAndCol), Some(Outcome::Pass));
+        assert!(note_of(&e, RuleId::CmpIndAndCol).starts_with("no rule excludes"));
+        // A individual only, B collective only: nobody holds both.
+        let c = doctors("2026-06-01", false);
+        let (findings, e) = explain(&book, &c).expect("runs");
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(e.outcome_of(RuleId::CmpIndAndCol), Some(Outcome::Pass));
+        assert_eq!(note_of(&e, RuleId::CmpIndAndCol), "no doctor of a collective contract holds an individual one");
+        // No collective contract at all: not applicable.
+        let c = case(serde_json::json!({ "on": "2026-06-01", "year": 2026, "structure": sisa(),
+            "doctors": [{ "label": "A", "individual_contracts": ["c1"] }] }));
+        let (_, e) = explain(&book, &c).expect("runs");
+        assert_eq!(e.outcome_of(RuleId::CmpIndAndCol), Some(Outcome::NotApplicable));
+    }
+
+    #[test]
+    fn the_sisa_employer_rule_concerns_a_sisa_that_employs_the_assistant() {
+        let employer = |form: &str, employer: serde_json::Value| {
+            let (_, traces, _) = run(serde_json::json!({ "on": "2026-06-01", "year": 2026,
+                "structure": { "label": "S", "legal_form": form },
+                "doctors": [{ "label": "A", "individual_contracts": ["c1"] }],
+                "employees": [{ "label": "am", "employer": employer, "contractual_etp": "1",
+                                "aid_funding": [{ "contract": "c1", "etp": "1" }] }] }));
+            traced(&traces, RuleId::CmpSisaEmployer)
+        };
+        // Statutes not recorded: undecided when the SISA employs her.
+        assert_eq!(employer("SISA", serde_json::json!("structure")), [Outcome::Undecided]);
+        // Not applicable when her doctor employs her, or when the employer is not a SISA.
+        assert_eq!(employer("SISA", serde_json::json!({ "doctor": "A" })), [Outcome::NotApplicable]);
+        assert_eq!(employer("SCM", serde_json::json!("structure")), [Outcome::NotApplicable]);
+    }
+
+    #[test]
+    fn an_aci_of_another_year_and_a_coordinator_off_the_aid_are_not_combined() {
+        let am = serde_json::json!({ "label": "am", "employer": { "doctor": "A" }, "contractual_etp": "1",
+                                     "aid_funding": [{ "contract": "c1", "etp": "1" }] });
+        let coord = serde_json::json!({ "label": "coord", "employer": "structure", "contractual_etp": "0.5" });
+        let with_aci = |ended_on: Option<&str>| {
+            run(serde_json::json!({ "on": "2026-06-01", "year": 2026, "structure": sisa(),
+                "aci": { "reference": "ACI", "signed_on": "2020-09-01", "ended_on": ended_on,
+                         "coordination": { "holder": { "employee": "coord" }, "etp": "0.2", "share_for_year": "0" } },
+                "doctors": [{ "label": "A", "individual_contracts": ["c1"] }], "employees": [am.clone(), coord.clone()] }))
+        };
+        // The coordinator is on the payroll but not aid-funded: PASS, though "am" is aid-funded.
+        let (_, t, _) = with_aci(None);
+        assert_eq!(traced(&t, RuleId::CmpSameHours), [Outcome::Pass]);
+        assert_eq!(traced(&t, RuleId::CmpPayees), [Outcome::Pass]);
+        // An ACI ended on 2025-12-31 does not run in 2026: neither payees nor coordination apply.
+        let (_, t, _) = with_aci(Some("2025-12-31"));
+        assert_eq!(traced(&t, RuleId::CmpPayees), [Outcome::NotApplicable]);
+        assert_eq!(traced(&t, RuleId::CmpSameHours), [Outcome::NotApplicable]);
+        // Ended on 2026-01-01, it runs one day of the year.
+        let (_, t, _) = with_aci(Some("2026-01-01"));
+        assert_eq!(traced(&t, RuleId::CmpPayees), [Outcome::Pass]);
+    }
+
+    #[test]
+    fn a_demographic_contract_without_am_aid_is_not_an_unsettled_combination() {
+        // 2025: the COSCOM is open; Dr A has no AM aid, Dr B has a collective contract only.
+        let (findings, traces, all) = run(serde_json::json!({ "on": "2025-11-01", "year": 2025,
+            "structure": { "label": "S", "legal_form": "SCM" },
+            "doctors": [{ "label": "A" }, { "label": "B", "collective_contracts": ["col"] }],
+            "other_funding": [
+                { "reference": "COSCOM-A", "scheme": "COSCOM", "payer": "CPAM", "pays_salaries": false,
+                  "starts_on": "2023-01-01", "amount_for_year": "5000", "doctor": "A" },
+                { "reference": "CAIM-B", "scheme": "CAIM", "payer": "CPAM", "pays_salaries": false,
+                  "starts_on": "2023-01-01", "ends_on": "2025-06-30", "amount_for_year": "5000", "doctor": "B" }] }));
+        assert_eq!(findings, [(RuleId::CmpUnsettled, Severity::Warning)]);
+        assert_eq!(all[0].about, ["CAIM-B", "B", "col"]);
+        assert_eq!(all[0].figures["used_until"], "2025-06-30");
+        assert_eq!(traced(&traces, RuleId::CmpSchemeEnded), [Outcome::Pass, Outcome::Pass]);
+    }
 }
