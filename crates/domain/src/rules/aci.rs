@@ -1158,4 +1158,261 @@ mod tests {
         assert_eq!(e.uplift, euros("0.25"));
         assert!(e.amount > Decimal::ZERO);
     }
+
+    /// The 2024 base case at 4,000 patients (opening hours 800, coordination 2,700, information
+    /// system 2,500, crisis 450: 6,450 points = 45,150 €) with one more commitment.
+    fn with(c: AciCommitment) -> AciCase {
+        let mut case = case(2024, 4_000);
+        case.indicators.push(c);
+        case
+    }
+
+    fn counted(indicator: AciIndicator, count: u32) -> AciCommitment {
+        AciCommitment { met: None, count: Some(count), ..met(indicator) }
+    }
+
+    fn line_of(e: &AciEstimate, indicator: AciIndicator) -> &AciLine {
+        e.lines.iter().find(|l| l.indicator == indicator).expect("line")
+    }
+
+    /// The outcome, note and inputs traced for `rule`; for a line, the one naming `indicator`.
+    fn trace(
+        c: &AciCase,
+        rule: RuleId,
+        indicator: Option<AciIndicator>,
+    ) -> (Outcome, &'static str, Vec<(&'static str, String)>) {
+        let (_, explanation) = explain(book(), c).expect("estimates");
+        let t = explanation
+            .rules()
+            .filter(|t| t.id == rule)
+            .find(|t| {
+                indicator.is_none_or(|i| t.inputs.iter().any(|(n, v)| *n == "indicator" && v.to_string() == i.code()))
+            })
+            .expect("traced");
+        (t.outcome, t.note, t.inputs.iter().map(|(n, v)| (*n, v.to_string())).collect())
+    }
+
+    fn note_of(c: &AciCase, indicator: AciIndicator) -> &'static str {
+        trace(c, RuleId::AciPoints, Some(indicator)).1
+    }
+
+    #[test]
+    fn a_full_achievement_is_accepted_and_pays_the_met_points() {
+        // Concertation achieved at 1 (the upper bound, allowed), with an IPA: (1,000 + 200)
+        // × 4,000 / 4,000 × 1 = 1,200 points = 8,400 €, traced as met, not as partly achieved.
+        let c = with(AciCommitment {
+            met: None,
+            achievement: Some(Decimal::ONE),
+            with_ipa: Some(true),
+            ..met(AciIndicator::Concertation)
+        });
+        let e = estimate(book(), &c, &mut NoTrace).expect("an achievement of 1 is a share");
+        let l = line_of(&e, AciIndicator::Concertation);
+        assert_eq!((l.points, l.euros, l.met), (euros("1200"), euros("8400"), true));
+        let (outcome, note, _) = trace(&c, RuleId::AciPoints, Some(AciIndicator::Concertation));
+        assert_eq!(outcome, Outcome::Pass);
+        assert!(note.starts_with("met: its fixed points"), "{note}");
+        // Opening hours met (yes/no, rate 1): the same note.
+        assert!(note_of(&c, AciIndicator::OpeningHours).starts_with("met: "));
+        // Achievement 0: no points, not met.
+        let c = with(AciCommitment { met: None, achievement: Some(Decimal::ZERO), ..met(AciIndicator::Concertation) });
+        let e = estimate(book(), &c, &mut NoTrace).expect("estimates");
+        let l = line_of(&e, AciIndicator::Concertation);
+        assert_eq!((l.points, l.met), (Decimal::ZERO, false));
+        assert_eq!(note_of(&c, AciIndicator::Concertation), NOT_MET);
+    }
+
+    #[test]
+    fn level_and_mission_lines_keep_their_points_at_full_achievement() {
+        // 6,000 patients (ratio 1.5). User involvement level 2: 200 fixed + 300 × 1.5 = 450
+        // variable = 650 points, all of them at full achievement.
+        let mut c = case(2024, 6_000);
+        c.indicators.push(AciCommitment { met: None, level: Some(2), ..met(AciIndicator::UserInvolvement) });
+        // Two public-health missions with an IPA: 350 × 1.5 × 2 = 1,050 variable + 200 fixed
+        // = 1,250 points.
+        c.indicators.push(AciCommitment {
+            met: None,
+            count: Some(2),
+            with_ipa: Some(true),
+            ..met(AciIndicator::PublicHealthMissions)
+        });
+        let e = estimate(book(), &c, &mut NoTrace).expect("estimates");
+        let l = line_of(&e, AciIndicator::UserInvolvement);
+        assert_eq!(
+            (l.fixed_points, l.variable_points, l.points, l.points_at_full),
+            (euros("200"), euros("450"), euros("650"), euros("650"))
+        );
+        let l = line_of(&e, AciIndicator::PublicHealthMissions);
+        assert_eq!(
+            (l.fixed_points, l.variable_points, l.points, l.points_at_full),
+            (euros("200"), euros("1050"), euros("1250"), euros("1250"))
+        );
+    }
+
+    #[test]
+    fn protocols_pay_per_protocol_up_to_eight_and_say_when_capped() {
+        // 100 points per protocol, at most 8 paid.
+        for (count, points, met, capped) in
+            [(0, "0", false, false), (3, "300", true, false), (8, "800", true, false), (10, "800", true, true)]
+        {
+            let c = with(counted(AciIndicator::Protocols, count));
+            let e = estimate(book(), &c, &mut NoTrace).expect("estimates");
+            let l = line_of(&e, AciIndicator::Protocols);
+            assert_eq!((l.points, l.met), (euros(points), met), "{count} protocols");
+            let (outcome, note, _) = trace(&c, RuleId::AciPoints, Some(AciIndicator::Protocols));
+            assert_eq!(outcome, if met { Outcome::Pass } else { Outcome::NotApplicable }, "{count}");
+            let want = match (met, capped) {
+                (false, _) => NOT_MET,
+                (true, false) => "fixed points per unit",
+                (true, true) => "fixed points per unit, capped at the most units paid",
+            };
+            assert_eq!(note, want, "{count} protocols");
+        }
+    }
+
+    #[test]
+    fn public_health_missions_pay_per_mission_and_the_ipa_points_from_two() {
+        // No mission: not met.
+        let c = with(counted(AciIndicator::PublicHealthMissions, 0));
+        let e = estimate(book(), &c, &mut NoTrace).expect("estimates");
+        assert_eq!(
+            (
+                line_of(&e, AciIndicator::PublicHealthMissions).points,
+                line_of(&e, AciIndicator::PublicHealthMissions).met
+            ),
+            (Decimal::ZERO, false)
+        );
+        assert_eq!(note_of(&c, AciIndicator::PublicHealthMissions), NOT_MET);
+        // One mission with an IPA: 350 × 4,000 / 4,000 = 350 points, and not the IPA's 200
+        // fixed points (they need two missions).
+        let c = with(AciCommitment { with_ipa: Some(true), ..counted(AciIndicator::PublicHealthMissions, 1) });
+        let e = estimate(book(), &c, &mut NoTrace).expect("estimates");
+        let l = line_of(&e, AciIndicator::PublicHealthMissions);
+        assert_eq!((l.fixed_points, l.points, l.met), (Decimal::ZERO, euros("350"), true));
+        assert!(note_of(&c, AciIndicator::PublicHealthMissions).starts_with("variable points per mission"));
+    }
+
+    #[test]
+    fn trainee_placements_pay_from_two_and_up_to_four() {
+        // 450 points for the first two placements, 225 per placement beyond, 4 placements paid.
+        for (count, points) in [(0, "0"), (1, "0"), (2, "450"), (3, "675"), (4, "900"), (6, "900")] {
+            let c = with(counted(AciIndicator::Trainees, count));
+            let e = estimate(book(), &c, &mut NoTrace).expect("estimates");
+            let l = line_of(&e, AciIndicator::Trainees);
+            assert_eq!((l.points, l.met), (euros(points), count >= 2), "{count} placements");
+        }
+    }
+
+    #[test]
+    fn the_information_system_not_met_or_acquired_after_the_year_pays_nothing() {
+        // Not met: no points, but 500 + 10 × 200 = 2,500 at full achievement; a prerequisite
+        // unmet, so nothing is paid.
+        let mut c = case(2024, 4_000);
+        let is = c.indicators.iter_mut().find(|i| i.indicator == AciIndicator::InformationSystem).expect("committed");
+        is.met = Some(false);
+        let e = estimate(book(), &c, &mut NoTrace).expect("estimates");
+        let l = line_of(&e, AciIndicator::InformationSystem);
+        assert_eq!(
+            (l.fixed_points, l.variable_points, l.points, l.met, l.points_at_full),
+            (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, false, euros("2500"))
+        );
+        assert_eq!(
+            (e.unmet_prerequisites.as_slice(), e.amount),
+            (&[AciIndicator::InformationSystem][..], Decimal::ZERO)
+        );
+        assert_eq!(note_of(&c, AciIndicator::InformationSystem), NOT_MET);
+        // Software acquired on 2025-01-01, after the 2024 year: no points, not met.
+        let is = c.indicators.iter_mut().find(|i| i.indicator == AciIndicator::InformationSystem).expect("committed");
+        (is.met, is.software_acquired_on) = (Some(true), Some(d(2025, 1, 1)));
+        let e = estimate(book(), &c, &mut NoTrace).expect("estimates");
+        let l = line_of(&e, AciIndicator::InformationSystem);
+        assert_eq!(
+            (l.fixed_points, l.variable_points, l.points, l.met),
+            (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, false)
+        );
+        assert_eq!(e.unmet_prerequisites, [AciIndicator::InformationSystem]);
+        assert_eq!(note_of(&c, AciIndicator::InformationSystem), "software acquired after the year: no points");
+    }
+
+    #[test]
+    fn software_acquired_before_or_on_the_first_day_pays_the_whole_year() {
+        // Acquired in 2020, before the 2024 year: the whole 2,500 points, not prorated.
+        let mut c = case(2024, 4_000);
+        let is = c.indicators.iter_mut().find(|i| i.indicator == AciIndicator::InformationSystem).expect("committed");
+        is.software_acquired_on = Some(d(2020, 5, 1));
+        let e = estimate(book(), &c, &mut NoTrace).expect("estimates");
+        let l = line_of(&e, AciIndicator::InformationSystem);
+        assert_eq!((l.points, l.met), (euros("2500"), true));
+        let (_, note, inputs) = trace(&c, RuleId::AciPoints, Some(AciIndicator::InformationSystem));
+        assert!(note.starts_with("fixed points, and points per associated professional"), "{note}");
+        assert!(!inputs.iter().any(|(n, _)| *n == "days_with_software"));
+        // Acquired on 2024-01-01, in the year: prorated, 366 of 366 days, so the same 2,500.
+        let is = c.indicators.iter_mut().find(|i| i.indicator == AciIndicator::InformationSystem).expect("committed");
+        is.software_acquired_on = Some(d(2024, 1, 1));
+        let e = estimate(book(), &c, &mut NoTrace).expect("estimates");
+        let l = line_of(&e, AciIndicator::InformationSystem);
+        assert_eq!((l.points, l.met), (euros("2500"), true));
+        let (_, note, inputs) = trace(&c, RuleId::AciPoints, Some(AciIndicator::InformationSystem));
+        assert!(note.starts_with("software acquired in the year"), "{note}");
+        assert!(inputs.contains(&("days_with_software", "366".to_owned())), "{inputs:?}");
+    }
+
+    #[test]
+    fn precarity_shares_are_checked_and_added() {
+        let book = book();
+        let shares = |c2s: &str, c2s_national: &str, ame: &str, ame_national: &str| Precarity::Shares {
+            c2s: euros(c2s),
+            c2s_national: euros(c2s_national),
+            ame: euros(ame),
+            ame_national: euros(ame_national),
+        };
+        let mut c = case(2024, 4_000);
+        for bad in [shares("1.5", "0.08", "0", "0.01"), shares("0.12", "-0.01", "0", "0.01")] {
+            c.precarity = Some(bad);
+            let err = estimate(book, &c, &mut NoTrace).expect_err("not a share");
+            assert!(err.to_string().contains("between 0 and 1"), "{err}");
+        }
+        // C2S 12 % against 8 % (+0.04), AME 3 % against 1 % (+0.02): uplift 0.06;
+        // 45,150 € × 1.06 = 47,859 €.
+        c.precarity = Some(shares("0.12", "0.08", "0.03", "0.01"));
+        let e = estimate(book, &c, &mut NoTrace).expect("estimates");
+        assert_eq!((e.uplift, e.full_year_amount), (euros("0.06"), euros("47859")));
+        // An uplift of exactly the 25 % cap is applied whole, and not said to be capped:
+        // 45,150 € × 1.25 = 56,437.50 €.
+        c.precarity = Some(Precarity::Uplift { rate: euros("0.25") });
+        let e = estimate(book, &c, &mut NoTrace).expect("estimates");
+        assert_eq!((e.uplift, e.full_year_amount), (euros("0.25"), euros("56437.50")));
+        assert_eq!(trace(&c, RuleId::AciPrecarity, None).1, "precarity uplift of the whole remuneration");
+    }
+
+    #[test]
+    fn without_a_floor_on_each_share_a_share_below_its_rate_reduces_the_other() {
+        let over = r#"family = "aci"
+[parameters."aci.precarity.floor_each_share"]
+description = "test override"
+series = [ { from = 2017-01-01, value = false, reference = "test", source = "https://example.org", confidence = "assumption", checked_on = 2026-12-01 } ]
+"#;
+        let book =
+            RuleBook::load(crate::rules::params::EMBEDDED_FILES, &[("local.toml", over)]).expect("valid override");
+        let mut c = case(2024, 4_000);
+        // C2S +0.04, AME 0.5 % against 1 % (−0.005): 0.04 − 0.005 = 0.035;
+        // 45,150 € × 1.035 = 46,730.25 €.
+        c.precarity = Some(Precarity::Shares {
+            c2s: euros("0.12"),
+            c2s_national: euros("0.08"),
+            ame: euros("0.005"),
+            ame_national: euros("0.01"),
+        });
+        let e = estimate(&book, &c, &mut NoTrace).expect("estimates");
+        assert_eq!((e.uplift, e.full_year_amount), (euros("0.035"), euros("46730.25")));
+        // Both below: −0.03 − 0.005 < 0, no uplift.
+        c.precarity = Some(Precarity::Shares {
+            c2s: euros("0.05"),
+            c2s_national: euros("0.08"),
+            ame: euros("0.005"),
+            ame_national: euros("0.01"),
+        });
+        let e = estimate(&book, &c, &mut NoTrace).expect("estimates");
+        assert_eq!((e.uplift, e.full_year_amount), (Decimal::ZERO, euros("45150")));
+    }
 }
