@@ -12,7 +12,7 @@ use domain::{AssistantId, PractitionerId, UnknownCode};
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, NotSet, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 
 use crate::convert::RowContext;
@@ -250,7 +250,7 @@ impl Store {
     /// Records a batch of lines in one transaction: all of them, or none when one cannot be
     /// written (a missing assistant or doctor, or a line whose key a current line holds).
     pub async fn record_activity(&self, lines: &[NewActivityLine], recorded_by: &str) -> StoreResult<ActivityWrite> {
-        let txn = self.db().begin().await?;
+        let txn = self.write_transaction().await?;
         let mut assistants: Vec<AssistantId> = lines.iter().map(|l| l.assistant_id).collect();
         assistants.sort();
         assistants.dedup();
@@ -284,7 +284,7 @@ impl Store {
         recorded_by: &str,
     ) -> StoreResult<Correction> {
         let key = db_id(id.0, "activity record")?;
-        let txn = self.db().begin().await?;
+        let txn = self.write_transaction().await?;
         let target = Entity::find_by_id(key).one(&txn).await?.ok_or(StoreError::NotFound("activity record"))?;
         if let Some(by) = Entity::find().filter(Column::Corrects.eq(key)).one(&txn).await? {
             return Ok(Correction::Superseded { by: ActivityRecordId(i64::from(by.id)) });

@@ -7,7 +7,7 @@ use domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 
 use crate::convert::RowContext;
@@ -91,14 +91,14 @@ impl Store {
         fields: &AssistantFields,
         assignments: &[NewAssignment],
     ) -> StoreResult<(Assistant, Vec<Assignment>)> {
-        let txn = self.db().begin().await?;
+        let txn = self.write_transaction().await?;
         let created = insert_assistant(&txn, structure_id, fields, assignments).await?;
         txn.commit().await?;
         Ok(created)
     }
 
     pub async fn update_assistant(&self, id: AssistantId, fields: &AssistantFields) -> StoreResult<Assistant> {
-        let txn = self.db().begin().await?;
+        let txn = self.write_transaction().await?;
         let (employer_structure_id, employer_practitioner_id) = check_employer(&txn, fields.employer).await?;
         let am = assistant::ActiveModel {
             id: sea_orm::ActiveValue::Unchanged(db_id(id.0, "assistant")?),
@@ -144,7 +144,7 @@ impl Store {
     }
 
     pub async fn create_assignment(&self, assistant_id: AssistantId, new: &NewAssignment) -> StoreResult<Assignment> {
-        let txn = self.db().begin().await?;
+        let txn = self.write_transaction().await?;
         if !exists(&txn, "assistants", db_id(assistant_id.0, "assistant")?).await? {
             return Err(StoreError::NotFound("assistant"));
         }

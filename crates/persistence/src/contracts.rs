@@ -8,7 +8,7 @@ use domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, NotSet, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QueryOrder, QuerySelect,
 };
 
 use crate::convert::RowContext;
@@ -190,7 +190,7 @@ impl Store {
         fields: &AidContractFields,
         cpam_reference: Option<&str>,
     ) -> StoreResult<AidContract> {
-        let txn = self.db().begin().await?;
+        let txn = self.write_transaction().await?;
         let contract = insert_contract(&txn, fields, clean_reference(cpam_reference)).await?;
         txn.commit().await?;
         Ok(contract)
@@ -210,7 +210,7 @@ impl Store {
         fields: &AidContractFields,
         cpam_reference: Option<Option<&str>>,
     ) -> StoreResult<AidContract> {
-        let txn = self.db().begin().await?;
+        let txn = self.write_transaction().await?;
         let cid = db_id(id.0, "contract")?;
         let SignatoryColumns { practitioner_id, structure_id, option, funded_etp } = signatory_columns(&fields.terms)?;
         let am = aid_contract::ActiveModel {

@@ -18,7 +18,7 @@ use domain::{
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, NotSet, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 
 use crate::contracts::insert_contract;
@@ -173,7 +173,7 @@ impl Store {
     /// CPAM's copies of the doctor's contracts (matched to records by reference) and the
     /// attempt. On any failure nothing of it is written.
     pub async fn apply_cpam_refresh(&self, refresh: &CpamRefresh) -> StoreResult<Vec<StoredCopy>> {
-        let txn = self.db().begin().await?;
+        let txn = self.write_transaction().await?;
         let pid = db_id(refresh.practitioner_id.0, "practitioner")?;
         let current =
             practitioner::Entity::find_by_id(pid).one(&txn).await?.ok_or(StoreError::NotFound("practitioner"))?;
@@ -223,7 +223,7 @@ impl Store {
     /// copy, matched to the record holding its reference or creating one, and the ACI copy,
     /// updated in place for the same reference. On any failure nothing of it is written.
     pub async fn apply_cpam_structure_refresh(&self, refresh: &CpamStructureRefresh) -> StoreResult<Vec<StoredCopy>> {
-        let txn = self.db().begin().await?;
+        let txn = self.write_transaction().await?;
         let sid = db_id(refresh.structure_id.0, "structure")?;
         if !exists(&txn, "structures", sid).await? {
             return Err(StoreError::NotFound("structure"));

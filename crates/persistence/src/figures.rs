@@ -4,7 +4,6 @@
 use domain::{ActivityFigures, ActivityFiguresFields, FiguresId, FiguresOrigin, PractitionerId};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 
 use crate::convert::{RowContext, count_to_db};
@@ -64,7 +63,7 @@ impl Store {
     /// Inserts or replaces the figures of each (practitioner, year), all in one transaction:
     /// a failure on any of them leaves every stored figure as it was.
     pub async fn upsert_figures(&self, upserts: &[FiguresUpsert]) -> StoreResult<Vec<ActivityFigures>> {
-        let txn = self.db().begin().await?;
+        let txn = self.write_transaction().await?;
         let mut saved = Vec::with_capacity(upserts.len());
         for upsert in upserts {
             saved.push(upsert_one(&txn, upsert).await?);

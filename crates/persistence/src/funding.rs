@@ -14,7 +14,7 @@ use domain::funding::{
 use domain::{AssistantId, ContractStatus, PractitionerId, Rpps, StructureId};
 use rust_decimal::Decimal;
 use sea_orm::ActiveValue::{NotSet, Set, Unchanged};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::convert::RowContext;
 use crate::entities::{aci_contract, aci_year, employment_cost, grant, grant_share, professional};
@@ -277,7 +277,7 @@ impl Store {
     /// Records (or replaces) one year's figures of an ACI contract.
     pub async fn record_aci_year(&self, id: AciContractId, year: &AciYear) -> StoreResult<AciContract> {
         let key = db_id(id.0, "ACI contract")?;
-        let txn = self.db().begin().await?;
+        let txn = self.write_transaction().await?;
         if aci_contract::Entity::find_by_id(key).one(&txn).await?.is_none() {
             return Err(StoreError::NotFound("ACI contract"));
         }
@@ -341,7 +341,7 @@ impl Store {
 
     /// Records a grant and the employees it pays, in one transaction.
     pub async fn create_grant(&self, structure_id: StructureId, fields: &GrantFields) -> StoreResult<Grant> {
-        let txn = self.db().begin().await?;
+        let txn = self.write_transaction().await?;
         let am = grant::ActiveModel {
             id: NotSet,
             structure_id: Set(db_id(structure_id.0, "structure")?),
@@ -357,7 +357,7 @@ impl Store {
     /// Replaces a grant's fields and the employees it pays, in one transaction.
     pub async fn update_grant(&self, id: GrantId, fields: &GrantFields) -> StoreResult<Grant> {
         let key = db_id(id.0, "grant")?;
-        let txn = self.db().begin().await?;
+        let txn = self.write_transaction().await?;
         let am = grant::ActiveModel { id: Unchanged(key), ..grant_model(fields)? };
         updated(am.update(&txn).await, "grant")?;
         grant_share::Entity::delete_many().filter(grant_share::Column::GrantId.eq(key)).exec(&txn).await?;
@@ -402,7 +402,7 @@ impl Store {
     /// Records (or replaces) an employee's cost for a year.
     pub async fn record_employment_cost(&self, cost: &EmploymentCost) -> StoreResult<EmploymentCost> {
         let assistant = db_id(cost.assistant_id.0, "assistant")?;
-        let txn = self.db().begin().await?;
+        let txn = self.write_transaction().await?;
         let existing = employment_cost::Entity::find()
             .filter(employment_cost::Column::AssistantId.eq(assistant))
             .filter(employment_cost::Column::Year.eq(cost.year))

@@ -8,7 +8,6 @@ use domain::{
     ContractTerms, Employer, Etp, Period, PractitionerFields, PractitionerId, Qualification, StructureFields,
     StructureId, WeeklyTime,
 };
-use sea_orm::TransactionTrait;
 
 use crate::assistants::{NewAssignment, insert_assistant};
 use crate::contracts::insert_contract;
@@ -104,7 +103,7 @@ impl Store {
     /// are checked like the API checks them: a dataset that breaks a domain invariant (see
     /// [`domain::validate`]) is refused, naming the record, rather than stored.
     pub async fn import(&self, data: &Dataset) -> StoreResult<ImportSummary> {
-        let txn = self.db().begin().await?;
+        let txn = self.write_transaction().await?;
         let mut structures: Vec<StructureId> = Vec::with_capacity(data.structures.len());
         for fields in &data.structures {
             structures.push(insert_structure(&txn, fields).await?.id);

@@ -23,7 +23,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqlErr};
+use sea_orm::sqlx::sqlite::SqliteJournalMode;
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqlErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 
 pub use activity::{
     ActivityLine, ActivityRecord, ActivityRecordId, ActivityWrite, Correction, MissionFamily, NewActivityLine, line_key,
@@ -145,6 +149,13 @@ impl Visibility {
     }
 }
 
+/// How long a pooled connection may sit idle before it is checked on checkout.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(30);
+/// Connections to a SQLite file: a few readers beside the writer are what 2 to 4 cores use.
+const SQLITE_FILE_CONNECTIONS: u32 = 4;
+/// How long a SQLite write waits for another to finish before it fails.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Handle on the database; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -157,7 +168,13 @@ impl Store {
     /// For a SQLite file, the parent directory is created if missing.
     pub async fn connect(url: &str) -> StoreResult<Self> {
         let mut options = ConnectOptions::new(url.to_owned());
-        options.connect_timeout(Duration::from_secs(10)).sqlx_logging(false);
+        // A connection is pinged before use only once it has been idle for a while (a server or
+        // a firewall may have dropped it): pinging on every checkout, sqlx's default, doubled
+        // the round trips of a dashboard's reads.
+        options
+            .connect_timeout(Duration::from_secs(10))
+            .sqlx_logging(false)
+            .test_before_acquire_if_idle_for(IDLE_BEFORE_PING);
         if url.starts_with("sqlite:") {
             if let Some(path) = sqlite_file_path(url) {
                 if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -165,6 +182,14 @@ impl Store {
                         StoreError::Database(DbErr::Custom(format!("cannot create {}: {e}", dir.display())))
                     })?;
                 }
+                // Write-ahead logging lets readers run beside the one writer, so requests read
+                // on several connections instead of queueing on one (sea-orm's default for
+                // SQLite). Writers wait for each other up to the busy timeout; every write
+                // transaction takes the write lock when it begins (`write_transaction`), so
+                // none can fail on upgrading a read lock.
+                options
+                    .max_connections(SQLITE_FILE_CONNECTIONS)
+                    .map_sqlx_sqlite_opts(|o| o.journal_mode(SqliteJournalMode::Wal).busy_timeout(SQLITE_BUSY_TIMEOUT));
             } else {
                 // An in-memory database lives as long as its one connection.
                 options
@@ -259,6 +284,17 @@ impl Store {
 
     pub(crate) fn db(&self) -> &DatabaseConnection {
         &self.db
+    }
+
+    /// A transaction that writes. On SQLite it takes the write lock at `BEGIN` (`IMMEDIATE`),
+    /// waiting for another writer up to the busy timeout: a transaction that read first and
+    /// wrote later could otherwise fail at once when another connection wrote in between.
+    pub(crate) async fn write_transaction(&self) -> StoreResult<DatabaseTransaction> {
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        };
+        Ok(self.db.begin_with_options(options).await?)
     }
 
     /// Whether the database holds no structure yet (first start).

@@ -6,7 +6,7 @@ use chrono::{NaiveDate, Utc};
 use domain::{Membership, MembershipId, Period, Practitioner, PractitionerFields, PractitionerId, Rpps, StructureId};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, NotSet, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QueryOrder, QuerySelect,
 };
 
 use crate::convert::{RowContext, practitioner_from_row};
@@ -129,7 +129,7 @@ impl Store {
         fields: &PractitionerFields,
         membership: Option<&NewMembership>,
     ) -> StoreResult<(Practitioner, Option<Membership>)> {
-        let txn = self.db().begin().await?;
+        let txn = self.write_transaction().await?;
         let practitioner = insert_practitioner(&txn, fields).await?;
         let membership = match membership {
             Some(new) => Some(insert_membership(&txn, practitioner.id, new).await?),
@@ -211,7 +211,7 @@ impl Store {
         practitioner_id: PractitionerId,
         new: &NewMembership,
     ) -> StoreResult<Membership> {
-        let txn = self.db().begin().await?;
+        let txn = self.write_transaction().await?;
         let pid = db_id(practitioner_id.0, "practitioner")?;
         if !exists(&txn, "practitioners", pid).await? {
             return Err(StoreError::NotFound("practitioner"));
@@ -231,7 +231,7 @@ impl Store {
         hosts_docteur_junior: Option<bool>,
     ) -> StoreResult<Membership> {
         let key = db_id(id.0, "membership")?;
-        let txn = self.db().begin().await?;
+        let txn = self.write_transaction().await?;
         let current = membership::Entity::find_by_id(key).one(&txn).await?.ok_or(StoreError::NotFound("membership"))?;
         ensure_no_overlap(&txn, current.practitioner_id, current.structure_id, period, Some(key)).await?;
         let am = membership::ActiveModel {

@@ -144,19 +144,25 @@ pub struct Records {
 impl Records {
     /// The records of `ids`, in ten queries whatever their number.
     pub async fn read(store: &Store, ids: &[PractitionerId]) -> Result<Self> {
-        let practitioners = store.practitioners_by_ids(ids).await?;
-        let figures = store.figures_of_many(ids).await?;
-        let memberships = store.memberships_of_many(ids).await?;
+        // Statements that do not need each other's rows run together (on as many pooled
+        // connections): a request waits for three rounds of reads, not for eight in a row.
+        let (practitioners, figures, memberships, contracts) = tokio::try_join!(
+            store.practitioners_by_ids(ids),
+            store.figures_of_many(ids),
+            store.memberships_of_many(ids),
+            store.practitioner_contracts_many(ids),
+        )?;
         let mut structure_ids: Vec<StructureId> = memberships.iter().map(|m| m.structure_id).collect();
         structure_ids.sort_by_key(|s| s.0);
         structure_ids.dedup();
-        let structures = store.structures_by_ids(&structure_ids).await?;
-        let colleagues = store.memberships_in(&structure_ids).await?;
-        let contracts = store.practitioner_contracts_many(ids).await?;
         let mut contract_ids: Vec<ContractId> = contracts.iter().map(|(_, c)| c.id).collect();
         contract_ids.sort_by_key(|c| c.0);
         contract_ids.dedup();
-        let copies = store.cpam_copies_of(&contract_ids).await?;
+        let (structures, colleagues, copies) = tokio::try_join!(
+            store.structures_by_ids(&structure_ids),
+            store.memberships_in(&structure_ids),
+            store.cpam_copies_of(&contract_ids),
+        )?;
         let contracts = contracts.into_iter().map(|(p, c)| (p, rules_facts(&c, copies.get(&c.id)).0)).collect();
         let communes: Vec<_> = structures.iter().map(|s| &s.fields.commune).collect();
         let zonings = store.zonings_of(&communes).await?;

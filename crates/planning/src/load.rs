@@ -28,7 +28,14 @@ pub async fn team(store: &Store, visibility: &Visibility, structure: &Structure,
         .collect();
     ids.sort_by_key(|id| id.0);
     ids.dedup();
-    let mut records = Records::read(store, &ids).await?;
+    // The assistants do not depend on the doctors: both are read at once.
+    let assistants_read = async {
+        let assistants = store.list_assistants(structure_id, None, ALL).await?.items;
+        let ids: Vec<_> = assistants.iter().map(|a| a.id).collect();
+        let assignments = store.assignments_of(&ids).await?;
+        Ok::<_, crate::Error>((assistants, assignments))
+    };
+    let (mut records, (assistants, assignments)) = tokio::try_join!(Records::read(store, &ids), assistants_read)?;
     // The structure's collective contracts, found through its members, with every adherent,
     // those who left included: a signed contract keeps its funded ETP and its adherents'
     // figures (COL-DURATION). Adherents who left are read in a second batch, only when there
@@ -59,9 +66,6 @@ pub async fn team(store: &Store, visibility: &Visibility, structure: &Structure,
         store.visible_practitioners(&everyone, visibility).await?
     };
     let named = |p: &domain::Practitioner| if seen.contains(&p.id) { label(p) } else { UNSEEN_MEMBER_LABEL.to_owned() };
-    let assistants = store.list_assistants(structure_id, None, ALL).await?.items;
-    let assistant_ids: Vec<_> = assistants.iter().map(|a| a.id).collect();
-    let assignments = store.assignments_of(&assistant_ids).await?;
     let employer_ids: Vec<StructureId> = assistants
         .iter()
         .filter_map(|a| match a.fields.employer {
@@ -72,8 +76,8 @@ pub async fn team(store: &Store, visibility: &Visibility, structure: &Structure,
     let employers = if employer_ids.is_empty() { Vec::new() } else { store.structures_by_ids(&employer_ids).await? };
     // sqlx gives the last connection back to its pool in a task it spawns onto this worker's
     // LIFO slot, which no other worker may steal: without this yield it would wait for the
-    // rules and the GraphQL answer that follow (milliseconds of CPU), and with SQLite's one
-    // pooled connection every other request would wait with it.
+    // rules and the GraphQL answer that follow (milliseconds of CPU), and with SQLite's few
+    // pooled connections other requests would wait with it.
     tokio::task::yield_now().await;
 
     let mut members = Vec::with_capacity(ids.len());
