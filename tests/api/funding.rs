@@ -585,7 +585,43 @@ async fn lists_read_in_a_fixed_number_of_statements(store: Store) {
     app.stop().await;
 }
 
+/// Statements one query of the demo MSP's views on 2026-12-01 takes.
+async fn statements_of(app: &TestApp, views: &str) -> u64 {
+    let query = format!("{{ structures(first: 1) {{ edges {{ node {{ {views} }} }} }} }}");
+    let before = app.store().statements_executed();
+    let body = coordinator(app).query(&query, json!({})).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    app.store().statements_executed() - before
+}
+
+/// `compatibility`, `money` and the dashboard's `standing.compatibility` of one day read the
+/// structure's overview once per request: asking for all three costs the statements of the
+/// report alone plus the dashboard's own read.
+async fn one_overview_per_structure_and_day(store: Store) {
+    let app = TestApp::start_with_store(store).await;
+    let report = r#"compatibility(asOf: "2026-12-01") { conflicts }"#;
+    let money = r#"money(asOf: "2026-12-01") { years }"#;
+    let dashboard = r#"dashboard(asOf: "2026-12-01") { asOf }"#;
+    let standing = r#"dashboard(asOf: "2026-12-01") { standing { compatibility { conflicts } } }"#;
+    // The token's scope and the list of structures, in every count below.
+    let base = statements_of(&app, "id").await;
+    let alone = statements_of(&app, report).await;
+    assert!(alone > base, "the report reads the structure");
+    assert_eq!(statements_of(&app, &format!("{report} {money}")).await, alone, "money shares the report's read");
+    let dashboard_alone = statements_of(&app, dashboard).await;
+    assert_eq!(
+        statements_of(&app, &format!("{report} {money} {standing}")).await,
+        alone + dashboard_alone - base,
+        "the standing's report is the same overview"
+    );
+    // Another day is another overview.
+    let other_day = r#"other: compatibility(asOf: "2026-06-01") { conflicts }"#;
+    assert_eq!(statements_of(&app, &format!("{report} {other_day}")).await, 2 * alone - base);
+    app.stop().await;
+}
+
 persistence::backend_tests!(
+    one_overview_per_structure_and_day,
     professionals_are_recorded_and_malformed_numbers_refused,
     aci_contracts_their_years_and_a_duplicate_reference,
     grants_pay_employees_within_their_amount,

@@ -131,6 +131,7 @@ impl AciSimulationInput {
 
 /// One indicator's points and their worth, before the precarity uplift.
 #[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "AciLine")]
 pub struct AciLineObject {
     pub indicator: AciIndicator,
     /// PREREQUISITE, SOCLE or OPTIONAL; null when the indicator is not in the ACI that year.

@@ -159,6 +159,7 @@ pub enum PayeeKind {
 }
 
 #[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "MoneyLine")]
 pub struct MoneyLineObject {
     pub year: i32,
     pub payee: PayeeKind,
@@ -236,6 +237,7 @@ pub struct YearTotal {
 
 /// All the structure's public money: per calendar year, payee and source, and per employee.
 #[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "MoneyTable")]
 pub struct MoneyTableObject {
     pub years: Vec<i32>,
     pub lines: Vec<MoneyLineObject>,

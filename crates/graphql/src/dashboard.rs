@@ -65,6 +65,7 @@ impl From<LeftOut> for LeftOutDoctor {
 
 /// Whether the structure could sign the collective aid on the day, with every doctor who may.
 #[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "CollectiveStanding")]
 pub struct CollectiveStandingObject {
     #[graphql(flatten)]
     pub assessment: Assessment,
@@ -112,16 +113,14 @@ impl StructureStanding {
         ctx: &async_graphql::Context<'_>,
     ) -> async_graphql::Result<Option<crate::compatibility::CompatibilityReport>> {
         let Some((structure, day)) = &self.source else { return Ok(None) };
-        let book = crate::simulation::rule_book(ctx)?;
-        let store = crate::auth::store(ctx)?;
-        let o =
-            planning::funding::overview(store, &crate::auth::viewer(ctx)?.visibility, book, structure, *day).await?;
-        Ok(Some(o.report(book).map_err(crate::error::ApiError::from)?.into()))
+        let o = crate::overview::of(ctx, structure, *day).await?;
+        Ok(Some(o.report(crate::simulation::rule_book(ctx)?).map_err(crate::error::ApiError::from)?.into()))
     }
 }
 
 /// A contract evaluated on the dashboard's day.
 #[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "ContractStanding")]
 pub struct ContractStandingObject {
     pub contract_id: ID,
     pub label: String,
@@ -169,6 +168,7 @@ pub struct OptionVerdict {
 
 /// What a doctor could sign on the day: the best open option, or why none is.
 #[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "Offer")]
 pub struct OfferObject {
     pub option: Option<enums::AidOption>,
     pub reason: String,
@@ -195,6 +195,7 @@ impl From<Offer> for OfferObject {
 }
 
 #[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "MemberStanding")]
 pub struct MemberStandingObject {
     pub practitioner_id: ID,
     pub name: String,
@@ -231,6 +232,7 @@ pub struct ContractEtp {
 /// An assistant's time and the checks on it (AM-QUALIFICATION, AM-NO-SUBSTITUTION,
 /// AM-ETP-CONSISTENCY, AM-TRACEABILITY).
 #[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "AssistantStanding")]
 pub struct AssistantStandingObject {
     pub assistant_id: ID,
     pub name: String,
@@ -309,6 +311,7 @@ pub struct CollectiveObjectives {
 }
 
 #[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "TeamObjectives")]
 pub struct TeamObjectivesObject {
     pub indicators: Vec<TeamIndicator>,
     pub collective: Vec<CollectiveObjectives>,
@@ -354,6 +357,7 @@ impl From<TeamObjectives> for TeamObjectivesObject {
 }
 
 #[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "ProjectedYear")]
 pub struct ProjectedYearObject {
     pub contract_year: u32,
     pub starts_on: Date,
@@ -381,6 +385,7 @@ impl From<ProjectedYear> for ProjectedYearObject {
 
 /// A payment expected (PAY-SCHEDULE: secondary; the days are the product's reading).
 #[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "Payment")]
 pub struct PaymentObject {
     pub on: Date,
     pub contract_year: u32,
@@ -394,6 +399,7 @@ impl From<Payment> for PaymentObject {
 }
 
 #[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "ContractForecast")]
 pub struct ContractForecastObject {
     pub contract_id: ID,
     pub label: String,
@@ -409,6 +415,7 @@ pub struct CalendarYearCash {
 
 /// Five years of money from the dashboard's day.
 #[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "Forecast")]
 pub struct ForecastObject {
     pub from: Date,
     /// First day after the window.
@@ -426,7 +433,7 @@ pub struct ForecastObject {
 
 /// What a coming deadline is.
 #[derive(Debug, Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(remote = "planning::dashboard::DeadlineKind")]
+#[graphql(name = "DeadlineKind", remote = "planning::dashboard::DeadlineKind")]
 pub enum DeadlineKindObject {
     Anniversary,
     ObjectivesDue,
@@ -437,6 +444,7 @@ pub enum DeadlineKindObject {
 }
 
 #[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "Deadline")]
 pub struct DeadlineObject {
     pub on: Date,
     pub kind: DeadlineKindObject,
@@ -586,6 +594,7 @@ pub struct UndecidedDoctor {
 }
 
 #[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "Scenario")]
 pub struct ScenarioObject {
     /// Aid per comparison year (year 1 starts on the start date).
     pub yearly: Vec<Money>,

@@ -16,6 +16,7 @@ pub mod funding;
 pub mod guard;
 pub mod ids;
 pub mod mutation;
+pub mod overview;
 pub mod query;
 pub mod scalars;
 pub mod simulation;
@@ -80,5 +81,5 @@ pub fn sdl() -> String {
 /// Adds what one request needs: the authenticated viewer and per-request DataLoaders.
 pub fn request_data(request: Request, store: &Store, viewer: Viewer) -> Request {
     let loaders = access::new_loaders(store.clone(), &viewer);
-    request.data(viewer).data(loaders)
+    request.data(viewer).data(loaders).data(overview::Overviews::default())
 }

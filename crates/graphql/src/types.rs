@@ -192,10 +192,8 @@ impl StructureObject {
         ctx: &Context<'_>,
         as_of: Date,
     ) -> async_graphql::Result<crate::compatibility::CompatibilityReport> {
-        let book = rule_book(ctx)?;
-        let o = planning::funding::overview(store(ctx)?, &crate::auth::viewer(ctx)?.visibility, book, &self.0, as_of.0)
-            .await?;
-        Ok(o.report(book).map_err(ApiError::from)?.into())
+        let o = crate::overview::of(ctx, &self.0, as_of.0).await?;
+        Ok(o.report(rule_book(ctx)?).map_err(ApiError::from)?.into())
     }
 
     /// All the structure's public money over five calendar years from `asOf`'s: per year,
@@ -208,10 +206,8 @@ impl StructureObject {
         ctx: &Context<'_>,
         as_of: Date,
     ) -> async_graphql::Result<crate::compatibility::MoneyTableObject> {
-        let book = rule_book(ctx)?;
-        let o = planning::funding::overview(store(ctx)?, &crate::auth::viewer(ctx)?.visibility, book, &self.0, as_of.0)
-            .await?;
-        Ok(crate::compatibility::MoneyTableObject::new(o.money, &self.0.fields.name))
+        let o = crate::overview::of(ctx, &self.0, as_of.0).await?;
+        Ok(crate::compatibility::MoneyTableObject::new(o.money.clone(), &self.0.fields.name))
     }
 
     /// STR-COMPARISON, a what-if that writes nothing: over five years from `startOn` (today when
@@ -447,6 +443,7 @@ impl MembershipObject {
 
 /// Who employs an assistant: a doctor or a company.
 #[derive(Debug, async_graphql::Union)]
+#[graphql(name = "Employer")]
 pub enum EmployerObject {
     Practitioner(PractitionerObject),
     Structure(StructureObject),

@@ -461,3 +461,20 @@ fn committed_schema_matches_the_code() {
         "schema.graphql is out of date: run `just schema` (cargo run -- export-schema --output schema.graphql)"
     );
 }
+
+/// Public names are the product's: no type carries the suffix its Rust mapping has.
+#[test]
+fn no_public_type_is_named_after_its_rust_mapping() {
+    let sdl = graphql::sdl();
+    let leaked: Vec<&str> = sdl
+        .lines()
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            let kind = words.next()?;
+            let name = words.next()?;
+            ["type", "enum", "union", "input", "interface"].contains(&kind).then_some(name)
+        })
+        .filter(|name| name.ends_with("Object"))
+        .collect();
+    assert!(leaked.is_empty(), "types named after their Rust mapping: {leaked:?}");
+}
