@@ -504,3 +504,75 @@ persistence::backend_tests!(
     assistant_with_assignments_is_all_or_nothing,
     figures_upsert_is_all_or_nothing,
 );
+
+/// The digit that completes `digits` into a number passing the Luhn check (RPPS).
+fn luhn(digits: &str) -> String {
+    let key = (0..10)
+        .find(|k| {
+            let all = format!("{digits}{k}");
+            let sum: u32 = all
+                .chars()
+                .rev()
+                .enumerate()
+                .map(|(i, c)| {
+                    let d = c.to_digit(10).unwrap_or_default() * if i % 2 == 1 { 2 } else { 1 };
+                    if d > 9 { d - 9 } else { d }
+                })
+                .sum();
+            sum % 10 == 0
+        })
+        .unwrap_or_default();
+    format!("{digits}{key}")
+}
+
+/// A SQLite file serves readers beside one writer on several connections: transactions that
+/// read before they write, run all at once, each wait for the write lock instead of failing,
+/// and every one lands.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_write_transactions_on_a_sqlite_file_all_land() {
+    let dir =
+        std::env::temp_dir().join(format!("amp-concurrent-{}-{}", std::process::id(), Utc::now().timestamp_micros()));
+    let store = Store::connect(&format!("sqlite://{}/am.db?mode=rwc", dir.display())).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    let s = store.create_structure(&msp("MSP", None)).await.expect("structure");
+    let membership =
+        NewMembership { structure_id: s.id, partner: true, period: since(day(2020, 1, 1)), hosts_docteur_junior: None };
+    let mut doctors = Vec::new();
+    for i in 0..8 {
+        let (p, _) =
+            store.create_practitioner(&gp(&luhn(&format!("105000000{i}"))), Some(&membership)).await.expect("doctor");
+        doctors.push(p.id);
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, id) in doctors.iter().copied().enumerate() {
+        for year in 2021..2025 {
+            let writer = store.clone();
+            // Each upsert reads the year's row, then inserts it: a read lock upgraded to a write.
+            tasks.spawn(async move {
+                let fields = ActivityFiguresFields {
+                    year,
+                    pmt: Some(800 + u32::try_from(i).unwrap_or_default()),
+                    adult_pmt: None,
+                    file_active: None,
+                    ccam_share_bp: None,
+                    band: None,
+                    origin: FiguresOrigin::Cpam,
+                    obtained_at: Utc::now(),
+                };
+                writer.upsert_figures(&[FiguresUpsert { practitioner_id: id, fields }]).await.map(|_| ())
+            });
+            let reader = store.clone();
+            tasks.spawn(async move { reader.figures_of_many(&[id]).await.map(|_| ()) });
+        }
+    }
+    let mut failed = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        if let Err(e) = done.expect("task ran") {
+            failed.push(e.to_string());
+        }
+    }
+    assert!(failed.is_empty(), "{} of 64 failed: {failed:?}", failed.len());
+    assert_eq!(counts(&store, &["activity_figures"]).await, vec![32]);
+    drop(store);
+    std::fs::remove_dir_all(&dir).ok();
+}
