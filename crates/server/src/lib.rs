@@ -1,6 +1,7 @@
 //! The am-planner service: settings, start-up (migrations, demo data), the HTTP router with
 //! GraphQL, GraphiQL and health, and graceful shutdown. `main.rs` is only the command line.
 
+pub mod app;
 pub mod batch;
 pub mod demo;
 pub mod graphiql;
@@ -202,7 +203,11 @@ impl App {
             router = router.route(graphiql::ASSETS_ROUTE, get(graphiql::asset));
         }
         router
-            .route("/", get(|| async { Redirect::temporary("/graphql") }))
+            // The coordinator's page; GraphiQL stays on `GET /graphql`.
+            .route("/", get(|| async { Redirect::temporary(app::PAGE_ROUTE) }))
+            .route(app::PAGE_ROUTE, get(app::page))
+            .route("/app/", get(|| async { Redirect::permanent(app::PAGE_ROUTE) }))
+            .route(app::ASSETS_ROUTE, get(app::asset))
             .route("/graphql", graphql_route)
             .route("/healthz", get(ready))
             .route("/readyz", get(ready))

@@ -1,0 +1,245 @@
+// The decision view (STR-COMPARISON): keep the individual contracts or sign the collective one,
+// side by side over five years, with the what-if controls re-querying as they change.
+
+import { gql, EXPLANATION, CAVEATS, describeError } from './api.js';
+import { h, fill, table, uid } from './dom.js';
+import { money, date, etp, negate, isNegative } from './format.js';
+import { label } from './labels.js';
+import { barChart } from './chart.js';
+import { explainButton, confidenceMark, verdictBadge, legend } from './explain.js';
+
+const SETUP = `query DecisionSetup($id: ID!, $asOf: Date!) { structure(id: $id) { id name
+  dashboard(asOf: $asOf) { members { practitionerId name specialty partner }
+    standing { collective { adhering fundedEtp etpCap } } } } }`;
+
+const SCENARIO = `yearly total confidence conditionsNotMet waitingPeriodRisk
+  lines { label practitionerId contractId kind option fundedEtp yearly total assumesObjectivesMet }
+  objectives { indicator baseline target }
+  leftOut { practitionerId name rules reason }
+  undecided { name missingInputs }
+  closings { contractId label closedOn nextAnniversary lost }`;
+
+const COMPARISON = `query Comparison($id: ID!, $startOn: Date, $adhering: [ID!], $etp: String) { structure(id: $id) {
+  comparison(startOn: $startOn, adheringDoctors: $adhering, fundedEtp: $etp) {
+    start years { from to difference } totalDifference
+    recommendation { choice confidence reason }
+    individual { ${SCENARIO} }
+    collective { ${SCENARIO} collective { verdict confidence failingRules undecidedRules missingInputs } }
+    dimensions { name individual collective } } } }`;
+
+const COLLECTIVE_TRACE = `query CollectiveTrace($id: ID!, $startOn: Date, $adhering: [ID!], $etp: String) { structure(id: $id) {
+  comparison(startOn: $startOn, adheringDoctors: $adhering, fundedEtp: $etp) {
+    collective { collective { ${CAVEATS} explanation { ${EXPLANATION} } } } } } }`;
+
+const CONTRACT_TRACE = `query ContractTrace($id: ID!, $asOf: Date) { node(id: $id) { ... on AidContract {
+  evaluation(asOf: $asOf) {
+    ... on IndividualSimulation { ${CAVEATS} explanation { ${EXPLANATION} } }
+    ... on CollectiveSimulation { ${CAVEATS} explanation { ${EXPLANATION} } } } } } }`;
+
+const NEW_CONTRACT_TRACE = `query NewContractTrace($id: ID!, $signedOn: Date!, $option: AidOption!) { node(id: $id) { ... on Practitioner {
+  aidSimulation(signedOn: $signedOn, option: $option) { ${CAVEATS} explanation { ${EXPLANATION} } } } } }`;
+
+const CONFIDENCE_WORDS = {
+  OFFICIAL: 'Tout ce sur quoi repose cette comparaison vient des textes officiels.',
+  SECONDARY: 'Une partie de ce qui fonde cette comparaison vient d’une source secondaire fidèle, pas du texte lui-même : à vérifier auprès de la CPAM avant de signer.',
+  ASSUMPTION: 'Cette comparaison repose en partie sur notre lecture là où les textes se taisent (hypothèse) : votre CPAM doit la confirmer avant toute décision.',
+};
+
+function lineTrace(ctx, line, start) {
+  if (line.kind === 'RUNNING' && line.contractId) {
+    return async () => (await gql(CONTRACT_TRACE, { id: line.contractId, asOf: start })).node.evaluation;
+  }
+  if (line.kind === 'NEW' && line.practitionerId && line.option) {
+    return async () => (await gql(NEW_CONTRACT_TRACE, { id: line.practitionerId, signedOn: start, option: line.option })).node.aidSimulation;
+  }
+  return async () => (await gql(COLLECTIVE_TRACE, ctx.variables())).structure.comparison.collective.collective;
+}
+
+function scenarioTable(ctx, title, scenario, years, start) {
+  return table({
+    caption: title,
+    head: ['Contrat', 'Nature', 'ETP', ...years.map((y, i) => ({ cell: `Année ${i + 1}`, class: 'num' })), { cell: 'Total', class: 'num' }],
+    rows: scenario.lines.map((l) => [l.label, label('ScenarioLineKind', l.kind), l.option ? label('AidOption', l.option) : etp(l.fundedEtp),
+      ...l.yearly.map((v) => ({ cell: money(v), class: 'num' })),
+      { cell: [explainButton(money(l.total), `${l.label}`, lineTrace(ctx, l, start)), l.assumesObjectivesMet ? h('span', { class: 'small muted' }, ' *') : null], class: 'num' }]),
+    foot: [['Total', '', '', ...scenario.yearly.map((v) => ({ cell: money(v), class: 'num' })), { cell: money(scenario.total), class: 'num' }]],
+  });
+}
+
+function results(ctx, c) {
+  const years = c.years;
+  const categories = years.map((y, i) => `Année ${i + 1}`);
+  const rec = c.recommendation;
+  const diff = c.totalDifference;
+  const better = isNegative(diff)
+    ? `Les contrats individuels rapportent ${money(negate(diff))} de plus sur cinq ans.`
+    : `Le contrat collectif rapporte ${money(diff)} de plus sur cinq ans.`;
+  const col = c.collective.collective;
+  return h('div', { class: 'decision-results', 'data-testid': 'comparison' },
+    h('div', { class: 'recommendation', 'data-choice': rec.choice },
+      h('p', { class: 'choice' }, 'Recommandation : ', label('ComparisonChoice', rec.choice)),
+      h('p', {}, better),
+      h('p', {}, `Confiance : ${label('Confidence', rec.confidence)}. `, CONFIDENCE_WORDS[rec.confidence] ?? '', confidenceMark(rec.confidence)),
+      h('p', { class: 'small muted' }, 'Motif donné par l’API : ', h('span', { lang: 'en' }, rec.reason))),
+    h('h2', {}, 'Les deux options, année par année'),
+    barChart({
+      title: `Aide par année de comparaison, à partir du ${date(c.start)}`,
+      categories,
+      series: [
+        { name: 'Contrats individuels', key: 'individual', values: c.individual.yearly },
+        { name: 'Contrat collectif', key: 'collective', values: c.collective.yearly },
+      ],
+      tableId: 'comparison-table', testId: 'comparison-chart',
+    }),
+    h('div', { id: 'comparison-table' }, table({
+      caption: 'Aide par année, les deux options et leur écart (collectif moins individuel)',
+      head: ['Année', 'Période', { cell: 'Individuel', class: 'num' }, { cell: 'Collectif', class: 'num' }, { cell: 'Écart', class: 'num' }],
+      rows: years.map((y, i) => ({ attrs: { 'data-year': i + 1 }, cells: [categories[i], `du ${date(y.from)} au ${date(y.to)}`,
+        { cell: money(c.individual.yearly[i]), class: 'num', dataset: { money: c.individual.yearly[i], series: 'individual' } },
+        { cell: money(c.collective.yearly[i]), class: 'num', dataset: { money: c.collective.yearly[i], series: 'collective' } },
+        { cell: money(y.difference), class: 'num' }] })),
+      foot: [['Cinq ans', '', { cell: money(c.individual.total), class: 'num' }, { cell: money(c.collective.total), class: 'num' }, { cell: money(c.totalDifference), class: 'num' }]],
+    })),
+    h('h2', {}, 'Côte à côte'),
+    table({
+      caption: 'Les dimensions du choix (textes de l’API)',
+      className: 'side-by-side',
+      head: ['Dimension', 'Contrats individuels', 'Contrat collectif'],
+      rows: c.dimensions.map((x) => [h('span', { lang: 'en' }, x.name), h('span', { lang: 'en' }, x.individual), h('span', { lang: 'en' }, x.collective)]),
+    }),
+    h('h2', {}, 'Le contrat collectif'),
+    col ? h('p', {}, 'Éligibilité : ', explainButton(verdictBadge(col.verdict), 'contrat collectif', lineTrace(ctx, { kind: 'COLLECTIVE' }, c.start)),
+      confidenceMark(col.confidence), col.failingRules.length ? ` — règles non respectées : ${col.failingRules.join(', ')}` : '',
+      col.undecidedRules.length ? ` — règles indécises : ${col.undecidedRules.join(', ')}` : '') : null,
+    c.collective.conditionsNotMet.length ? h('div', {}, h('p', {}, 'Conditions non remplies :'),
+      h('ul', { class: 'compact', lang: 'en' }, c.collective.conditionsNotMet.map((x) => h('li', {}, x)))) : null,
+    c.collective.waitingPeriodRisk ? h('p', {}, 'Délai de carence : ', h('span', { lang: 'en' }, c.collective.waitingPeriodRisk)) : null,
+    c.collective.closings.length ? table({
+      caption: 'Contrats individuels fermés à la date de départ',
+      head: ['Contrat', 'Fermé le', 'Prochain anniversaire', { cell: 'Aide perdue', class: 'num' }],
+      rows: c.collective.closings.map((x) => [x.label, date(x.closedOn), date(x.nextAnniversary), { cell: money(x.lost), class: 'num' }]),
+    }) : null,
+    c.collective.objectives.length ? table({
+      caption: 'Objectifs du contrat collectif',
+      head: ['Indicateur', { cell: 'Départ', class: 'num' }, { cell: 'Objectif', class: 'num' }],
+      rows: c.collective.objectives.map((o) => [label('Indicator', o.indicator), { cell: o.baseline, class: 'num' }, { cell: o.target, class: 'num' }]),
+    }) : null,
+    c.collective.leftOut.length ? table({
+      caption: 'Médecins hors du contrat collectif (ils gardent ou signent un contrat individuel)',
+      head: ['Médecin', 'Règles', 'Motif (texte de l’API)'],
+      rows: c.collective.leftOut.map((l) => [l.name, l.rules.join(', '), h('span', { lang: 'en' }, l.reason)]),
+    }) : null,
+    h('h2', {}, 'Détail des contrats'),
+    scenarioTable(ctx, 'Option 1 : garder les contrats individuels (et signer les nouveaux possibles)', c.individual, years, c.start),
+    scenarioTable(ctx, 'Option 2 : passer au contrat collectif', c.collective, years, c.start),
+    h('p', { class: 'small muted' }, '* Un montant suppose les objectifs atteints : aucune réalisation n’est encore connue.'),
+    c.individual.undecided.length ? table({
+      caption: 'Médecins dont l’éligibilité reste à préciser',
+      head: ['Médecin', 'Données manquantes'],
+      rows: c.individual.undecided.map((u) => [u.name, u.missingInputs.join(', ')]),
+    }) : null);
+}
+
+export async function render({ structure, asOf, stale }) {
+  const setup = (await gql(SETUP, { id: structure.id, asOf })).structure;
+  const members = setup.dashboard.members;
+  const collective = setup.dashboard.standing.collective;
+  const defaults = new Set(collective?.adhering ?? []);
+  const controls = { start: asOf, adhering: null, etp: '' };
+  const ctx = {
+    id: structure.id,
+    variables: () => ({ id: structure.id, startOn: controls.start, adhering: controls.adhering, etp: controls.etp.trim().replace(',', '.') || null }),
+  };
+
+  const ids = { start: uid('start'), etp: uid('etp'), startError: uid('start-error'), etpError: uid('etp-error'), adhering: uid('adhering') };
+  const out = h('div', { 'aria-live': 'polite', 'aria-busy': 'false', 'data-testid': 'comparison-out' });
+  const startInput = h('input', { type: 'date', id: ids.start, value: asOf, required: true, 'aria-describedby': ids.startError });
+  const etpInput = h('input', { type: 'text', id: ids.etp, inputmode: 'decimal', autocomplete: 'off', placeholder: collective ? collective.fundedEtp : '', 'aria-describedby': `${ids.etp}-hint ${ids.etpError}`, size: 8 });
+  const startError = h('p', { class: 'field-error', id: ids.startError });
+  const etpError = h('p', { class: 'field-error', id: ids.etpError });
+  const checks = members.map((m) => {
+    const id = uid('adh');
+    const box = h('input', { type: 'checkbox', id, value: m.practitionerId, props: { checked: defaults.has(m.practitionerId) } });
+    return { box, el: h('label', { for: id }, box, ` ${m.name}`, m.partner ? '' : ' (non associé)') };
+  });
+  const summary = h('p', { class: 'print-only' });
+
+  let pending = 0;
+  let timer = null;
+  async function refresh() {
+    const ticket = ++pending;
+    out.setAttribute('aria-busy', 'true');
+    fill(startError);
+    fill(etpError);
+    startInput.removeAttribute('aria-invalid');
+    etpInput.removeAttribute('aria-invalid');
+    const adhering = controls.adhering ? members.filter((m) => controls.adhering.includes(m.practitionerId)).map((m) => m.name).join(', ') : 'ceux que les règles acceptent';
+    fill(summary, `Hypothèses : départ le ${date(controls.start)} ; médecins adhérents : ${adhering || 'aucun'} ; ETP financés : ${controls.etp.trim() ? etp(controls.etp.trim()) : `par défaut (${collective ? etp(collective.fundedEtp) : '—'})`}.`);
+    try {
+      const data = await gql(COMPARISON, ctx.variables());
+      if (ticket !== pending || stale()) return;
+      fill(out, results(ctx, data.structure.comparison));
+      out.dataset.etp = controls.etp.trim();
+      out.dataset.start = controls.start;
+      out.dataset.version = String(ticket);
+    } catch (error) {
+      if (ticket !== pending) return;
+      const text = describeError(error);
+      // The API names the argument at fault in its message; show it next to that control.
+      if (/fundedEtp|etp/i.test(error.message)) {
+        fill(etpError, text);
+        etpInput.setAttribute('aria-invalid', 'true');
+      } else if (/startOn|date/i.test(error.message)) {
+        fill(startError, text);
+        startInput.setAttribute('aria-invalid', 'true');
+      } else {
+        fill(out, h('p', { class: 'field-error', role: 'alert' }, text));
+      }
+      out.dataset.version = String(ticket);
+    } finally {
+      if (ticket === pending) out.setAttribute('aria-busy', 'false');
+    }
+  }
+  const later = (delay) => {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, delay);
+  };
+  startInput.addEventListener('change', () => {
+    if (!startInput.value) return;
+    controls.start = startInput.value;
+    later(0);
+  });
+  etpInput.addEventListener('input', () => {
+    controls.etp = etpInput.value;
+    later(400);
+  });
+  etpInput.addEventListener('change', () => {
+    controls.etp = etpInput.value;
+    later(0);
+  });
+  for (const { box } of checks) {
+    box.addEventListener('change', () => {
+      controls.adhering = checks.filter((c) => c.box.checked).map((c) => c.box.value);
+      later(150);
+    });
+  }
+
+  const view = h('div', { class: 'decision', 'data-testid': 'decision' },
+    h('h1', {}, `${setup.name} — individuel ou collectif ?`),
+    h('p', {}, 'Une simulation qui n’enregistre rien : sur cinq ans, garder les contrats individuels ou signer le contrat collectif (aide de 2026).'),
+    legend(),
+    h('form', { class: 'controls controls-only', 'aria-label': 'Hypothèses de la simulation', onsubmit: (e) => { e.preventDefault(); later(0); } },
+      h('div', { class: 'field' }, h('label', { for: ids.start }, 'Date de départ'), startInput, startError),
+      h('fieldset', { class: 'checks', id: ids.adhering },
+        h('legend', {}, 'Médecins adhérents'),
+        h('p', { class: 'small muted' }, 'Par défaut, ceux que les règles du contrat collectif acceptent.'),
+        checks.map((c) => c.el)),
+      h('div', { class: 'field' },
+        h('label', { for: ids.etp }, 'ETP financés'), etpInput,
+        h('span', { class: 'hint', id: `${ids.etp}-hint` }, `Ex. 1, 2,5 ou 7/6. Vide : le temps des assistant(e)s pour les adhérents${collective ? `, soit ${etp(collective.fundedEtp)}, plafond ${etp(collective.etpCap)}` : ''}.`),
+        etpError)),
+    summary,
+    out);
+  await refresh();
+  return view;
+}
