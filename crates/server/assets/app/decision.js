@@ -9,8 +9,7 @@ import { barChart } from './chart.js';
 import { explainButton, confidenceMark, verdictBadge, legend } from './explain.js';
 
 const SETUP = `query DecisionSetup($id: ID!, $asOf: Date!) { structure(id: $id) { id name
-  dashboard(asOf: $asOf) { members { practitionerId name specialty partner }
-    standing { collective { adhering fundedEtp etpCap } } } } }`;
+  members(first: 100, activeOn: $asOf) { edges { node { partner practitioner { id firstName lastName rpps } } } } } }`;
 
 const SCENARIO = `yearly total confidence conditionsNotMet waitingPeriodRisk
   lines { label practitionerId contractId kind option fundedEtp yearly total assumesObjectivesMet }
@@ -142,9 +141,11 @@ function results(ctx, c) {
 
 export async function render({ structure, asOf, stale }) {
   const setup = (await gql(SETUP, { id: structure.id, asOf })).structure;
-  const members = setup.dashboard.members;
-  const collective = setup.dashboard.standing.collective;
-  const defaults = new Set(collective?.adhering ?? []);
+  const members = setup.members.edges.map((e) => ({
+    practitionerId: e.node.practitioner.id,
+    name: `${e.node.practitioner.firstName} ${e.node.practitioner.lastName}`,
+    partner: e.node.partner,
+  }));
   const controls = { start: asOf, adhering: null, etp: '' };
   const ctx = {
     id: structure.id,
@@ -154,12 +155,13 @@ export async function render({ structure, asOf, stale }) {
   const ids = { start: uid('start'), etp: uid('etp'), startError: uid('start-error'), etpError: uid('etp-error'), adhering: uid('adhering') };
   const out = h('div', { 'aria-live': 'polite', 'aria-busy': 'false', 'data-testid': 'comparison-out' });
   const startInput = h('input', { type: 'date', id: ids.start, value: asOf, required: true, 'aria-describedby': ids.startError });
-  const etpInput = h('input', { type: 'text', id: ids.etp, inputmode: 'decimal', autocomplete: 'off', placeholder: collective ? collective.fundedEtp : '', 'aria-describedby': `${ids.etp}-hint ${ids.etpError}`, size: 8 });
+  const etpInput = h('input', { type: 'text', id: ids.etp, inputmode: 'decimal', autocomplete: 'off', 'aria-describedby': `${ids.etp}-hint ${ids.etpError}`, size: 8 });
+  const etpHint = h('span', { class: 'hint', id: `${ids.etp}-hint` }, 'Ex. 1, 2,5 ou 7/6. Vide : le temps des assistant(e)s pour les adhérents, dans le plafond.');
   const startError = h('p', { class: 'field-error', id: ids.startError });
   const etpError = h('p', { class: 'field-error', id: ids.etpError });
   const checks = members.map((m) => {
     const id = uid('adh');
-    const box = h('input', { type: 'checkbox', id, value: m.practitionerId, props: { checked: defaults.has(m.practitionerId) } });
+    const box = h('input', { type: 'checkbox', id, value: m.practitionerId });
     return { box, el: h('label', { for: id }, box, ` ${m.name}`, m.partner ? '' : ' (non associé)') };
   });
   const summary = h('p', { class: 'print-only' });
@@ -173,12 +175,22 @@ export async function render({ structure, asOf, stale }) {
     fill(etpError);
     startInput.removeAttribute('aria-invalid');
     etpInput.removeAttribute('aria-invalid');
-    const adhering = controls.adhering ? members.filter((m) => controls.adhering.includes(m.practitionerId)).map((m) => m.name).join(', ') : 'ceux que les règles acceptent';
-    fill(summary, `Hypothèses : départ le ${date(controls.start)} ; médecins adhérents : ${adhering || 'aucun'} ; ETP financés : ${controls.etp.trim() ? etp(controls.etp.trim()) : `par défaut (${collective ? etp(collective.fundedEtp) : '—'})`}.`);
     try {
       const data = await gql(COMPARISON, ctx.variables());
       if (ticket !== pending || stale()) return;
-      fill(out, results(ctx, data.structure.comparison));
+      const c = data.structure.comparison;
+      // The API's defaults, shown in the controls: every doctor the collective does not leave
+      // out adheres, funded for the collective line's ETP.
+      const leftOut = new Set(c.collective.leftOut.map((l) => l.practitionerId));
+      if (!controls.adhering) for (const { box } of checks) box.checked = !leftOut.has(box.value);
+      const line = c.collective.lines.find((l) => l.kind === 'COLLECTIVE');
+      if (!controls.etp.trim()) {
+        etpInput.placeholder = line ? line.fundedEtp : '';
+        fill(etpHint, `Ex. 1, 2,5 ou 7/6. Vide : le temps des assistant(e)s pour les adhérents dans le plafond${line ? `, soit ${etp(line.fundedEtp)}` : ''}.`);
+      }
+      const adhering = checks.filter((x) => x.box.checked).map((x) => members.find((m) => m.practitionerId === x.box.value)?.name).join(', ');
+      fill(summary, `Hypothèses : départ le ${date(c.start)} ; médecins adhérents : ${adhering || 'aucun'} ; ETP financés : ${line ? etp(line.fundedEtp) : '—'}${controls.etp.trim() ? '' : ' (par défaut)'}.`);
+      fill(out, results(ctx, c));
       out.dataset.etp = controls.etp.trim();
       out.dataset.start = controls.start;
       out.dataset.version = String(ticket);
@@ -232,11 +244,11 @@ export async function render({ structure, asOf, stale }) {
       h('div', { class: 'field' }, h('label', { for: ids.start }, 'Date de départ'), startInput, startError),
       h('fieldset', { class: 'checks', id: ids.adhering },
         h('legend', {}, 'Médecins adhérents'),
-        h('p', { class: 'small muted' }, 'Par défaut, ceux que les règles du contrat collectif acceptent.'),
+        h('p', { class: 'small muted' }, 'Par défaut, ceux que les règles du contrat collectif acceptent (leurs contrats individuels fermés à la date de départ).'),
         checks.map((c) => c.el)),
       h('div', { class: 'field' },
         h('label', { for: ids.etp }, 'ETP financés'), etpInput,
-        h('span', { class: 'hint', id: `${ids.etp}-hint` }, `Ex. 1, 2,5 ou 7/6. Vide : le temps des assistant(e)s pour les adhérents${collective ? `, soit ${etp(collective.fundedEtp)}, plafond ${etp(collective.etpCap)}` : ''}.`),
+        etpHint,
         etpError)),
     summary,
     out);

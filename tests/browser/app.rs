@@ -1,0 +1,538 @@
+//! The coordinator's page (`/app`) in headless Chromium, on the demo data at 2026-12-01, with
+//! no network but the test server. What it shows is checked against the API's own answers to
+//! the same queries (nothing here is a typed-in figure), and each screen is checked by axe-core
+//! (vendored in `vendor/`, injected by the test, never served by the product).
+//!
+//! Output in `<target>/browser-screenshots/`: `app-*.png` (one per screen and state),
+//! `app-decision.pdf` (the decision view printed on A4) and the figures printed on stdout: the
+//! first load's transfer, the time to show the dashboard, the PDF's pages and axe's findings.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use server::demo;
+
+use crate::helpers::{TestApp, settings};
+use crate::webdriver::{Browser, ChromeDriver, find_in_path, output_dir};
+
+/// axe-core 4.14.1 from npm (`vendor/README.md`), for the tests only.
+const AXE: &str = include_str!("vendor/axe.min.js");
+
+const AS_OF: &str = "2026-12-01";
+const WAIT: Duration = Duration::from_secs(20);
+
+/// `"30000.00"` → `"30 000,00 €"`, as fr-FR writes it (with plain spaces: the page's narrow
+/// and non-breaking spaces are normalised before comparing).
+fn euros(amount: &str) -> String {
+    let (sign, digits) = amount.strip_prefix('-').map_or(("", amount), |d| ("-", d));
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, "00"));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(' ');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}{grouped},{frac:0<2} €")
+}
+
+fn spaces(text: &str) -> String {
+    text.replace(['\u{202f}', '\u{a0}'], " ").trim().to_owned()
+}
+
+async fn api(app: &TestApp, query: &str, variables: Value) -> Value {
+    let (status, body) = app.graphql(Some(demo::DEMO_COORDINATOR_TOKEN), query, variables).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.get("errors").is_none(), "{body}");
+    body["data"].clone()
+}
+
+fn list(v: &Value) -> Vec<Value> {
+    v.as_array().cloned().unwrap_or_default()
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    list(v).iter().map(|x| x.as_str().unwrap_or("null").to_owned()).collect()
+}
+
+/// Waits until the screen `name` is shown and its data are in.
+async fn screen_ready(browser: &Browser, name: &str) {
+    let script = "const s = document.getElementById('screen'); return s.dataset.ready === arguments[0];";
+    browser.wait_for(&format!("the {name} screen"), script, json!([name]), WAIT).await.expect("the screen shows");
+}
+
+/// Runs axe-core on the page; fails on any serious or critical violation.
+async fn accessibility(browser: &Browser, screen: &str) -> usize {
+    let loaded = browser.script("return typeof window.axe === 'object';", json!([])).await.expect("axe check");
+    if loaded != true {
+        browser.script(&format!("{AXE}\n;return typeof window.axe;"), json!([])).await.expect("axe injected");
+    }
+    let run = "const done = arguments[arguments.length - 1]; \
+        axe.run(document, { resultTypes: ['violations'] }) \
+          .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, \
+             nodes: v.nodes.length, targets: v.nodes.slice(0, 4).map(n => n.target.join(' ')) })))) \
+          .catch(e => done({ error: String(e) }));";
+    let violations = browser.script_async(run, json!([])).await.expect("axe runs");
+    assert!(violations.get("error").is_none(), "axe failed: {violations}");
+    let violations = list(&violations);
+    println!("axe on {screen}: {} violation(s) {violations:?}", violations.len());
+    let blocking: Vec<&Value> =
+        violations.iter().filter(|v| v["impact"] == "serious" || v["impact"] == "critical").collect();
+    assert!(blocking.is_empty(), "serious or critical accessibility violations on {screen}: {blocking:#?}");
+    violations.len()
+}
+
+/// Pages of a PDF: its page objects (`/Type /Page`, not `/Pages`).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let mut pages = 0;
+    for needle in [&b"/Type /Page"[..], &b"/Type/Page"[..]] {
+        pages += pdf
+            .windows(needle.len() + 1)
+            .filter(|w| w.starts_with(needle) && !w[needle.len()].is_ascii_alphanumeric())
+            .count();
+    }
+    pages
+}
+
+const DASHBOARD: &str = r#"query($id: ID!, $asOf: Date!) { structure(id: $id) { dashboard(asOf: $asOf) {
+  thisYear { maximum payable }
+  members { practitionerId name contracts { contractId maximum payable
+    explanation { rules { rule outcome parameters { key effectiveFrom confidence } } } } }
+  forecast { totalCash byCalendarYear { year amount } } } } }"#;
+
+const COMPARISON: &str = r#"query($id: ID!, $etp: String) { structure(id: $id) {
+  comparison(startOn: "2026-12-01", fundedEtp: $etp) { individual { yearly } collective { yearly } } } }"#;
+
+const COMPATIBILITY: &str = r#"query($id: ID!, $asOf: Date!) { structure(id: $id) {
+  compatibility(asOf: $asOf) { findings { rule severity localCpamMustConfirm } }
+  money(asOf: $asOf) { totals { year amount } } } }"#;
+
+const TEAM: &str = r#"{ structures(first: 1) { edges { node { id
+  assistants(first: 10) { edges { node { id firstName lastName } } }
+  members(first: 20) { edges { node { practitioner { id rpps lastName } } } } } } } }"#;
+
+const ACTIVITY: &str = r#"query($id: ID!, $month: String!) { node(id: $id) { ... on Assistant {
+  activity(from: $month, to: $month) { family hours practitioner { lastName } } } } }"#;
+
+const RESOURCES: &str = "const nav = performance.getEntriesByType('navigation')[0]; \
+    const res = performance.getEntriesByType('resource'); \
+    const mark = performance.getEntriesByName('am-screen-tableau')[0]; \
+    return { url: location.href, \
+      navigation: { name: nav.name, transfer: nav.transferSize, body: nav.encodedBodySize }, \
+      resources: res.map(r => ({ name: r.name, type: r.initiatorType, transfer: r.transferSize, body: r.encodedBodySize, \
+        decoded: r.decodedBodySize })), \
+      dashboardShownMs: mark ? mark.startTime : null };";
+
+struct Figures {
+    page_bytes: u64,
+    graphql_bytes: u64,
+    dashboard_ms: f64,
+}
+
+/// The first load of `/app` on an empty cache, the token already in the tab's session: what it
+/// transfers and how long until the demo dashboard shows (from the navigation's start).
+async fn first_load(browser: &Browser, app: &TestApp) -> Figures {
+    browser.post("/url", json!({ "url": app.url("/livez") })).await.expect("same origin");
+    let session = "sessionStorage.setItem('am-planner.token', arguments[0]); sessionStorage.setItem('am-planner.asOf', arguments[1]);";
+    browser.script(session, json!([demo::DEMO_COORDINATOR_TOKEN, AS_OF])).await.expect("session set");
+    let started = Instant::now();
+    browser.post("/url", json!({ "url": app.url("/") })).await.expect("opens /");
+    screen_ready(browser, "tableau").await;
+    let wall = started.elapsed();
+    let timing = browser.script(RESOURCES, json!([])).await.expect("resource timing");
+    assert_eq!(timing["url"], app.url("/app#/tableau"), "/ leads to the page, which opens the dashboard");
+    let origin = app.url("/");
+    let mut page_bytes = timing["navigation"]["transfer"].as_u64().unwrap_or(0);
+    let mut graphql_bytes = 0;
+    let mut files = Vec::new();
+    for r in list(&timing["resources"]) {
+        let name = r["name"].as_str().unwrap_or_default();
+        assert!(name.starts_with(&origin), "a request outside the test server: {name}");
+        let transfer = r["transfer"].as_u64().unwrap_or(0);
+        if name == app.url("/graphql") {
+            graphql_bytes += transfer;
+        } else {
+            page_bytes += transfer;
+            files.push(format!("{} {} B", name.rsplit('/').next().unwrap_or(name), transfer));
+        }
+    }
+    assert!(files.len() >= 10, "the stylesheet and the modules: {files:?}");
+    let dashboard_ms = timing["dashboardShownMs"].as_f64().expect("the page marks when the dashboard shows");
+    println!(
+        "first load: HTML + CSS + JS {page_bytes} B transferred in {} files ({files:?}); GraphQL answers {graphql_bytes} B; \
+         dashboard shown {dashboard_ms:.0} ms after the navigation started (wall {} ms)",
+        files.len() + 1,
+        wall.as_millis()
+    );
+    // The page is small: no framework, no font, nothing but our files.
+    assert!(page_bytes < 200_000, "the first load is {page_bytes} B");
+    Figures { page_bytes, graphql_bytes, dashboard_ms }
+}
+
+async fn text_of(browser: &Browser, css: &str) -> String {
+    let script = "const e = document.querySelector(arguments[0]); return e ? e.textContent : null;";
+    let text = browser.script(script, json!([css])).await.expect("text");
+    spaces(text.as_str().unwrap_or_else(|| panic!("no element {css}")))
+}
+
+async fn attr_list(browser: &Browser, css: &str, attr: &str) -> Vec<String> {
+    let script = "return [...document.querySelectorAll(arguments[0])].map(e => e.getAttribute(arguments[1]));";
+    strings(&browser.script(script, json!([css, attr])).await.expect("attributes"))
+}
+
+async fn sign_in(browser: &Browser, out: &Path) {
+    browser.click("#sign-out").await.expect("sign-out button");
+    browser
+        .wait_for("the sign-in form", "return !document.getElementById('sign-in').hidden;", json!([]), WAIT)
+        .await
+        .expect("signed out");
+    let stored = browser.script("return sessionStorage.getItem('am-planner.token');", json!([])).await.expect("storage");
+    assert_eq!(stored, Value::Null, "signing out forgets the token");
+    browser.screenshot(&out.join("app-signin.png")).await.expect("screenshot");
+
+    // A wrong token: the API's 401 and its code, said in French next to the field.
+    browser.type_into("#token", "not-a-real-token-at-all").await.expect("typing");
+    browser.click("#sign-in-form button[type=submit]").await.expect("sign-in button");
+    let error = browser
+        .wait_for(
+            "the wrong token's message",
+            "const e = document.getElementById('token-error'); return e.textContent.includes('UNAUTHENTICATED') ? e.textContent : null;",
+            json!([]),
+            WAIT,
+        )
+        .await
+        .expect("a message for the wrong token");
+    let error = error.as_str().unwrap_or_default();
+    assert!(error.contains("n'est pas reconnu") && error.contains("expiré"), "{error}");
+    let invalid = browser.script("return document.getElementById('token').getAttribute('aria-invalid');", json!([])).await;
+    assert_eq!(invalid.expect("attribute"), "true");
+    browser.screenshot(&out.join("app-signin-wrong-token.png")).await.expect("screenshot");
+
+    browser.type_into("#token", demo::DEMO_COORDINATOR_TOKEN).await.expect("typing");
+    browser.click("#sign-in-form button[type=submit]").await.expect("sign-in button");
+    screen_ready(browser, "tableau").await;
+    let viewer = text_of(browser, "#viewer-name").await;
+    assert!(viewer.contains("coordinateur"), "{viewer}");
+    let structures = browser.script("return [...document.querySelectorAll('#structure-select option')].map(o => o.textContent);", json!([])).await;
+    assert_eq!(structures.expect("options"), json!(["MSP des Tilleuls — FINESS 330042177"]), "the viewer's structures");
+}
+
+/// The date control re-reads the dashboard for another day, then comes back to the demo's.
+async fn date_control(browser: &Browser) {
+    let as_of = "return document.querySelector('[data-testid=dashboard]')?.dataset.asOf === arguments[0];";
+    browser.set_value("#as-of", "2026-06-01").await.expect("date set");
+    browser.wait_for("the dashboard of 2026-06-01", as_of, json!(["2026-06-01"]), WAIT).await.expect("re-read");
+    browser.set_value("#as-of", AS_OF).await.expect("date set");
+    browser.wait_for("the dashboard of 2026-12-01", as_of, json!([AS_OF]), WAIT).await.expect("re-read");
+    screen_ready(browser, "tableau").await;
+}
+
+async fn dashboard(browser: &Browser, app: &TestApp, structure: &str, out: &Path) -> (String, Value) {
+    let data = api(app, DASHBOARD, json!({ "id": structure, "asOf": AS_OF })).await;
+    let d = &data["structure"]["dashboard"];
+
+    for field in ["maximum", "payable"] {
+        let css = format!("[data-field='thisYear.{field}']");
+        let shown = attr_list(browser, &css, "data-money").await;
+        assert_eq!(shown, [d["thisYear"][field].as_str().unwrap_or_default()], "this year's {field}");
+        assert_eq!(text_of(browser, &css).await, euros(d["thisYear"][field].as_str().unwrap_or_default()));
+    }
+    // Every contract's maximum and payable, as the API gives them, and in French.
+    let mut picked = None;
+    for member in list(&d["members"]) {
+        for contract in list(&member["contracts"]) {
+            let id = contract["contractId"].as_str().unwrap_or_default().to_owned();
+            for kind in ["maximum", "payable"] {
+                let css = format!(".amount[data-kind={kind}][data-contract='{id}']");
+                let shown = attr_list(browser, &css, "data-money").await;
+                match contract[kind].as_str() {
+                    Some(amount) => {
+                        assert_eq!(shown, [amount], "{kind} of {id} ({})", member["name"]);
+                        assert_eq!(text_of(browser, &css).await, euros(amount), "{kind} of {id}");
+                    }
+                    None => assert!(shown.is_empty(), "{kind} of {id} is unknown, not shown: {shown:?}"),
+                }
+            }
+            let payable = contract["payable"].as_str().unwrap_or("0.00");
+            if picked.is_none() && payable != "0.00" {
+                picked = Some((id, member["name"].as_str().unwrap_or_default().to_owned(), payable.to_owned(), contract.clone()));
+            }
+        }
+    }
+    let (contract_id, name, payable, contract) = picked.expect("a member with a payable this year");
+    let row = format!("tr[data-contract='{contract_id}'] .amount[data-kind=payable]");
+    let shown = text_of(browser, &row).await;
+    assert_eq!(shown, euros(&payable));
+    println!("dashboard: {name}'s payable this year reads {shown:?}, the API's {payable:?}");
+
+    let bars = attr_list(browser, "[data-testid=forecast-chart] rect[data-amount]", "data-amount").await;
+    let expected: Vec<String> =
+        list(&d["forecast"]["byCalendarYear"]).iter().map(|y| y["amount"].as_str().unwrap_or_default().to_owned()).collect();
+    assert_eq!(bars, expected, "the forecast chart draws the API's cash per calendar year");
+    assert_eq!(attr_list(browser, "[data-field='forecast.totalCash']", "data-money").await, [d["forecast"]["totalCash"].as_str().unwrap_or_default()]);
+
+    browser.full_screenshot(&out.join("app-dashboard.png")).await.expect("screenshot");
+    accessibility(browser, "the dashboard").await;
+    (contract_id, contract)
+}
+
+/// The payable opens its rule trace: the same rules as the API's explanation, in order, with
+/// each parameter's date and its confidence marked.
+async fn explanation(browser: &Browser, contract_id: &str, contract: &Value, out: &Path) {
+    let opener = format!("tr[data-contract='{contract_id}'] button.explain:has(.amount[data-kind=payable])");
+    browser.click(&opener).await.expect("the payable is a button");
+    browser
+        .wait_for("the explanation", "return document.getElementById('explain-body').dataset.loaded === 'true';", json!([]), WAIT)
+        .await
+        .expect("the explanation loads");
+    let rules = attr_list(browser, "#explain-body .rule", "data-rule").await;
+    let expected: Vec<String> = list(&contract["explanation"]["rules"])
+        .iter()
+        .map(|r| r["rule"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(rules, expected, "the dialog lists the API's rules");
+    let marked = attr_list(browser, "#explain-body tr[data-confidence]", "data-confidence").await;
+    let api_confidences: Vec<String> = list(&contract["explanation"]["rules"])
+        .iter()
+        .flat_map(|r| list(&r["parameters"]))
+        .map(|p| p["confidence"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(marked, api_confidences, "one row per parameter read, with its confidence");
+    if api_confidences.iter().any(|c| c != "OFFICIAL") {
+        let marks = attr_list(browser, "#explain-body .conf[data-confidence]", "data-confidence").await;
+        assert!(marks.iter().any(|m| m == "SECONDARY" || m == "ASSUMPTION"), "secondary and assumed values are marked");
+    }
+    let body = text_of(browser, "#explain-body").await;
+    assert!(body.contains("En vigueur depuis") && body.contains("Référence"), "{body}");
+    browser.screenshot(&out.join("app-explanation.png")).await.expect("screenshot");
+    accessibility(browser, "the explanation dialog").await;
+    browser.click("#explain-close").await.expect("close button");
+    let back = "return !document.getElementById('explain').open && document.activeElement.matches(arguments[0]);";
+    browser.wait_for("the focus back on the amount", back, json!([opener]), WAIT).await.expect("focus returns");
+}
+
+async fn decision(browser: &Browser, app: &TestApp, structure: &str, out: &Path) -> usize {
+    browser.click("a[data-screen=decision]").await.expect("tab");
+    screen_ready(browser, "decision").await;
+    let series = |key: &str| format!("[data-testid=comparison-chart] rect[data-series={key}]");
+    let by_default = api(app, COMPARISON, json!({ "id": structure, "etp": null })).await;
+    let c = &by_default["structure"]["comparison"];
+    let collective = attr_list(browser, &series("collective"), "data-amount").await;
+    assert_eq!(collective, strings(&c["collective"]["yearly"]), "the chart draws the API's collective years");
+    assert_eq!(attr_list(browser, &series("individual"), "data-amount").await, strings(&c["individual"]["yearly"]));
+    let words = text_of(browser, ".recommendation").await;
+    assert!(words.contains("Recommandation") && words.contains("Confiance"), "{words}");
+    browser.full_screenshot(&out.join("app-decision.png")).await.expect("screenshot");
+    accessibility(browser, "the decision view").await;
+
+    // The decision view on A4, through WebDriver's print endpoint, and seen with print media.
+    let pdf = browser.print_a4().await.expect("printed");
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF");
+    std::fs::write(out.join("app-decision.pdf"), &pdf).expect("PDF written");
+    let pages = pdf_pages(&pdf);
+    println!("decision view printed on A4: {pages} page(s), {} B (app-decision.pdf)", pdf.len());
+    assert!((1..=8).contains(&pages), "{pages} pages");
+    browser.cdp("Emulation.setEmulatedMedia", json!({ "media": "print" })).await.expect("print media");
+    let hidden = "return getComputedStyle(document.querySelector('nav.tabs')).display === 'none' \
+        && getComputedStyle(document.querySelector('.controls')).display === 'none' \
+        && getComputedStyle(document.querySelector('.print-only')).display !== 'none';";
+    assert_eq!(browser.script(hidden, json!([])).await.expect("styles"), true, "print hides the controls, states the assumptions");
+    browser.window_size(850, 1000).await.expect("A4 width");
+    browser.full_screenshot(&out.join("app-decision-print.png")).await.expect("screenshot");
+    browser.cdp("Emulation.setEmulatedMedia", json!({ "media": "" })).await.expect("screen media");
+
+    // What-if: 1 funded ETP, typed in; the chart re-queries and draws the API's new figures.
+    browser.type_into("[data-testid=decision] input[inputmode=decimal]", "1").await.expect("typing");
+    let changed = "const o = document.querySelector('[data-testid=comparison-out]'); \
+        return o.dataset.etp === '1' && o.getAttribute('aria-busy') === 'false';";
+    browser.wait_for("the comparison at 1 ETP", changed, json!([]), WAIT).await.expect("re-queried");
+    let one = api(app, COMPARISON, json!({ "id": structure, "etp": "1" })).await;
+    let at_one = attr_list(browser, &series("collective"), "data-amount").await;
+    assert_eq!(at_one, strings(&one["structure"]["comparison"]["collective"]["yearly"]), "the API's figures at 1 ETP");
+    assert_ne!(at_one, collective, "funding 1 ETP changes the collective's years");
+    println!("decision: collective years {collective:?} by default, {at_one:?} at 1 ETP");
+    browser.full_screenshot(&out.join("app-decision-1-etp.png")).await.expect("screenshot");
+    pages
+}
+
+async fn compatibility(browser: &Browser, app: &TestApp, structure: &str, out: &Path) {
+    browser.click("a[data-screen=compatibilite]").await.expect("tab");
+    screen_ready(browser, "compatibilite").await;
+    let data = api(app, COMPATIBILITY, json!({ "id": structure, "asOf": AS_OF })).await;
+    let findings = list(&data["structure"]["compatibility"]["findings"]);
+    let shown = attr_list(browser, ".finding", "data-rule").await;
+    let mut expected = Vec::new();
+    for severity in ["CONFLICT", "WARNING", "INFO"] {
+        expected.extend(
+            findings.iter().filter(|f| f["severity"] == severity).map(|f| f["rule"].as_str().unwrap_or_default().to_owned()),
+        );
+    }
+    assert_eq!(shown, expected, "every finding, grouped by severity");
+    let notes = browser.script("return document.querySelectorAll('.finding .cpam-note').length;", json!([])).await;
+    let silent = findings.iter().filter(|f| f["localCpamMustConfirm"] == true).count();
+    assert_eq!(notes.expect("count"), json!(silent), "the note where the texts are silent");
+    let totals = attr_list(browser, "table.money tfoot [data-money]", "data-money").await;
+    let expected: Vec<String> = list(&data["structure"]["money"]["totals"])
+        .iter()
+        .map(|t| t["amount"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(totals, expected, "the money table's totals are the API's");
+    browser.full_screenshot(&out.join("app-compatibility.png")).await.expect("screenshot");
+    accessibility(browser, "the compatibility report").await;
+}
+
+async fn forms(browser: &Browser, app: &TestApp, out: &Path) {
+    let team = api(app, TEAM, json!({})).await;
+    let node = &team["structures"]["edges"][0]["node"];
+    let ines = list(&node["assistants"]["edges"])
+        .into_iter()
+        .find(|e| e["node"]["lastName"] == "Petit")
+        .map(|e| e["node"]["id"].clone())
+        .expect("Inès Petit");
+    let martin_rpps = list(&node["members"]["edges"])
+        .into_iter()
+        .find(|e| e["node"]["practitioner"]["lastName"] == "Martin")
+        .and_then(|e| e["node"]["practitioner"]["rpps"].as_str().map(str::to_owned))
+        .expect("Dr Martin");
+
+    browser.click("a[data-screen=saisies]").await.expect("tab");
+    screen_ready(browser, "saisies").await;
+    accessibility(browser, "the forms").await;
+
+    // A month of hours with one invalid field: the API's error next to it, nothing written.
+    let form = "form[data-form=hours]";
+    browser.select(&format!("{form} .field select"), "Inès Petit").await.expect("assistant");
+    browser.set_value(&format!("{form} input[type=month]"), "2026-11").await.expect("month");
+    browser.select(&format!("{form} select[aria-label='Ligne 1 : médecin']"), "Dr Martin").await.expect("doctor");
+    browser.select(&format!("{form} select[aria-label='Ligne 1 : mission']"), "Consultation").await.expect("family");
+    browser.type_into(&format!("{form} input[aria-label='Ligne 1 : heures']"), "1.234").await.expect("hours");
+    browser.select(&format!("{form} select[aria-label='Ligne 2 : mission']"), "Administratif").await.expect("family");
+    browser.type_into(&format!("{form} input[aria-label='Ligne 2 : heures']"), "3").await.expect("hours");
+    browser.click(&format!("{form} button[type=submit]")).await.expect("submit");
+    let error = browser
+        .wait_for(
+            "the error next to line 1's hours",
+            "const e = document.querySelector('[data-error-for=\"row0.hours\"]'); return e && e.textContent ? e.textContent : null;",
+            json!([]),
+            WAIT,
+        )
+        .await
+        .expect("the error shows");
+    assert!(error.as_str().unwrap_or_default().contains("HOURS_TOO_PRECISE"), "{error}");
+    let wired = "const i = document.querySelector(\"input[aria-label='Ligne 1 : heures']\"); \
+        const e = document.querySelector('[data-error-for=\"row0.hours\"]'); \
+        return i.getAttribute('aria-invalid') === 'true' && i.getAttribute('aria-describedby').split(' ').includes(e.id) \
+          && document.activeElement === i;";
+    assert_eq!(browser.script(wired, json!([])).await.expect("wiring"), true, "the field is marked, described and focused");
+    let others = "return [...document.querySelectorAll('form[data-form=hours] [data-error-for]')] \
+        .filter(e => e.textContent && e.dataset.errorFor !== 'row0.hours').map(e => e.dataset.errorFor);";
+    assert_eq!(browser.script(others, json!([])).await.expect("others"), json!([]), "only that field is in error");
+    let written = api(app, ACTIVITY, json!({ "id": ines, "month": "2026-11" })).await;
+    assert_eq!(list(&written["node"]["activity"]).len(), 0, "nothing written");
+    browser.full_screenshot(&out.join("app-hours-error.png")).await.expect("screenshot");
+
+    browser.type_into(&format!("{form} input[aria-label='Ligne 1 : heures']"), "12,5").await.expect("hours");
+    browser.click(&format!("{form} button[type=submit]")).await.expect("submit");
+    browser
+        .wait_for("the month recorded", "return document.querySelector('form[data-form=hours] .form-result.ok') !== null;", json!([]), WAIT)
+        .await
+        .expect("recorded");
+    let written = api(app, ACTIVITY, json!({ "id": ines, "month": "2026-11" })).await;
+    let mut hours: Vec<String> =
+        list(&written["node"]["activity"]).iter().map(|l| format!("{} {}", l["family"], l["hours"])).collect();
+    hours.sort();
+    assert_eq!(hours, [r#""ADMINISTRATIVE" "3.00""#, r#""CONSULTATION" "12.50""#], "the month as typed");
+
+    // The CSV import: a file with one bad line writes nothing and names it; the fixed file writes all.
+    let bad = format!(
+        "assistant;month;doctor;family;hours;label\nInès Petit;2026-10;{martin_rpps};CONSULTATION;58,25;\n\
+         Inès Petit;2026-10;;SECRETARIAT;3;\nInès Petit;2026-10;;OTHER_FUNCTION;6;accueil\n"
+    );
+    let import = "form[data-form=import]";
+    browser.set_value(&format!("{import} textarea"), &bad).await.expect("file content");
+    browser.click(&format!("{import} button[type=submit]")).await.expect("import");
+    let report = "const r = document.querySelector('[data-testid=import-report]'); return r.dataset.read ? [r.dataset.read, r.dataset.written, r.dataset.refused] : null;";
+    let counts = browser.wait_for("the import report", report, json!([]), WAIT).await.expect("a report");
+    assert_eq!(counts, json!(["3", "0", "1"]));
+    let refused = attr_list(browser, "[data-testid=import-report] tr[data-line]", "data-line").await;
+    assert_eq!(refused, ["3"], "the refused line, by its number in the file");
+    assert_eq!(attr_list(browser, "[data-testid=import-report] tr[data-line]", "data-field").await, ["family"]);
+    browser.full_screenshot(&out.join("app-import-refused.png")).await.expect("screenshot");
+    browser.set_value(&format!("{import} textarea"), &bad.replace("SECRETARIAT", "ADMINISTRATIVE")).await.expect("file");
+    browser.click(&format!("{import} button[type=submit]")).await.expect("import");
+    let done = "const r = document.querySelector('[data-testid=import-report]'); return r.dataset.written === '3';";
+    browser.wait_for("the import written", done, json!([]), WAIT).await.expect("written");
+    let written = api(app, ACTIVITY, json!({ "id": ines, "month": "2026-10" })).await;
+    assert_eq!(list(&written["node"]["activity"]).len(), 3, "the file's three lines");
+    browser.full_screenshot(&out.join("app-import.png")).await.expect("screenshot");
+}
+
+#[tokio::test]
+async fn the_coordinators_page_on_the_demo_data_with_no_network_but_the_server() {
+    let started = Instant::now();
+    let (Some(chromium), Some(chromedriver)) = (find_in_path("chromium"), find_in_path("chromedriver")) else {
+        panic!("chromium not found: apt-get install chromium chromium-driver");
+    };
+    let out = output_dir();
+    let app = TestApp::start(settings("sqlite::memory:")).await;
+    let team = api(&app, TEAM, json!({})).await;
+    let structure = team["structures"]["edges"][0]["node"]["id"].as_str().expect("the demo MSP").to_owned();
+    let driver = ChromeDriver::start(&chromedriver, &out.join("chromedriver-app.log")).await.expect("chromedriver starts");
+    let browser = Browser::open(&driver, &chromium).await.expect("headless chromium starts");
+    browser.post("/timeouts", json!({ "script": 60_000 })).await.expect("script timeout");
+
+    // The sandbox holds: nothing but the test server can be reached.
+    browser.post("/url", json!({ "url": "https://cdn.jsdelivr.net/npm/axe-core/axe.min.js" })).await.ok();
+    let href = browser.script("return location.href;", json!([])).await.expect("location");
+    assert!(href.as_str().is_some_and(|h| h.starts_with("chrome-error://")), "a CDN was reachable: {href}");
+
+    let figures = first_load(&browser, &app).await;
+    browser.console().await.ok(); // the sandbox check's and /livez's own messages
+
+    sign_in(&browser, &out).await;
+    date_control(&browser).await;
+    let (contract_id, contract) = dashboard(&browser, &app, &structure, &out).await;
+    explanation(&browser, &contract_id, &contract, &out).await;
+    let pages = decision(&browser, &app, &structure, &out).await;
+    compatibility(&browser, &app, &structure, &out).await;
+    forms(&browser, &app, &out).await;
+
+    // No script error, no refused style or script (CSP violations are console errors); the one
+    // expected failure is the wrong token's 401.
+    let console = browser.console().await.expect("browser console");
+    let errors: Vec<&Value> = console
+        .iter()
+        .filter(|e| e["level"] == "SEVERE")
+        .filter(|e| !e["message"].as_str().is_some_and(|m| m.contains("/graphql") && m.contains("401")))
+        .collect();
+    assert!(errors.is_empty(), "browser console errors: {errors:#?}");
+
+    browser.close().await;
+    drop(driver);
+    app.stop().await;
+    println!(
+        "app browser test: first load {} B of page files (+{} B of GraphQL), dashboard in {:.0} ms, decision PDF {pages} page(s); \
+         took {:.1} s; screenshots in {}",
+        figures.page_bytes,
+        figures.graphql_bytes,
+        figures.dashboard_ms,
+        started.elapsed().as_secs_f64(),
+        out.display()
+    );
+}
+
+#[test]
+fn french_euros() {
+    assert_eq!(euros("30000.00"), "30 000,00 €");
+    assert_eq!(euros("-92185.08"), "-92 185,08 €");
+    assert_eq!(euros("0.00"), "0,00 €");
+    assert_eq!(euros("999.5"), "999,50 €");
+    assert_eq!(euros("1234567.89"), "1 234 567,89 €");
+}
+
+#[test]
+fn pdf_pages_are_counted_without_the_page_tree() {
+    assert_eq!(pdf_pages(b"<< /Type /Pages /Kids [3 0 R 4 0 R] >> << /Type /Page >> << /Type/Page/Parent 2 0 R >>"), 2);
+}
