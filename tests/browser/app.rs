@@ -322,6 +322,15 @@ async fn decision(browser: &Browser, app: &TestApp, structure: &str, out: &Path)
     let collective = attr_list(browser, &series("collective"), "data-amount").await;
     assert_eq!(collective, strings(&c["collective"]["yearly"]), "the chart draws the API's collective years");
     assert_eq!(attr_list(browser, &series("individual"), "data-amount").await, strings(&c["individual"]["yearly"]));
+    // The table beside the chart says the same in French, cents included.
+    for key in ["individual", "collective"] {
+        let cells = format!("#comparison-table td[data-series={key}]");
+        let script = "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent);";
+        let texts: Vec<String> =
+            strings(&browser.script(script, json!([cells])).await.expect("cells")).iter().map(|t| spaces(t)).collect();
+        let expected: Vec<String> = strings(&c[key]["yearly"]).iter().map(|a| euros(a)).collect();
+        assert_eq!(texts, expected, "the {key} years in the table");
+    }
     let words = text_of(browser, ".recommendation").await;
     assert!(words.contains("Recommandation") && words.contains("Confiance"), "{words}");
     browser.full_screenshot(&out.join("app-decision.png")).await.expect("screenshot");
@@ -339,8 +348,7 @@ async fn decision(browser: &Browser, app: &TestApp, structure: &str, out: &Path)
         && getComputedStyle(document.querySelector('.controls')).display === 'none' \
         && getComputedStyle(document.querySelector('.print-only')).display !== 'none';";
     assert_eq!(browser.script(hidden, json!([])).await.expect("styles"), true, "print hides the controls, states the assumptions");
-    browser.window_size(850, 1000).await.expect("A4 width");
-    browser.full_screenshot(&out.join("app-decision-print.png")).await.expect("screenshot");
+    browser.full_screenshot_at(&out.join("app-decision-print.png"), 900).await.expect("screenshot");
     browser.cdp("Emulation.setEmulatedMedia", json!({ "media": "" })).await.expect("screen media");
 
     // What-if: 1 funded ETP, typed in; the chart re-queries and draws the API's new figures.
@@ -508,6 +516,12 @@ async fn the_coordinators_page_on_the_demo_data_with_no_network_but_the_server()
         .filter(|e| !e["message"].as_str().is_some_and(|m| m.contains("/graphql") && m.contains("401")))
         .collect();
     assert!(errors.is_empty(), "browser console errors: {errors:#?}");
+
+    // The printed dossier, looked at in the same browser's PDF viewer (a file: no network).
+    let pdf = out.join("app-decision.pdf");
+    browser.post("/url", json!({ "url": format!("file://{}", pdf.display()) })).await.expect("opens the PDF");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    browser.screenshot(&out.join("app-decision-pdf.png")).await.expect("screenshot");
 
     browser.close().await;
     drop(driver);

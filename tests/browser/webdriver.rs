@@ -225,9 +225,16 @@ impl Browser {
 
     /// A screenshot of the whole page: the window grows to the document's height, then back.
     pub async fn full_screenshot(&self, path: &Path) -> anyhow::Result<()> {
+        self.full_screenshot_at(path, 1400).await
+    }
+
+    /// The same at another width (e.g. near an A4 page's for the print layout).
+    pub async fn full_screenshot_at(&self, path: &Path, width: u64) -> anyhow::Result<()> {
+        self.window_size(width, 1000).await?;
+        tokio::time::sleep(Duration::from_millis(200)).await;
         let height = self.script("return document.documentElement.scrollHeight;", json!([])).await?;
         let height = height.as_u64().unwrap_or(1000).clamp(600, 12_000);
-        self.window_size(1400, height + 140).await?;
+        self.window_size(width, height + 140).await?;
         tokio::time::sleep(Duration::from_millis(200)).await;
         let shot = self.screenshot(path).await;
         self.window_size(1400, 1000).await?;
