@@ -157,7 +157,9 @@ async fn first_load(browser: &Browser, app: &TestApp) -> Figures {
             files.push(format!("{} {} B", name.rsplit('/').next().unwrap_or(name), transfer));
         }
     }
-    assert!(files.len() >= 10, "the stylesheet and the modules: {files:?}");
+    // The stylesheet and the dashboard's modules; the other screens' come when first opened.
+    assert!(files.len() >= 8, "the stylesheet and the modules: {files:?}");
+    assert!(!files.iter().any(|f| f.starts_with("forms.js")), "the forms are not part of the first load: {files:?}");
     let dashboard_ms = timing["dashboardShownMs"].as_f64().expect("the page marks when the dashboard shows");
     println!(
         "first load: HTML + CSS + JS {page_bytes} B transferred in {} files ({files:?}); GraphQL answers {graphql_bytes} B; \
@@ -189,6 +191,8 @@ async fn sign_in(browser: &Browser, out: &Path) {
         .expect("signed out");
     let stored = browser.script("return sessionStorage.getItem('am-planner.token');", json!([])).await.expect("storage");
     assert_eq!(stored, Value::Null, "signing out forgets the token");
+    let hidden = "return ['session', 'tabs'].every(id => getComputedStyle(document.getElementById(id)).display === 'none');";
+    assert_eq!(browser.script(hidden, json!([])).await.expect("styles"), true, "no session header once signed out");
     browser.screenshot(&out.join("app-signin.png")).await.expect("screenshot");
 
     // A wrong token: the API's 401 and its code, said in French next to the field.
@@ -274,14 +278,23 @@ async fn dashboard(browser: &Browser, app: &TestApp, structure: &str, out: &Path
 
     browser.full_screenshot(&out.join("app-dashboard.png")).await.expect("screenshot");
     accessibility(browser, "the dashboard").await;
+    let pdf = browser.print_a4().await.expect("printed");
+    std::fs::write(out.join("app-dashboard.pdf"), &pdf).expect("PDF written");
+    println!("dashboard printed on A4: {} page(s), {} B (app-dashboard.pdf)", pdf_pages(&pdf), pdf.len());
+    browser.cdp("Emulation.setEmulatedMedia", json!({ "media": "print" })).await.expect("print media");
+    browser.full_screenshot_at(&out.join("app-dashboard-print.png"), 900).await.expect("screenshot");
+    browser.cdp("Emulation.setEmulatedMedia", json!({ "media": "" })).await.expect("screen media");
     (contract_id, contract)
 }
 
 /// The payable opens its rule trace: the same rules as the API's explanation, in order, with
 /// each parameter's date and its confidence marked.
 async fn explanation(browser: &Browser, contract_id: &str, contract: &Value, out: &Path) {
+    // By keyboard: the amount is a button; Enter opens the dialog.
     let opener = format!("tr[data-contract='{contract_id}'] button.explain:has(.amount[data-kind=payable])");
-    browser.click(&opener).await.expect("the payable is a button");
+    let focus = "const b = document.querySelector(arguments[0]); b.focus(); return document.activeElement === b;";
+    assert_eq!(browser.script(focus, json!([opener])).await.expect("focus"), true, "the amount takes the focus");
+    browser.press("\u{E007}").await.expect("Enter");
     browser
         .wait_for("the explanation", "return document.getElementById('explain-body').dataset.loaded === 'true';", json!([]), WAIT)
         .await
@@ -308,7 +321,8 @@ async fn explanation(browser: &Browser, contract_id: &str, contract: &Value, out
     assert!(body.contains("En vigueur depuis") && body.contains("Référence"), "{body}");
     browser.screenshot(&out.join("app-explanation.png")).await.expect("screenshot");
     accessibility(browser, "the explanation dialog").await;
-    browser.click("#explain-close").await.expect("close button");
+    // Escape closes it, and the focus goes back to the amount.
+    browser.press("\u{E00C}").await.expect("Escape");
     let back = "return !document.getElementById('explain').open && document.activeElement.matches(arguments[0]);";
     browser.wait_for("the focus back on the amount", back, json!([opener]), WAIT).await.expect("focus returns");
 }
@@ -477,6 +491,20 @@ async fn forms(browser: &Browser, app: &TestApp, out: &Path) {
     browser.full_screenshot(&out.join("app-import.png")).await.expect("screenshot");
 }
 
+/// A token that stops working mid-session (revoked, expired): the next request's 401 brings the
+/// sign-in back, with the reason.
+async fn session_ends(browser: &Browser, out: &Path) {
+    browser.script("sessionStorage.setItem('am-planner.token', 'a-token-revoked-meanwhile');", json!([])).await.expect("storage");
+    browser.click("a[data-screen=tableau]").await.expect("tab");
+    let message = "const e = document.getElementById('token-error'); \
+        return !document.getElementById('sign-in').hidden && e.textContent.includes('session a pris fin') ? e.textContent : null;";
+    let text = browser.wait_for("the end of the session", message, json!([]), WAIT).await.expect("signed out");
+    assert!(text.as_str().unwrap_or_default().contains("UNAUTHENTICATED"), "{text}");
+    let stored = browser.script("return sessionStorage.getItem('am-planner.token');", json!([])).await.expect("storage");
+    assert_eq!(stored, Value::Null, "the dead token is forgotten");
+    browser.screenshot(&out.join("app-session-ended.png")).await.expect("screenshot");
+}
+
 #[tokio::test]
 async fn the_coordinators_page_on_the_demo_data_with_no_network_but_the_server() {
     let started = Instant::now();
@@ -506,6 +534,8 @@ async fn the_coordinators_page_on_the_demo_data_with_no_network_but_the_server()
     let pages = decision(&browser, &app, &structure, &out).await;
     compatibility(&browser, &app, &structure, &out).await;
     forms(&browser, &app, &out).await;
+
+    session_ends(&browser, &out).await;
 
     // No script error, no refused style or script (CSP violations are console errors); the one
     // expected failure is the wrong token's 401.

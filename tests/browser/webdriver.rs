@@ -89,7 +89,8 @@ impl Browser {
             "--disable-gpu",
             "--disable-dev-shm-usage",
             "--window-size=1400,1000",
-            // French, as the page's users: date inputs show jj/mm/aaaa.
+            // French, as the page's users (the page's own formats are fr-FR whatever the browser;
+            // date inputs follow Chromium's UI locale, of which Debian ships en-US only).
             "--lang=fr-FR",
             "--no-first-run",
             "--disable-extensions",
@@ -215,6 +216,15 @@ impl Browser {
         if self.script(script, json!([css, value])).await? != true {
             bail!("no element {css}");
         }
+        Ok(())
+    }
+
+    /// Presses and releases one key (a WebDriver key code such as `\u{E007}` for Enter) on
+    /// the focused element, as a keyboard does.
+    pub async fn press(&self, key: &str) -> anyhow::Result<()> {
+        let actions = json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": [
+            { "type": "keyDown", "value": key }, { "type": "keyUp", "value": key } ] }] });
+        self.post("/actions", actions).await?;
         Ok(())
     }
 

@@ -147,7 +147,8 @@ mod tests {
             let source = text(file).replace("http://www.w3.org/2000/svg", "");
             assert!(!source.contains("http://") && !source.contains("https://"), "{} names another host", file.name);
             assert!(!source.contains("innerHTML"), "{} builds markup from strings", file.name);
-            for import in source.split("from './").skip(1) {
+            // Static (`from './x.js'`) and dynamic (`import('./x.js')`) imports.
+            for import in source.split("from './").skip(1).chain(source.split("import('./").skip(1)) {
                 let name = import.split('\'').next().unwrap_or_default();
                 assert!(FILES.iter().any(|f| f.name == name), "{} imports {name}, which is not served", file.name);
             }

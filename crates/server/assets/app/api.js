@@ -73,3 +73,15 @@ export function describeError(error) {
   }
   return error instanceof ApiError ? `${error.message} (${error.code})` : String(error?.message ?? error);
 }
+
+const CONTRACT_TRACE = `query ContractTrace($id: ID!, $asOf: Date) { node(id: $id) { ... on AidContract {
+  evaluation(asOf: $asOf) {
+    ... on IndividualSimulation { ${CAVEATS} explanation { ${EXPLANATION} } }
+    ... on CollectiveSimulation { ${CAVEATS} explanation { ${EXPLANATION} } } } } } }`;
+
+/** A stored aid contract's evaluation on `asOf`, with its explanation (`AidContract.evaluation`). */
+export async function contractTrace(id, asOf) {
+  const data = await gql(CONTRACT_TRACE, { id, asOf });
+  if (!data.node) throw new ApiError('NOT_FOUND', 'contract not found', 200);
+  return data.node.evaluation;
+}

@@ -1,7 +1,7 @@
 // The compatibility report (CMP-* rules) over the calendar year of the chosen day, grouped by
 // severity, and the table of all the structure's public money over five years.
 
-import { gql, EXPLANATION, CAVEATS } from './api.js';
+import { gql, EXPLANATION, CAVEATS, contractTrace } from './api.js';
 import { h, table, sr } from './dom.js';
 import { money, date } from './format.js';
 import { label } from './labels.js';
@@ -43,7 +43,9 @@ function finding(ctx, f) {
       explainButton('la règle et ses paramètres', `${f.rule}`, trace(ctx, [f.rule]))));
 }
 
-function moneyTable(m) {
+const AID = new Set(['INDIVIDUAL_AID', 'COLLECTIVE_AID']);
+
+function moneyTable(m, asOf) {
   const key = (l) => `${l.payee}|${l.practitionerId ?? ''}|${l.source}|${l.originId}`;
   const groups = new Map();
   for (const l of m.lines) {
@@ -54,7 +56,11 @@ function moneyTable(m) {
   }
   // One cell per line of the API: two lines of the same year and origin are shown one under
   // the other, never added up here.
-  const cell = (lines) => lines ? lines.map((l, i) => [i ? h('br') : null, money(l.amount),
+  // An aid amount opens its contract's evaluation; the ACI and grants are recorded figures.
+  const cell = (lines) => lines ? lines.map((l, i) => [i ? h('br') : null,
+    AID.has(l.source)
+      ? explainButton(money(l.amount), `${label('MoneySource', l.source)}, ${l.payeeLabel}, ${l.year}`, () => contractTrace(l.originId, asOf))
+      : money(l.amount),
     l.basis === 'FORECAST' ? h('span', { class: 'small muted' }, ' (prév.)') : null]) : '—';
   return table({
     caption: 'Tout l’argent public de la structure, par année civile, bénéficiaire et source',
@@ -88,7 +94,7 @@ export async function render({ structure, asOf }) {
       findings.length ? findings.map((f) => finding(ctx, f)) : h('p', { class: 'muted' }, 'Aucun.'))),
     h('section', { 'aria-labelledby': 'money-title' },
       h('h2', { id: 'money-title' }, 'Tout l’argent public'),
-      moneyTable(s.money),
+      moneyTable(s.money, asOf),
       s.money.employees.length ? table({
         caption: 'Par salarié(e) : coût employeur et argent public qui le finance',
         head: ['Salarié(e)', { cell: 'Année', class: 'num' }, { cell: 'Coût employeur', class: 'num' }, { cell: 'Aide', class: 'num' },

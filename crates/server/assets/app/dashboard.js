@@ -1,7 +1,7 @@
 // The structure dashboard on the chosen day: money of the year, standing, members, assistants,
 // team objectives, the five-year forecast and the coming deadlines (Structure.dashboard).
 
-import { gql, EXPLANATION, CAVEATS } from './api.js';
+import { gql, EXPLANATION, CAVEATS, contractTrace as evaluationTrace } from './api.js';
 import { h, table, sr } from './dom.js';
 import { money, date, month, decimal, percent, etp, hours, previousMonth, toPlot, integer } from './format.js';
 import { label } from './labels.js';
@@ -212,7 +212,7 @@ function objectivesSection(d) {
       }))));
 }
 
-function forecastSection(d) {
+function forecastSection(d, asOf) {
   const f = d.forecast;
   const years = f.byCalendarYear;
   return h('section', { 'aria-labelledby': 'forecast-title' },
@@ -235,7 +235,8 @@ function forecastSection(d) {
     table({
       caption: 'Détail des versements par contrat',
       head: ['Contrat', 'Date', { cell: 'Année de contrat', class: 'num' }, { cell: 'Montant', class: 'num' }],
-      rows: f.contracts.flatMap((c) => c.payments.map((p, i) => [i === 0 ? c.label : { cell: sr(c.label), scope: 'row' }, date(p.on), { cell: p.contractYear, class: 'num' }, { cell: money(p.amount), class: 'num' }])),
+      rows: f.contracts.flatMap((c) => c.payments.map((p, i) => [i === 0 ? c.label : { cell: sr(c.label), scope: 'row' }, date(p.on), { cell: p.contractYear, class: 'num' },
+        { cell: explainButton(money(p.amount), `versement du ${date(p.on)}, ${c.label}`, () => evaluationTrace(c.contractId, asOf)), class: 'num' }])),
     }));
 }
 
@@ -270,7 +271,7 @@ export async function render({ structure, asOf }) {
     membersSection(ctx, d),
     assistantsSection(ctx, d),
     objectivesSection(d),
-    forecastSection(d),
+    forecastSection(d, asOf),
     deadlinesSection(d, names));
   view.dataset.loadMs = String(Math.round(performance.now() - started));
   return view;

@@ -1,7 +1,7 @@
 // The decision view (STR-COMPARISON): keep the individual contracts or sign the collective one,
 // side by side over five years, with the what-if controls re-querying as they change.
 
-import { gql, EXPLANATION, CAVEATS, describeError } from './api.js';
+import { gql, EXPLANATION, CAVEATS, describeError, contractTrace } from './api.js';
 import { h, fill, table, uid } from './dom.js';
 import { money, date, etp, negate, isNegative } from './format.js';
 import { label } from './labels.js';
@@ -30,11 +30,6 @@ const COLLECTIVE_TRACE = `query CollectiveTrace($id: ID!, $startOn: Date, $adher
   comparison(startOn: $startOn, adheringDoctors: $adhering, fundedEtp: $etp) {
     collective { collective { ${CAVEATS} explanation { ${EXPLANATION} } } } } } }`;
 
-const CONTRACT_TRACE = `query ContractTrace($id: ID!, $asOf: Date) { node(id: $id) { ... on AidContract {
-  evaluation(asOf: $asOf) {
-    ... on IndividualSimulation { ${CAVEATS} explanation { ${EXPLANATION} } }
-    ... on CollectiveSimulation { ${CAVEATS} explanation { ${EXPLANATION} } } } } } }`;
-
 const NEW_CONTRACT_TRACE = `query NewContractTrace($id: ID!, $signedOn: Date!, $option: AidOption!) { node(id: $id) { ... on Practitioner {
   aidSimulation(signedOn: $signedOn, option: $option) { ${CAVEATS} explanation { ${EXPLANATION} } } } } }`;
 
@@ -46,7 +41,7 @@ const CONFIDENCE_WORDS = {
 
 function lineTrace(ctx, line, start) {
   if (line.kind === 'RUNNING' && line.contractId) {
-    return async () => (await gql(CONTRACT_TRACE, { id: line.contractId, asOf: start })).node.evaluation;
+    return () => contractTrace(line.contractId, start);
   }
   if (line.kind === 'NEW' && line.practitionerId && line.option) {
     return async () => (await gql(NEW_CONTRACT_TRACE, { id: line.practitionerId, signedOn: start, option: line.option })).node.aidSimulation;

@@ -7,15 +7,13 @@ import { today } from './format.js';
 import { label } from './labels.js';
 import { setupDialog } from './explain.js';
 import * as dashboard from './dashboard.js';
-import * as decision from './decision.js';
-import * as compat from './compat.js';
-import * as forms from './forms.js';
 
+// The dashboard comes with the first load; the other screens are fetched when first opened.
 const SCREENS = {
-  tableau: { module: dashboard, title: 'Tableau de bord' },
-  decision: { module: decision, title: 'Individuel ou collectif ?' },
-  compatibilite: { module: compat, title: 'Compatibilité des financements' },
-  saisies: { module: forms, title: 'Saisies' },
+  tableau: { load: async () => dashboard, title: 'Tableau de bord' },
+  decision: { load: () => import('./decision.js'), title: 'Individuel ou collectif ?' },
+  compatibilite: { load: () => import('./compat.js'), title: 'Compatibilité des financements' },
+  saisies: { load: () => import('./forms.js'), title: 'Saisies' },
 };
 
 const AS_OF_KEY = 'am-planner.asOf';
@@ -92,7 +90,8 @@ async function route() {
   delete container.dataset.ready;
   status('Chargement…');
   try {
-    const view = await screen.module.render({ structure, asOf: state.asOf, stale: () => ticket !== state.renderToken });
+    const module = await screen.load();
+    const view = await module.render({ structure, asOf: state.asOf, stale: () => ticket !== state.renderToken });
     if (ticket !== state.renderToken) return;
     fill(container, view);
     container.dataset.ready = name;
