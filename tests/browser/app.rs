@@ -189,9 +189,11 @@ async fn sign_in(browser: &Browser, out: &Path) {
         .wait_for("the sign-in form", "return !document.getElementById('sign-in').hidden;", json!([]), WAIT)
         .await
         .expect("signed out");
-    let stored = browser.script("return sessionStorage.getItem('am-planner.token');", json!([])).await.expect("storage");
+    let stored =
+        browser.script("return sessionStorage.getItem('am-planner.token');", json!([])).await.expect("storage");
     assert_eq!(stored, Value::Null, "signing out forgets the token");
-    let hidden = "return ['session', 'tabs'].every(id => getComputedStyle(document.getElementById(id)).display === 'none');";
+    let hidden =
+        "return ['session', 'tabs'].every(id => getComputedStyle(document.getElementById(id)).display === 'none');";
     assert_eq!(browser.script(hidden, json!([])).await.expect("styles"), true, "no session header once signed out");
     browser.screenshot(&out.join("app-signin.png")).await.expect("screenshot");
 
@@ -209,7 +211,8 @@ async fn sign_in(browser: &Browser, out: &Path) {
         .expect("a message for the wrong token");
     let error = error.as_str().unwrap_or_default();
     assert!(error.contains("n'est pas reconnu") && error.contains("expiré"), "{error}");
-    let invalid = browser.script("return document.getElementById('token').getAttribute('aria-invalid');", json!([])).await;
+    let invalid =
+        browser.script("return document.getElementById('token').getAttribute('aria-invalid');", json!([])).await;
     assert_eq!(invalid.expect("attribute"), "true");
     browser.screenshot(&out.join("app-signin-wrong-token.png")).await.expect("screenshot");
 
@@ -218,7 +221,9 @@ async fn sign_in(browser: &Browser, out: &Path) {
     screen_ready(browser, "tableau").await;
     let viewer = text_of(browser, "#viewer-name").await;
     assert!(viewer.contains("coordinateur"), "{viewer}");
-    let structures = browser.script("return [...document.querySelectorAll('#structure-select option')].map(o => o.textContent);", json!([])).await;
+    let structures = browser
+        .script("return [...document.querySelectorAll('#structure-select option')].map(o => o.textContent);", json!([]))
+        .await;
     assert_eq!(structures.expect("options"), json!(["MSP des Tilleuls — FINESS 330042177"]), "the viewer's structures");
 }
 
@@ -260,7 +265,12 @@ async fn dashboard(browser: &Browser, app: &TestApp, structure: &str, out: &Path
             }
             let payable = contract["payable"].as_str().unwrap_or("0.00");
             if picked.is_none() && payable != "0.00" {
-                picked = Some((id, member["name"].as_str().unwrap_or_default().to_owned(), payable.to_owned(), contract.clone()));
+                picked = Some((
+                    id,
+                    member["name"].as_str().unwrap_or_default().to_owned(),
+                    payable.to_owned(),
+                    contract.clone(),
+                ));
             }
         }
     }
@@ -271,10 +281,15 @@ async fn dashboard(browser: &Browser, app: &TestApp, structure: &str, out: &Path
     println!("dashboard: {name}'s payable this year reads {shown:?}, the API's {payable:?}");
 
     let bars = attr_list(browser, "[data-testid=forecast-chart] rect[data-amount]", "data-amount").await;
-    let expected: Vec<String> =
-        list(&d["forecast"]["byCalendarYear"]).iter().map(|y| y["amount"].as_str().unwrap_or_default().to_owned()).collect();
+    let expected: Vec<String> = list(&d["forecast"]["byCalendarYear"])
+        .iter()
+        .map(|y| y["amount"].as_str().unwrap_or_default().to_owned())
+        .collect();
     assert_eq!(bars, expected, "the forecast chart draws the API's cash per calendar year");
-    assert_eq!(attr_list(browser, "[data-field='forecast.totalCash']", "data-money").await, [d["forecast"]["totalCash"].as_str().unwrap_or_default()]);
+    assert_eq!(
+        attr_list(browser, "[data-field='forecast.totalCash']", "data-money").await,
+        [d["forecast"]["totalCash"].as_str().unwrap_or_default()]
+    );
 
     browser.full_screenshot(&out.join("app-dashboard.png")).await.expect("screenshot");
     accessibility(browser, "the dashboard").await;
@@ -296,7 +311,12 @@ async fn explanation(browser: &Browser, contract_id: &str, contract: &Value, out
     assert_eq!(browser.script(focus, json!([opener])).await.expect("focus"), true, "the amount takes the focus");
     browser.press("\u{E007}").await.expect("Enter");
     browser
-        .wait_for("the explanation", "return document.getElementById('explain-body').dataset.loaded === 'true';", json!([]), WAIT)
+        .wait_for(
+            "the explanation",
+            "return document.getElementById('explain-body').dataset.loaded === 'true';",
+            json!([]),
+            WAIT,
+        )
         .await
         .expect("the explanation loads");
     let rules = attr_list(browser, "#explain-body .rule", "data-rule").await;
@@ -361,7 +381,11 @@ async fn decision(browser: &Browser, app: &TestApp, structure: &str, out: &Path)
     let hidden = "return getComputedStyle(document.querySelector('nav.tabs')).display === 'none' \
         && getComputedStyle(document.querySelector('.controls')).display === 'none' \
         && getComputedStyle(document.querySelector('.print-only')).display !== 'none';";
-    assert_eq!(browser.script(hidden, json!([])).await.expect("styles"), true, "print hides the controls, states the assumptions");
+    assert_eq!(
+        browser.script(hidden, json!([])).await.expect("styles"),
+        true,
+        "print hides the controls, states the assumptions"
+    );
     browser.full_screenshot_at(&out.join("app-decision-print.png"), 900).await.expect("screenshot");
     browser.cdp("Emulation.setEmulatedMedia", json!({ "media": "" })).await.expect("screen media");
 
@@ -388,7 +412,10 @@ async fn compatibility(browser: &Browser, app: &TestApp, structure: &str, out: &
     let mut expected = Vec::new();
     for severity in ["CONFLICT", "WARNING", "INFO"] {
         expected.extend(
-            findings.iter().filter(|f| f["severity"] == severity).map(|f| f["rule"].as_str().unwrap_or_default().to_owned()),
+            findings
+                .iter()
+                .filter(|f| f["severity"] == severity)
+                .map(|f| f["rule"].as_str().unwrap_or_default().to_owned()),
         );
     }
     assert_eq!(shown, expected, "every finding, grouped by severity");
@@ -447,7 +474,11 @@ async fn forms(browser: &Browser, app: &TestApp, out: &Path) {
         const e = document.querySelector('[data-error-for=\"row0.hours\"]'); \
         return i.getAttribute('aria-invalid') === 'true' && i.getAttribute('aria-describedby').split(' ').includes(e.id) \
           && document.activeElement === i;";
-    assert_eq!(browser.script(wired, json!([])).await.expect("wiring"), true, "the field is marked, described and focused");
+    assert_eq!(
+        browser.script(wired, json!([])).await.expect("wiring"),
+        true,
+        "the field is marked, described and focused"
+    );
     let others = "return [...document.querySelectorAll('form[data-form=hours] [data-error-for]')] \
         .filter(e => e.textContent && e.dataset.errorFor !== 'row0.hours').map(e => e.dataset.errorFor);";
     assert_eq!(browser.script(others, json!([])).await.expect("others"), json!([]), "only that field is in error");
@@ -458,7 +489,12 @@ async fn forms(browser: &Browser, app: &TestApp, out: &Path) {
     browser.type_into(&format!("{form} input[aria-label='Ligne 1 : heures']"), "12,5").await.expect("hours");
     browser.click(&format!("{form} button[type=submit]")).await.expect("submit");
     browser
-        .wait_for("the month recorded", "return document.querySelector('form[data-form=hours] .form-result.ok') !== null;", json!([]), WAIT)
+        .wait_for(
+            "the month recorded",
+            "return document.querySelector('form[data-form=hours] .form-result.ok') !== null;",
+            json!([]),
+            WAIT,
+        )
         .await
         .expect("recorded");
     let written = api(app, ACTIVITY, json!({ "id": ines, "month": "2026-11" })).await;
@@ -482,7 +518,10 @@ async fn forms(browser: &Browser, app: &TestApp, out: &Path) {
     assert_eq!(refused, ["3"], "the refused line, by its number in the file");
     assert_eq!(attr_list(browser, "[data-testid=import-report] tr[data-line]", "data-field").await, ["family"]);
     browser.full_screenshot(&out.join("app-import-refused.png")).await.expect("screenshot");
-    browser.set_value(&format!("{import} textarea"), &bad.replace("SECRETARIAT", "ADMINISTRATIVE")).await.expect("file");
+    browser
+        .set_value(&format!("{import} textarea"), &bad.replace("SECRETARIAT", "ADMINISTRATIVE"))
+        .await
+        .expect("file");
     browser.click(&format!("{import} button[type=submit]")).await.expect("import");
     let done = "const r = document.querySelector('[data-testid=import-report]'); return r.dataset.written === '3';";
     browser.wait_for("the import written", done, json!([]), WAIT).await.expect("written");
@@ -494,13 +533,17 @@ async fn forms(browser: &Browser, app: &TestApp, out: &Path) {
 /// A token that stops working mid-session (revoked, expired): the next request's 401 brings the
 /// sign-in back, with the reason.
 async fn session_ends(browser: &Browser, out: &Path) {
-    browser.script("sessionStorage.setItem('am-planner.token', 'a-token-revoked-meanwhile');", json!([])).await.expect("storage");
+    browser
+        .script("sessionStorage.setItem('am-planner.token', 'a-token-revoked-meanwhile');", json!([]))
+        .await
+        .expect("storage");
     browser.click("a[data-screen=tableau]").await.expect("tab");
     let message = "const e = document.getElementById('token-error'); \
         return !document.getElementById('sign-in').hidden && e.textContent.includes('session a pris fin') ? e.textContent : null;";
     let text = browser.wait_for("the end of the session", message, json!([]), WAIT).await.expect("signed out");
     assert!(text.as_str().unwrap_or_default().contains("UNAUTHENTICATED"), "{text}");
-    let stored = browser.script("return sessionStorage.getItem('am-planner.token');", json!([])).await.expect("storage");
+    let stored =
+        browser.script("return sessionStorage.getItem('am-planner.token');", json!([])).await.expect("storage");
     assert_eq!(stored, Value::Null, "the dead token is forgotten");
     browser.screenshot(&out.join("app-session-ended.png")).await.expect("screenshot");
 }
@@ -515,7 +558,8 @@ async fn the_coordinators_page_on_the_demo_data_with_no_network_but_the_server()
     let app = TestApp::start(settings("sqlite::memory:")).await;
     let team = api(&app, TEAM, json!({})).await;
     let structure = team["structures"]["edges"][0]["node"]["id"].as_str().expect("the demo MSP").to_owned();
-    let driver = ChromeDriver::start(&chromedriver, &out.join("chromedriver-app.log")).await.expect("chromedriver starts");
+    let driver =
+        ChromeDriver::start(&chromedriver, &out.join("chromedriver-app.log")).await.expect("chromedriver starts");
     let browser = Browser::open(&driver, &chromium).await.expect("headless chromium starts");
     browser.post("/timeouts", json!({ "script": 60_000 })).await.expect("script timeout");
 

@@ -273,4 +273,3 @@ impl Browser {
         self.call(reqwest::Method::DELETE, "", None).await.ok();
     }
 }
-

@@ -441,6 +441,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let listener = TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
     let addr: SocketAddr = listener.local_addr()?;
     tracing::info!(%addr, database = app.store.backend_name(), "am-planner listening");
+    tracing::info!("coordinator's page: http://{addr}{}", app::PAGE_ROUTE);
     if graphiql {
         tracing::info!("GraphiQL: http://{addr}/graphql");
     }

@@ -171,10 +171,10 @@ function assistantsSection(ctx, d) {
           { cell: m ? hours(m.fundedHours) : '—', class: 'num' },
           { cell: m ? hours(m.assignedHours) : '—', class: 'num' },
           { cell: m ? (m.recorded ? hours(m.tracedHours) : h('span', { class: 'muted' }, 'non saisi')) : '—', class: 'num' },
-          [explainButton(verdictBadge(a.verdict), `vérifications de ${a.name}`, () => assistantTrace(ctx, a.assistantId)), confidenceMark(a.confidence),
+          { class: 'checks', cell: [explainButton(verdictBadge(a.verdict), `vérifications de ${a.name}`, () => assistantTrace(ctx, a.assistantId)), confidenceMark(a.confidence),
             rulesList(a.failingRules, a.undecidedRules),
             a.qualificationDeadline ? h('p', { class: 'small' }, `Qualification avant le ${date(a.qualificationDeadline)}`) : null,
-            a.activityRecorded && a.missingMonths.length ? h('p', { class: 'small' }, `${a.missingMonths.length} mois sans saisie (dernier : ${month(a.missingMonths[a.missingMonths.length - 1])})`) : null],
+            a.activityRecorded && a.missingMonths.length ? h('p', { class: 'small' }, `${a.missingMonths.length} mois sans saisie (dernier : ${month(a.missingMonths[a.missingMonths.length - 1])})`) : null] },
         ] };
       }),
     }));
