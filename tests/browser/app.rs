@@ -528,6 +528,67 @@ async fn forms(browser: &Browser, app: &TestApp, out: &Path) {
     let written = api(app, ACTIVITY, json!({ "id": ines, "month": "2026-10" })).await;
     assert_eq!(list(&written["node"]["activity"]).len(), 3, "the file's three lines");
     browser.full_screenshot(&out.join("app-import.png")).await.expect("screenshot");
+
+    // A doctor's figures: the two refused fields each get their message; then a valid year.
+    let martin = list(&node["members"]["edges"])
+        .into_iter()
+        .find(|e| e["node"]["practitioner"]["lastName"] == "Martin")
+        .map(|e| e["node"]["practitioner"]["id"].clone())
+        .expect("Dr Martin");
+    let figures = "form[data-form=figures]";
+    browser.select(&control_of(browser, figures, "practitionerId").await, "Claire Martin").await.expect("doctor");
+    browser.type_into(&control_of(browser, figures, "year").await, "2025").await.expect("year");
+    browser.type_into(&control_of(browser, figures, "pmt").await, "1000").await.expect("pmt");
+    browser.type_into(&control_of(browser, figures, "adultPmt").await, "1200").await.expect("adult pmt");
+    browser.type_into(&control_of(browser, figures, "ccamSharePercent").await, "12,345").await.expect("ccam");
+    browser.click(&format!("{figures} button[type=submit]")).await.expect("submit");
+    assert!(field_error(browser, figures, "adultPmt").await.contains("ADULT_PMT_EXCEEDS_PMT"));
+    assert!(field_error(browser, figures, "ccamSharePercent").await.contains("CCAM_SHARE_INVALID"));
+    browser.full_screenshot(&out.join("app-figures-error.png")).await.expect("screenshot");
+    browser.type_into(&control_of(browser, figures, "adultPmt").await, "800").await.expect("adult pmt");
+    browser.type_into(&control_of(browser, figures, "ccamSharePercent").await, "12,5").await.expect("ccam");
+    browser.click(&format!("{figures} button[type=submit]")).await.expect("submit");
+    browser
+        .wait_for(
+            "the figures recorded",
+            "return document.querySelector('form[data-form=figures] .form-result.ok') !== null;",
+            json!([]),
+            WAIT,
+        )
+        .await
+        .expect("recorded");
+    let recorded = api(app, "query($id: ID!) { node(id: $id) { ... on Practitioner { activityFigures { year pmt adultPmt ccamSharePercent origin } } } }", json!({ "id": martin })).await;
+    let year =
+        list(&recorded["node"]["activityFigures"]).into_iter().find(|f| f["year"] == 2025).expect("2025's figures");
+    assert_eq!(
+        (&year["pmt"], &year["adultPmt"], &year["ccamSharePercent"], &year["origin"]),
+        (&json!(1000), &json!(800), &json!("12.50"), &json!("MANUAL"))
+    );
+
+    // A doctor leaving before they joined: the API's refusal next to the date.
+    let leaving = "form[data-form=leaving]";
+    browser.set_value(&control_of(browser, leaving, "to").await, "1990-01-01").await.expect("date");
+    browser.click(&format!("{leaving} button[type=submit]")).await.expect("submit");
+    assert!(field_error(browser, leaving, "to").await.contains("END_BEFORE_START"));
+}
+
+/// The CSS selector of the control a form registered under `key` (its error's id without `-error`).
+async fn control_of(browser: &Browser, form: &str, key: &str) -> String {
+    let script = "const e = document.querySelector(`${arguments[0]} [data-error-for=\"${arguments[1]}\"]`); return e ? e.id.replace(/-error$/, '') : null;";
+    let id = browser.script(script, json!([form, key])).await.expect("control");
+    format!("#{}", id.as_str().unwrap_or_else(|| panic!("no field {key} in {form}")))
+}
+
+/// Waits for the message next to the field `key` of `form`, and checks the field is marked.
+async fn field_error(browser: &Browser, form: &str, key: &str) -> String {
+    let script = "const e = document.querySelector(`${arguments[0]} [data-error-for=\"${arguments[1]}\"]`); \
+        const c = e && document.getElementById(e.id.replace(/-error$/, '')); \
+        return e && e.textContent && c.getAttribute('aria-invalid') === 'true' ? e.textContent : null;";
+    let text = browser
+        .wait_for(&format!("the error next to {key}"), script, json!([form, key]), WAIT)
+        .await
+        .expect("an error");
+    text.as_str().unwrap_or_default().to_owned()
 }
 
 /// A token that stops working mid-session (revoked, expired): the next request's 401 brings the
