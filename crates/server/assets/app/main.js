@@ -35,6 +35,8 @@ export function status(text, isError = false) {
 
 function showSignIn(message) {
   state.viewer = null;
+  state.renderToken += 1; // a screen still loading is not shown
+  status('');
   $('session').hidden = true;
   $('tabs').hidden = true;
   $('sign-in').hidden = false;
@@ -100,7 +102,10 @@ async function route() {
     $('main').focus({ preventScroll: true });
   } catch (error) {
     if (ticket !== state.renderToken) return;
-    if (error instanceof ApiError && error.status === 401) return; // handled by the sign-out
+    if (error instanceof ApiError && error.status === 401) {
+      status(''); // the sign-in says why
+      return;
+    }
     fill(container, h('h1', {}, screen.title), h('p', { class: 'field-error', role: 'alert' }, describeError(error)));
     status('');
   }
