@@ -105,7 +105,7 @@ const COMPARISON: &str = r#"query($id: ID!, $etp: String) { structure(id: $id) {
   comparison(startOn: "2026-12-01", fundedEtp: $etp) { individual { yearly } collective { yearly } } } }"#;
 
 const COMPATIBILITY: &str = r#"query($id: ID!, $asOf: Date!) { structure(id: $id) {
-  compatibility(asOf: $asOf) { findings { rule severity localCpamMustConfirm } }
+  compatibility(asOf: $asOf) { findings { rule severity confidence localCpamMustConfirm } }
   money(asOf: $asOf) { totals { year amount } } } }"#;
 
 const TEAM: &str = r#"{ structures(first: 1) { edges { node { id
@@ -419,9 +419,15 @@ async fn compatibility(browser: &Browser, app: &TestApp, structure: &str, out: &
         );
     }
     assert_eq!(shown, expected, "every finding, grouped by severity");
-    let notes = browser.script("return document.querySelectorAll('.finding .cpam-note').length;", json!([])).await;
-    let silent = findings.iter().filter(|f| f["localCpamMustConfirm"] == true).count();
-    assert_eq!(notes.expect("count"), json!(silent), "the note where the texts are silent");
+    let notes = |kind: &'static str| {
+        let script = format!("return document.querySelectorAll('.finding .cpam-note[data-note={kind}]').length;");
+        async move { browser.script(&script, json!([])).await.expect("count") }
+    };
+    let must_confirm = findings.iter().filter(|f| f["localCpamMustConfirm"] == true).count();
+    let assumed =
+        findings.iter().filter(|f| f["localCpamMustConfirm"] != true && f["confidence"] == "ASSUMPTION").count();
+    assert_eq!(notes("must-confirm").await, json!(must_confirm), "the CPAM-must-confirm note where the API sets it");
+    assert_eq!(notes("assumption").await, json!(assumed), "the softer note on the product's own readings");
     let totals = attr_list(browser, "table.money tfoot [data-money]", "data-money").await;
     let expected: Vec<String> = list(&data["structure"]["money"]["totals"])
         .iter()

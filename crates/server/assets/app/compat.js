@@ -36,7 +36,13 @@ function finding(ctx, f) {
     f.figures.length ? h('ul', { class: 'compact' }, f.figures.map((x) => h('li', {}, `${x.name} : `,
       /^-?\d+\.\d{2}$/.test(x.value) ? money(x.value) : x.value))) : null,
     h('p', { lang: 'en' }, f.note),
-    f.localCpamMustConfirm ? h('p', { class: 'cpam-note' }, 'Les textes sont muets sur ce cumul : votre CPAM doit confirmer.') : null,
+    // The API's flag first; a reading the API itself calls an assumption (texts silent) is
+    // worth the same caution, said more softly.
+    f.localCpamMustConfirm
+      ? h('p', { class: 'cpam-note', 'data-note': 'must-confirm' }, 'Les textes sont muets sur ce cumul : votre CPAM doit confirmer.')
+      : f.confidence === 'ASSUMPTION'
+        ? h('p', { class: 'cpam-note', 'data-note': 'assumption' }, 'Les textes se taisent : ce constat est notre lecture ; faites-le confirmer par votre CPAM.')
+        : null,
     f.missingInputs.length ? h('p', { class: 'small' }, 'Données manquantes : ', f.missingInputs.join(', ')) : null,
     f.references.length ? h('div', { class: 'small' }, 'Références :', h('ul', { class: 'compact' }, f.references.map((r) => h('li', {}, r)))) : null,
     h('p', { class: 'small' }, `Confiance : ${label('Confidence', f.confidence)} — `,
