@@ -197,6 +197,14 @@ impl Browser {
         Ok(())
     }
 
+    /// Gives a file to an `<input type=file>` as a person picking it would (the input's own
+    /// `change` event fires; the page reads the file's bytes).
+    pub async fn upload(&self, css: &str, file: &Path) -> anyhow::Result<()> {
+        let id = self.element(css).await?;
+        self.post(&format!("/element/{id}/value"), json!({ "text": file.display().to_string() })).await?;
+        Ok(())
+    }
+
     /// Chooses the option of a `<select>` whose text contains `text`.
     pub async fn select(&self, css: &str, text: &str) -> anyhow::Result<()> {
         let script = "const s = document.querySelector(arguments[0]); \

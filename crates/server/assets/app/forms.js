@@ -74,6 +74,18 @@ function formState() {
       if (first) first.focus();
       return rest;
     },
+    /** Errors found by the page itself (no API code): the French text only. */
+    showLocal(errors, text) {
+      let first = null;
+      for (const e of errors) {
+        const target = this.fields.get(e.field.slice(1).join('.'));
+        if (!target) continue;
+        fill(target.error, text);
+        target.control.setAttribute('aria-invalid', 'true');
+        first ??= target.control;
+      }
+      if (first) first.focus();
+    },
     done(text, ok) {
       result.className = `form-result ${ok ? 'ok' : 'error'}`;
       fill(result, text);
@@ -93,6 +105,9 @@ async function submit(form, button, run) {
   }
 }
 
+const FIGURES_OF = `query FiguresOf($id: ID!) { node(id: $id) { ... on Practitioner {
+  activityFigures { year pmt adultPmt fileActive ccamSharePercent band origin obtainedAt } } } }`;
+
 function figuresForm(ctx) {
   const form = formState();
   const doctor = h('select', {}, ctx.members.map((m) => h('option', { value: m.practitioner.id }, `${m.practitioner.firstName} ${m.practitioner.lastName}`)));
@@ -102,6 +117,36 @@ function figuresForm(ctx) {
   const band = h('select', {}, h('option', { value: '' }, '— non connue —'), BANDS.map((b) => h('option', { value: b }, label('ActivityBand', b))));
   const button = h('button', { type: 'submit' }, 'Enregistrer les chiffres');
   const names = { pmt: 'Patientèle médecin traitant (PMT)', adultPmt: 'PMT adulte', fileActive: 'File active' };
+  // The API replaces the whole year: the form shows what is stored for the doctor and year, so
+  // that editing one figure keeps the others; a field the coordinator empties is sent as null.
+  const stored = h('p', { class: 'small', 'data-testid': 'figures-stored', role: 'status' });
+  let loading = 0;
+  async function load() {
+    const ticket = ++loading;
+    const y = Number(year.value.trim());
+    el.dataset.loaded = '';
+    if (!doctor.value || !/^\d{4}$/.test(year.value.trim())) {
+      fill(stored, 'Indiquez une année (AAAA) pour voir les chiffres enregistrés.');
+      return;
+    }
+    try {
+      const node = (await gql(FIGURES_OF, { id: doctor.value })).node;
+      if (ticket !== loading) return;
+      const f = (node?.activityFigures ?? []).find((x) => x.year === y) ?? null;
+      for (const [k, c] of ints) c.value = f && f[k] !== null ? String(f[k]) : '';
+      ccam.value = f?.ccamSharePercent ? f.ccamSharePercent.replace('.', ',') : '';
+      band.value = f?.band ?? '';
+      fill(stored, f
+        ? `Chiffres ${y} enregistrés (${label('FiguresOrigin', f.origin)}) repris ci-dessous : modifiez ce qui change. `
+          + 'Un champ que vous videz sera effacé (l’année entière est remplacée).'
+        : `Aucun chiffre enregistré pour ${y} : les champs laissés vides resteront inconnus.`);
+      el.dataset.loaded = `${doctor.value}:${y}`;
+    } catch (error) {
+      if (ticket === loading) fill(stored, `Chiffres enregistrés illisibles : ${describeError(error)}`);
+    }
+  }
+  doctor.addEventListener('change', load);
+  year.addEventListener('change', load);
   const el = h('form', {
     class: 'form-card', novalidate: true, 'data-form': 'figures', 'aria-labelledby': 'figures-title',
     onsubmit: (event) => {
@@ -112,15 +157,16 @@ function figuresForm(ctx) {
         const int = (key, control) => {
           const v = control.value.trim().replace(/\s/g, '');
           if (!v) return null;
-          if (!/^\d+$/.test(v)) bad.push({ field: ['input', key], code: 'NOT_AN_INTEGER', message: 'a whole number is expected' });
+          if (!/^\d+$/.test(v)) bad.push({ field: ['input', key] });
           return Number(v);
         };
         input.year = int('year', year);
         for (const [k, c] of ints) input[k] = int(k, c);
-        if (ccam.value.trim()) input.ccamSharePercent = ccam.value.trim().replace(',', '.');
-        if (band.value) input.band = band.value;
+        input.ccamSharePercent = ccam.value.trim() ? ccam.value.trim().replace(',', '.') : null;
+        input.band = band.value || null;
         if (bad.length) {
-          form.show(bad.map((e) => ({ ...e, message: 'nombre entier attendu', code: 'NOMBRE_ENTIER' })));
+          // Checked here, before anything is sent: a page message, not an API code.
+          form.showLocal(bad, 'Nombre entier attendu (ex. 1 200).');
           form.done('Corrigez les champs signalés.', false);
           return;
         }
@@ -130,19 +176,21 @@ function figuresForm(ctx) {
           form.done(['Rien n’a été enregistré. ', rest.map(errorText).join(' ')], false);
         } else {
           form.done(`Chiffres ${p.figures.year} enregistrés.${p.warnings.length ? ` À vérifier : ${p.warnings.map(errorText).join(' ')}` : ''}`, true);
+          load();
         }
       });
     },
   },
   h('h2', { id: 'figures-title' }, 'Chiffres d’activité d’un médecin'),
-  h('p', { class: 'small muted' }, 'Saisis à la main, ils remplacent ceux de l’année s’il y en a.'),
+  h('p', { class: 'small muted' }, 'Les chiffres enregistrés pour ce médecin et cette année sont repris dans les champs. L’enregistrement remplace toute l’année : un champ vidé est effacé.'),
   h('div', { class: 'form-grid' },
     field(form, 'practitionerId', 'Médecin', doctor),
     field(form, 'year', 'Année', year),
     ints.map(([k, c]) => field(form, k, names[k], c)),
     field(form, 'ccamSharePercent', 'Part CCAM des honoraires (%)', ccam, 'ex. 12,5'),
     field(form, 'band', 'Tranche de la distribution', band)),
-  button, form.result);
+  stored, button, form.result);
+  load();
   return el;
 }
 
@@ -226,13 +274,33 @@ function hoursForm(ctx) {
   return el;
 }
 
+/**
+ * A CSV file's bytes as text: strict UTF-8 first (a BOM is dropped), else Windows-1252, which is
+ * what Excel's "CSV (séparateur point-virgule)" writes on a French Windows. A strict decoder
+ * refuses any byte sequence that is not UTF-8, so a Windows-1252 "É" (0xC9) is never garbled.
+ */
+export function decodeCsv(buffer) {
+  const bytes = new Uint8Array(buffer);
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes), encoding: 'utf-8' };
+  } catch {
+    return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252' };
+  }
+}
+
 function importForm(ctx) {
   const form = formState();
   const text = h('textarea', { rows: 8, spellcheck: 'false', autocomplete: 'off' });
   const file = h('input', { type: 'file', accept: '.csv,text/csv,text/plain' });
+  const decoded = h('p', { class: 'small', 'data-testid': 'csv-encoding', role: 'status' });
   file.addEventListener('change', async () => {
     const f = file.files?.[0];
-    if (f) text.value = await f.text();
+    if (!f) return;
+    const { text: content, encoding } = decodeCsv(await f.arrayBuffer());
+    text.value = content;
+    decoded.dataset.encoding = encoding;
+    fill(decoded, encoding === 'utf-8' ? `Fichier « ${f.name} » lu (UTF-8).`
+      : `Fichier « ${f.name} » lu en Windows-1252 (export Excel « CSV séparateur point-virgule ») : vérifiez les accents ci-dessous.`);
   });
   const report = h('div', { 'data-testid': 'import-report' });
   const button = h('button', { type: 'submit' }, 'Importer');
@@ -263,7 +331,7 @@ function importForm(ctx) {
   h('h2', { id: 'import-title' }, 'Importer un fichier d’heures (CSV)'),
   h('p', { class: 'small' }, 'En-tête ', h('code', {}, 'assistant,month,doctor,family,hours'), ' (et ', h('code', {}, 'label'),
     ' en option), séparateur virgule ou point-virgule ; l’assistant(e) par son nom, le médecin par son RPPS (vide pour des heures sans médecin), le mois en AAAA-MM. Tout le fichier est écrit, ou rien.'),
-  field(form, 'file', 'Fichier', file),
+  field(form, 'file', 'Fichier', file), decoded,
   field(form, 'csv', 'Contenu du fichier', text),
   button, form.result, report);
   return el;
