@@ -5,7 +5,7 @@
 
 import { h, fill, sr, table } from './dom.js';
 import { date } from './format.js';
-import { label } from './labels.js';
+import { label, known } from './labels.js';
 
 /** The confidence marker: a visible short tag and, for screen readers, the words. */
 export function confidenceMark(confidence, { always = false } = {}) {
@@ -15,6 +15,18 @@ export function confidenceMark(confidence, { always = false } = {}) {
     sr(` (${label('Confidence', confidence)})`));
 }
 
+/** A rule code with its French title beside it: "Traçabilité… `AM-TRACEABILITY`". */
+export function ruleName(code) {
+  return h('span', { class: 'rule-name' }, known('Rule', code) ? `${label('Rule', code)} ` : '', h('code', {}, code));
+}
+
+/** An input the rules could not read, in French, its key kept small beside it. */
+export function missingName(key) {
+  return known('MissingInput', key)
+    ? h('span', {}, label('MissingInput', key), ' ', h('code', { class: 'small muted' }, key))
+    : h('code', { lang: 'en' }, key);
+}
+
 export function verdictBadge(verdict) {
   return h('span', { class: `verdict verdict-${verdict}` }, label('Verdict', verdict));
 }
@@ -22,13 +34,14 @@ export function verdictBadge(verdict) {
 /** The legend of the markers, shown once per screen. */
 export function legend() {
   return h('p', { class: 'legend' },
-    'Les montants et verdicts soulignés ouvrent leur explication. ',
+    h('span', { class: 'no-print' }, 'Les montants et verdicts soulignés ouvrent leur explication. '),
     h('span', { class: 'conf conf-SECONDARY', 'aria-hidden': 'true' }, 'sec.'), ' source secondaire fidèle ; ',
     h('span', { class: 'conf conf-ASSUMPTION', 'aria-hidden': 'true' }, 'hyp.'),
     ' hypothèse : notre lecture là où les textes se taisent. Sans marque : ce que dit la convention.');
 }
 
 let lastOpener = null;
+let opening = 0;
 
 /**
  * A button showing `content` that opens the explanation `load()` resolves with
@@ -38,21 +51,28 @@ export function explainButton(content, title, load, attrs = {}) {
   return h('button', {
     type: 'button', class: 'explain', 'aria-haspopup': 'dialog', ...attrs,
     onclick: (event) => openExplanation(title, load, event.currentTarget),
-  }, content, sr(' — voir l’explication'));
+  }, content, sr(` — voir l’explication : ${title}`));
 }
 
 export async function openExplanation(title, load, opener) {
   const dialog = document.getElementById('explain');
   const body = document.getElementById('explain-body');
+  // A ticket per opening: a slow answer for a dialog since closed or reopened on another
+  // trace is dropped instead of replacing the trace now shown.
+  const ticket = ++opening;
+  body.dataset.ticket = String(ticket);
+  delete body.dataset.loaded;
   lastOpener = opener ?? document.activeElement;
   fill(document.getElementById('explain-title'), `Explication : ${title}`);
   fill(body, h('p', {}, 'Chargement de l’explication…'));
   if (!dialog.open) dialog.showModal();
   try {
     const result = await load();
+    if (ticket !== opening || !dialog.open) return;
     fill(body, renderExplanation(result));
     body.dataset.loaded = 'true';
   } catch (e) {
+    if (ticket !== opening || !dialog.open) return;
     fill(body, h('p', { class: 'field-error' }, `L’explication n’a pas pu être chargée : ${e.message}`));
   }
 }
@@ -61,9 +81,19 @@ export function setupDialog() {
   const dialog = document.getElementById('explain');
   document.getElementById('explain-close').addEventListener('click', () => dialog.close());
   dialog.addEventListener('close', () => {
+    opening += 1; // an answer still on its way belongs to no open dialog
     delete document.getElementById('explain-body').dataset.loaded;
     if (lastOpener && document.contains(lastOpener)) lastOpener.focus();
   });
+}
+
+/** Only http(s) sources become links (a `javascript:` or `data:` URL from data stays text). */
+export function safeLink(url) {
+  try {
+    return url && ['http:', 'https:'].includes(new URL(url).protocol);
+  } catch {
+    return false;
+  }
 }
 
 function parameterTable(parameters) {
@@ -76,7 +106,7 @@ function parameterTable(parameters) {
         h('code', {}, p.key),
         p.value,
         date(p.effectiveFrom),
-        [p.reference, p.source ? [' — ', h('a', { href: p.source, rel: 'noreferrer noopener', target: '_blank' }, 'source')] : null,
+        [p.reference, safeLink(p.source) ? [' — ', h('a', { href: p.source, rel: 'noreferrer noopener', target: '_blank' }, 'source')] : null,
           p.checkedOn ? h('span', { class: 'muted small' }, ` (vérifié le ${date(p.checkedOn)})`) : null],
         [label('Confidence', p.confidence), confidenceMark(p.confidence)],
       ],
@@ -99,12 +129,12 @@ export function renderExplanation({ explanation, caveats, onlyRules, note }) {
         c.reference ? ` — ${c.reference}` : null)))) : null,
     h('h3', {}, `Règles évaluées (${rules.length})`),
     rules.map((r) => h('section', { class: 'rule', 'data-rule': r.rule },
-      h('h4', {}, h('code', {}, r.rule), ' ', r.title, ' ', h('span', { class: `verdict outcome-${r.outcome}` }, label('Outcome', r.outcome)),
+      h('h4', {}, ruleName(r.rule), ' — ', h('span', { lang: 'en' }, r.title), ' ', h('span', { class: `verdict outcome-${r.outcome}` }, label('Outcome', r.outcome)),
         confidenceMark(r.confidence)),
       h('p', { lang: 'en' }, r.note),
       h('p', { class: 'small muted' }, 'Référence : ', r.reference),
       r.inputs?.length ? h('p', { class: 'small' }, 'Données lues : ',
         r.inputs.map((i, k) => [k ? ' · ' : '', h('code', {}, i.name), ' = ', i.value])) : null,
-      r.missing?.length ? h('p', { class: 'small' }, 'Données manquantes : ', r.missing.join(', ')) : null,
+      r.missing?.length ? h('p', { class: 'small' }, 'Données manquantes : ', r.missing.map((m, k) => [k ? ', ' : '', missingName(m)])) : null,
       r.parameters?.length ? parameterTable(r.parameters) : null)));
 }

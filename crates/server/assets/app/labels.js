@@ -25,6 +25,7 @@ const LABELS = {
     CPTS: 'CPTS', DEMOGRAPHIC_CONTRACT: 'Contrat démographique', OTHER: 'Autre',
   },
   PayeeKind: { DOCTOR: 'Médecin', STRUCTURE: 'Structure' },
+  FiguresOrigin: { MANUAL: 'saisis à la main', CPAM: 'reçus de la CPAM' },
   MoneyBasis: { FORECAST: 'prévision', RECORDED: 'enregistré' },
   ComparisonChoice: { COLLECTIVE: 'Passer au contrat collectif', KEEP_INDIVIDUAL: 'Garder les contrats individuels', UNDECIDED: 'Impossible de trancher' },
   ScenarioLineKind: { RUNNING: 'En cours, conservé', NEW: 'Nouveau contrat', COLLECTIVE: 'Contrat collectif' },
@@ -83,8 +84,95 @@ const LABELS = {
     MEMBERSHIP_NOT_FOUND: 'Appartenance introuvable.',
     REQUIRED: 'Champ obligatoire.',
     FUNDED_ETP_INVALID: 'ETP invalide (ex. 1, 2,5 ou 7/6).',
+    PRACTITIONER_NOT_FOUND: 'Médecin introuvable, ou hors de votre périmètre.',
+    STRUCTURE_NOT_FOUND: 'Structure introuvable, ou hors de votre périmètre.',
+    PRACTITIONER_NOT_IN_STRUCTURE: 'Ce médecin n’est pas membre de cette structure.',
+    ASSISTANT_NOT_IN_STRUCTURE: 'Cet(te) assistant(e) n’est pas employé(e) dans cette structure.',
+    ACTIVITY_RECORD_SUPERSEDED: 'Cette ligne a été corrigée entre-temps : rechargez la page et corrigez la dernière version.',
+    ACTIVITY_RECORD_NOT_FOUND: 'Ligne d’activité introuvable.',
+    MEMBERSHIP_OVERLAPS: 'Cette période chevauche une autre appartenance du médecin à la structure.',
+    MEMBERSHIP_REQUIRED: 'Le médecin doit être membre de la structure.',
+    END_DATE_REQUIRED: 'Date de fin obligatoire.',
+    FIGURES_ALREADY_EXIST: 'Des chiffres existent déjà pour cette année.',
+    NO_FIGURES: 'Aucun chiffre pour cette année.',
+    TEXT_INVALID: 'Texte refusé (caractères non admis).',
+    TOO_LONG: 'Texte trop long.',
+    NAME_INVALID_CHARACTERS: 'Le nom contient des caractères non admis.',
+  },
+  // French titles of the rule codes the page shows; the code stays beside it (the API's
+  // explanation gives the English title).
+  Rule: {
+    'IND-LIBERAL': 'Exercice libéral conventionné', 'IND-SECTOR': 'Secteur 1, ou secteur 2 avec OPTAM',
+    'IND-SPECIALTY': 'Spécialité éligible', 'IND-CLINICAL-SHARE': 'Activité surtout clinique',
+    'IND-ACTIVITY-FLOOR': 'Activité au moins au P30 de la spécialité', 'IND-ACTIVITY-DEROGATION': 'Dérogation au seuil d’activité',
+    'IND-GROUPED': 'Exercice regroupé', 'IND-COORDINATED': 'Exercice coordonné', 'IND-NO-COLLECTIVE': 'Pas de contrat collectif en parallèle',
+    'IND-OPTION': 'Option ouverte à un nouveau contrat', 'AM-QUALIFICATION': 'Qualification de l’assistant(e) dans le délai',
+    'AM-NO-SUBSTITUTION': 'Pas de substitution à un emploi existant', 'AM-ETP-CONSISTENCY': 'Temps financé dans le contrat de travail',
+    'AM-TRACEABILITY': 'Traçabilité mensuelle de l’activité de l’assistant(e)', 'COL-SIGNATORY': 'Société pouvant signer un contrat collectif',
+    'COL-MEMBERS': 'Médecins pouvant adhérer', 'COL-THRESHOLD': 'PMT moyenne des adhérents', 'COL-ETP-CAP': 'ETP financés dans le plafond',
+    'COL-NO-CUMULATION': 'Pas de contrat individuel en parallèle', 'COL-WAITING-PERIOD': 'Délai de carence après un contrat collectif',
+    'COL-EMPLOYER': 'Employeur de l’assistant(e) sous contrat collectif', 'STR-PROJET-SANTE': 'Projet de santé validé par l’ARS',
+    'STR-EMPLOYER': 'Qui peut employer l’assistant(e)', 'ACI-PREREQUISITES': 'Indicateurs socles de l’ACI atteints',
+    'IND-TERM': 'Contrat en cours ce jour', 'IND-LEGACY-RENEWAL': 'Renouvellement d’un contrat signé avant le 1er mai 2023',
+    'AMT-BAND': 'Montant selon la tranche d’activité', 'AMT-REVALUATION': 'Revalorisation au premier anniversaire',
+    'PAY-SCHEDULE': 'Versement de l’aide de la première année', 'COL-AMOUNTS': 'Montants annuels par ETP financé',
+    'ACI-POINTS': 'Points d’un indicateur ACI', 'ACI-COORDINATION': 'Points de la fonction de coordination ACI',
+    'ACI-PRECARITY': 'Majoration précarité de l’ACI', 'ACI-PAYMENT': 'Avance et solde de l’ACI',
+    'OBJ-TARGETS': 'Objectifs de patientèle', 'OBJ-ROUNDING': 'Objectifs en patients entiers, arrondis au-dessus',
+    'OBJ-ACHIEVEMENT': 'Réalisation et montant payable', 'COL-OBJECTIVES': 'Objectifs de l’équipe',
+    'COL-ACHIEVEMENT': 'Réalisation et montant au prorata', 'COL-DURATION': 'Durée de cinq ans',
+    'CMP-PAYEES': 'Aide AM et ACI : bénéficiaires et objets distincts', 'CMP-SAME-HOURS': 'Une même personne assistant(e) financé(e) et coordinateur ACI',
+    'CMP-ETP-OVERFUNDED': 'Plus d’ETP financés qu’employés', 'CMP-COST-CAP': 'Argent public dans la limite du coût de l’emploi',
+    'CMP-IND-AND-COL': 'Contrat individuel et adhésion collective', 'CMP-SISA-REQUIRED': 'Signataire ACI en SISA dans le délai',
+    'CMP-SISA-EMPLOYER': 'SISA employant un(e) assistant(e) financé(e)', 'CMP-REGIONAL': 'Subvention régionale payant des salaires avec l’aide AM',
+    'CMP-CPTS': 'Argent CPTS payant des heures d’un(e) assistant(e) financé(e)', 'CMP-SCHEME-ENDED': 'Contrat démographique utilisé après sa fin',
+    'CMP-UNSETTLED': 'Cumul que les textes ne tranchent pas',
+  },
+  // The comparison's dimensions (STR-COMPARISON).
+  Dimension: {
+    beneficiary: 'Bénéficiaire de l’aide', employer: 'Employeur de l’assistant(e)', pooling: 'Mutualisation du temps',
+    stability: 'Stabilité', objectives: 'Objectifs',
+  },
+  // Inputs a rule could not read: what to fill in, in French.
+  MissingInput: {
+    'structure.projet_sante_validated_on': 'Date de validation du projet de santé par l’ARS',
+    'structure.employer_group_statutes': 'Statuts de groupement d’employeurs de la structure',
+    'employer.groupement_d_employeurs': 'L’employeur est-il un groupement d’employeurs ?',
+    'contract.signed_on': 'Date de signature du contrat',
+    'doctor.activity.pmt': 'Patientèle médecin traitant (PMT)', 'doctor.activity.adult_pmt': 'PMT adulte',
+    'doctor.activity.file_active': 'File active', 'doctor.band': 'Tranche d’activité', 'doctor.ccam_share': 'Part CCAM des honoraires',
+    'doctor.children_share': 'Part d’enfants dans la patientèle', 'doctor.coordinated_practice': 'Exercice coordonné',
+    'doctor.grouped_practice': 'Exercice regroupé', 'doctor.installed_on': 'Date d’installation', 'doctor.rqth': 'Reconnaissance RQTH',
+    'doctor.specialty_median.file_active': 'Médiane de file active de la spécialité', 'doctor.underserved_departement': 'Département sous-doté',
+    'doctor.zone': 'Zonage du lieu d’exercice', actual: 'Réalisation des objectifs', 'actual.pmt': 'PMT réalisée',
+    'actual.adult_pmt': 'PMT adulte réalisée', 'actual.file_active': 'File active réalisée',
+    recorded_months: 'Mois d’activité saisis', replacement_recorded_on: 'Date d’enregistrement du remplacement', training_site: 'Lieu de formation',
+  },
+  // Names of the compatibility figures, and how each reads: money, ETP, a date, a count or text.
+  Figure: {
+    aci_amount_for_year: 'ACI de l’année', aci_coordination: 'Coordination ACI', aci_signed_on: 'ACI signé le', aid: 'Aide AM',
+    aid_contracts: 'Contrats d’aide', aid_etp: 'ETP financés par l’aide', aid_funded_employees: 'Salarié(e)s financé(e)s par l’aide',
+    amount_for_year: 'Montant de l’année', assistants: 'Assistant(e)s', collective_contracts: 'Contrats collectifs', combination: 'Cumul',
+    contractual_etp: 'ETP du contrat de travail', coordination_share: 'Part de coordination', coordinator_etp: 'ETP de coordination',
+    employer_group_statutes: 'Statuts de groupement d’employeurs', employment_cost: 'Coût de l’emploi', individual_contracts: 'Contrats individuels',
+    legal_form: 'Forme juridique', months_over: 'Mois en dépassement', months_without_split: 'Mois sans répartition des heures',
+    other_grants: 'Autres subventions', payer: 'Payeur', public_money: 'Argent public', purpose: 'Objet', scheme: 'Dispositif',
+    sisa_deadline: 'Date limite de passage en SISA', sisa_since: 'SISA depuis', used_until: 'Utilisé jusqu’au', pays: 'Paie',
   },
 };
+
+/** How each compatibility figure's value reads (by name, never by its shape). */
+export const FIGURE_KIND = {
+  aci_amount_for_year: 'money', aci_coordination: 'money', aid: 'money', amount_for_year: 'money', employment_cost: 'money',
+  other_grants: 'money', public_money: 'money', aid_etp: 'etp', contractual_etp: 'etp', coordinator_etp: 'etp',
+  coordination_share: 'decimal', aci_signed_on: 'date', sisa_deadline: 'date', sisa_since: 'date', used_until: 'date',
+};
+
+/** A rule code with its French title: `AM-TRACEABILITY` → "Traçabilité… (AM-TRACEABILITY)". */
+export function ruleTitle(code) {
+  const fr = LABELS.Rule[code];
+  return fr ? `${fr} (${code})` : code;
+}
 
 /** The French label of `value` of the API type `type`. */
 export function label(type, value) {
@@ -96,3 +184,4 @@ export function label(type, value) {
 export function known(type, value) {
   return Boolean(LABELS[type]?.[value]);
 }
+
