@@ -400,7 +400,94 @@ async fn decision(browser: &Browser, app: &TestApp, structure: &str, out: &Path)
     assert_ne!(at_one, collective, "funding 1 ETP changes the collective's years");
     println!("decision: collective years {collective:?} by default, {at_one:?} at 1 ETP");
     browser.full_screenshot(&out.join("app-decision-1-etp.png")).await.expect("screenshot");
+    refused_what_if(browser, out).await;
+    collective_impossible(browser, app, structure, out).await;
     pages
+}
+
+const COMPARISON_STATE: &str = "const o = document.querySelector('[data-testid=comparison-out]'); \
+    return o.getAttribute('aria-busy') === 'false' && o.dataset.etp === arguments[0] && o.dataset.start === arguments[1] \
+      && (o.dataset.error ?? '') === arguments[2] ? true : null;";
+
+/// A refused what-if value clears the results (they would read as the refused value's) and
+/// its reason is shown under the control that changed, not in the results (review P1.3).
+async fn refused_what_if(browser: &Browser, out: &Path) {
+    let etp = "[data-testid=decision] input[inputmode=decimal]";
+    let start = "[data-testid=decision] input[type=date]";
+    let error_of = "const i = document.querySelector(arguments[0]); \
+        return i.getAttribute('aria-invalid') === 'true' ? document.getElementById(i.getAttribute('aria-describedby').split(' ').pop()).textContent : '';";
+    let left = "return { charts: document.querySelectorAll('[data-testid=comparison-out] [data-testid=comparison-chart]').length, \
+        tables: document.querySelectorAll('[data-testid=comparison-out] table').length, \
+        recommendation: document.querySelectorAll('[data-testid=comparison-out] .recommendation').length, \
+        summary: document.querySelector('[data-testid=decision] p.print-only').textContent };";
+    for value in ["abc", "0", "-1"] {
+        browser.type_into(etp, value).await.expect("typing");
+        let what = format!("the refusal of {value} ETP");
+        browser.wait_for(&what, COMPARISON_STATE, json!([value, AS_OF, "etp"]), WAIT).await.expect("refused");
+        let shown = browser.script(left, json!([])).await.expect("results");
+        assert_eq!(shown, json!({ "charts": 0, "tables": 0, "recommendation": 0, "summary": "" }), "nothing left of the previous ETP for {value}");
+        let reason = browser.script(error_of, json!([etp])).await.expect("error");
+        assert!(reason.as_str().is_some_and(|r| r.contains("BAD_USER_INPUT")), "{value}: {reason}");
+        assert_eq!(browser.script(error_of, json!([start])).await.expect("error"), "", "not the start date's fault");
+    }
+    browser.full_screenshot(&out.join("app-decision-etp-refused.png")).await.expect("screenshot");
+    browser.type_into(etp, "1").await.expect("typing");
+    browser.wait_for("the comparison at 1 ETP again", COMPARISON_STATE, json!(["1", AS_OF, ""]), WAIT).await.expect("back");
+    assert_eq!(browser.script(error_of, json!([etp])).await.expect("error"), "", "the ETP error is gone");
+
+    // A start before the collective aid existed: refused by the API, said under the date.
+    browser.set_value(start, "2025-06-01").await.expect("date");
+    browser.wait_for("the refusal of the start date", COMPARISON_STATE, json!(["1", "2025-06-01", "start"]), WAIT).await.expect("refused");
+    let shown = browser.script(left, json!([])).await.expect("results");
+    assert_eq!(shown, json!({ "charts": 0, "tables": 0, "recommendation": 0, "summary": "" }), "nothing left of the previous start");
+    let reason = browser.script(error_of, json!([start])).await.expect("error");
+    assert!(reason.as_str().is_some_and(|r| r.contains("BAD_USER_INPUT")), "{reason}");
+    assert_eq!(browser.script(error_of, json!([etp])).await.expect("error"), "", "not the ETP's fault");
+    let alerts = "return document.querySelectorAll('[data-testid=comparison-out] [role=alert]').length;";
+    assert_eq!(browser.script(alerts, json!([])).await.expect("alerts"), 0, "the reason is not in the results area");
+    browser.full_screenshot(&out.join("app-decision-start-refused.png")).await.expect("screenshot");
+    browser.set_value(start, AS_OF).await.expect("date");
+    browser.type_into(etp, "").await.expect("typing");
+    browser.set_value(etp, "").await.expect("cleared");
+    browser.wait_for("the default comparison again", COMPARISON_STATE, json!(["", AS_OF, ""]), WAIT).await.expect("back");
+}
+
+/// No doctor adhering: the API still sends a "collective" scenario (the individual contracts,
+/// NOT_ELIGIBLE, difference 0); the page says the collective is not possible, draws no
+/// collective series, shows no option 2 table and prints no "ETP financés : —" (review P1.2).
+async fn collective_impossible(browser: &Browser, app: &TestApp, structure: &str, out: &Path) {
+    let none = api(
+        app,
+        r#"query($id: ID!) { structure(id: $id) { comparison(startOn: "2026-12-01", adheringDoctors: []) {
+          totalDifference individual { yearly } collective { conditionsNotMet lines { kind } collective { verdict } } } } }"#,
+        json!({ "id": structure }),
+    )
+    .await;
+    let c = &none["structure"]["comparison"];
+    assert_eq!(c["collective"]["collective"]["verdict"], "NOT_ELIGIBLE", "{c}");
+    let untick = "for (const b of document.querySelectorAll('[data-testid=decision] fieldset.checks input:checked')) b.click(); return true;";
+    browser.script(untick, json!([])).await.expect("unticked");
+    let state = "const o = document.querySelector('[data-testid=comparison-out]'); \
+        return o.getAttribute('aria-busy') === 'false' && o.dataset.adhering === '' && !o.dataset.error ? true : null;";
+    browser.wait_for("the comparison with no doctor", state, json!([]), WAIT).await.expect("re-queried");
+    let words = text_of(browser, ".recommendation").await;
+    assert!(words.contains("n’est pas possible avec ces hypothèses"), "{words}");
+    assert!(!words.contains("rapporte 0,00"), "{words}");
+    for condition in strings(&c["collective"]["conditionsNotMet"]) {
+        assert!(words.contains(&spaces(&condition)), "the condition not met {condition:?} is said: {words}");
+    }
+    let collective = attr_list(browser, "[data-testid=comparison-chart] rect[data-series=collective]", "data-amount").await;
+    assert!(collective.is_empty(), "no collective series: {collective:?}");
+    let individual = attr_list(browser, "[data-testid=comparison-chart] rect[data-series=individual]", "data-amount").await;
+    assert_eq!(individual, strings(&c["individual"]["yearly"]), "the individual years, the API's");
+    let captions = "return [...document.querySelectorAll('[data-testid=comparison-out] caption')].map(e => e.textContent);";
+    let captions = strings(&browser.script(captions, json!([])).await.expect("captions"));
+    assert!(!captions.iter().any(|c| c.starts_with("Option 2")), "no option 2 table: {captions:?}");
+    let summary = text_of(browser, "[data-testid=decision] p.print-only").await;
+    assert!(!summary.contains("ETP financés : —") && summary.contains("impossible"), "{summary}");
+    let live = text_of(browser, "[data-testid=comparison-live]").await;
+    assert!(live.contains("pas possible"), "the short live summary: {live}");
+    browser.full_screenshot(&out.join("app-decision-no-collective.png")).await.expect("screenshot");
 }
 
 async fn compatibility(browser: &Browser, app: &TestApp, structure: &str, out: &Path) {

@@ -3,10 +3,10 @@
 
 import { gql, EXPLANATION, CAVEATS, describeError, contractTrace } from './api.js';
 import { h, fill, table, uid } from './dom.js';
-import { money, date, etp, negate, isNegative } from './format.js';
+import { money, date, etp, negate, isNegative, integer } from './format.js';
 import { label } from './labels.js';
 import { barChart } from './chart.js';
-import { explainButton, confidenceMark, verdictBadge, legend } from './explain.js';
+import { explainButton, confidenceMark, verdictBadge, legend, ruleName, missingName } from './explain.js';
 
 const SETUP = `query DecisionSetup($id: ID!, $asOf: Date!) { structure(id: $id) { id name
   members(first: 100, activeOn: $asOf) { edges { node { partner practitioner { id firstName lastName rpps } } } } } }`;
@@ -60,51 +60,82 @@ function scenarioTable(ctx, title, scenario, years, start) {
   });
 }
 
+/**
+ * Whether the collective is a real option under these assumptions: the API still answers with
+ * a "collective" scenario when it is not (no doctor adhering, too many ETP…), made of the
+ * individual contracts, its verdict NOT_ELIGIBLE and its total difference 0.
+ */
+export function collectivePossible(c) {
+  return c.collective.lines.some((l) => l.kind === 'COLLECTIVE') && c.collective.collective?.verdict !== 'NOT_ELIGIBLE';
+}
+
+const choiceOf = (c) => c.recommendation.choice;
+
+function isZero(value) {
+  return /^-?0+(\.0+)?$/.test(String(value));
+}
+
 function results(ctx, c) {
   const years = c.years;
   const categories = years.map((y, i) => `Année ${i + 1}`);
   const rec = c.recommendation;
   const diff = c.totalDifference;
-  const better = isNegative(diff)
-    ? `Les contrats individuels rapportent ${money(negate(diff))} de plus sur cinq ans.`
-    : `Le contrat collectif rapporte ${money(diff)} de plus sur cinq ans.`;
+  const possible = collectivePossible(c);
   const col = c.collective.collective;
-  return h('div', { class: 'decision-results', 'data-testid': 'comparison' },
+  const notMet = [...c.collective.conditionsNotMet];
+  let better;
+  if (!possible) {
+    better = h('div', { 'data-testid': 'collective-impossible' },
+      h('p', {}, h('strong', {}, 'Le contrat collectif n’est pas possible avec ces hypothèses'),
+        ' : seule l’option des contrats individuels est chiffrée.'),
+      notMet.length || col?.failingRules?.length ? h('p', {}, 'Conditions non remplies :') : null,
+      notMet.length ? h('ul', { class: 'compact' }, notMet.map((x) => h('li', { lang: 'en' }, x))) : null,
+      col?.failingRules?.length ? h('ul', { class: 'compact' }, col.failingRules.map((r) => h('li', {}, ruleName(r), ' non respectée'))) : null);
+  } else if (isZero(diff)) {
+    better = h('p', {}, 'Les deux options rapportent exactement la même aide sur cinq ans.');
+  } else if (isNegative(diff)) {
+    better = h('p', {}, `Les contrats individuels rapportent ${money(negate(diff))} de plus sur cinq ans.`);
+  } else {
+    better = h('p', {}, `Le contrat collectif rapporte ${money(diff)} de plus sur cinq ans.`);
+  }
+  const dash = { cell: h('span', { class: 'muted' }, 'impossible'), class: 'num' };
+  return h('div', { class: 'decision-results', 'data-testid': 'comparison', 'data-possible': String(possible) },
     h('div', { class: 'recommendation', 'data-choice': rec.choice },
       h('p', { class: 'choice' }, 'Recommandation : ', label('ComparisonChoice', rec.choice)),
-      h('p', {}, better),
+      better,
       h('p', {}, `Confiance : ${label('Confidence', rec.confidence)}. `, CONFIDENCE_WORDS[rec.confidence] ?? '', confidenceMark(rec.confidence)),
       h('p', { class: 'small muted' }, 'Motif donné par l’API : ', h('span', { lang: 'en' }, rec.reason))),
-    h('h2', {}, 'Les deux options, année par année'),
+    h('h2', {}, possible ? 'Les deux options, année par année' : 'Les contrats individuels, année par année'),
     barChart({
-      title: `Aide par année de comparaison, à partir du ${date(c.start)}`,
+      title: `Aide par année de comparaison, à partir du ${date(c.start)}${possible ? '' : ' (contrat collectif impossible : non tracé)'}`,
       categories,
       series: [
         { name: 'Contrats individuels', key: 'individual', values: c.individual.yearly },
-        { name: 'Contrat collectif', key: 'collective', values: c.collective.yearly },
-      ],
+        possible ? { name: 'Contrat collectif', key: 'collective', values: c.collective.yearly } : null,
+      ].filter(Boolean),
       tableId: 'comparison-table', testId: 'comparison-chart',
     }),
     h('div', { id: 'comparison-table' }, table({
-      caption: 'Aide par année, les deux options et leur écart (collectif moins individuel)',
+      caption: possible ? 'Aide par année, les deux options et leur écart (collectif moins individuel)' : 'Aide par année des contrats individuels (le contrat collectif est impossible)',
       head: ['Année', 'Période', { cell: 'Individuel', class: 'num' }, { cell: 'Collectif', class: 'num' }, { cell: 'Écart', class: 'num' }],
       rows: years.map((y, i) => ({ attrs: { 'data-year': i + 1 }, cells: [categories[i], `du ${date(y.from)} au ${date(y.to)}`,
         { cell: money(c.individual.yearly[i]), class: 'num', dataset: { money: c.individual.yearly[i], series: 'individual' } },
-        { cell: money(c.collective.yearly[i]), class: 'num', dataset: { money: c.collective.yearly[i], series: 'collective' } },
-        { cell: money(y.difference), class: 'num' }] })),
-      foot: [['Cinq ans', '', { cell: money(c.individual.total), class: 'num' }, { cell: money(c.collective.total), class: 'num' }, { cell: money(c.totalDifference), class: 'num' }]],
+        possible ? { cell: money(c.collective.yearly[i]), class: 'num', dataset: { money: c.collective.yearly[i], series: 'collective' } } : dash,
+        possible ? { cell: money(y.difference), class: 'num' } : dash] })),
+      foot: [['Cinq ans', '', { cell: money(c.individual.total), class: 'num' },
+        possible ? { cell: money(c.collective.total), class: 'num' } : dash, possible ? { cell: money(c.totalDifference), class: 'num' } : dash]],
     })),
     h('h2', {}, 'Côte à côte'),
     table({
       caption: 'Les dimensions du choix (textes de l’API)',
       className: 'side-by-side',
       head: ['Dimension', 'Contrats individuels', 'Contrat collectif'],
-      rows: c.dimensions.map((x) => [h('span', { lang: 'en' }, x.name), h('span', { lang: 'en' }, x.individual), h('span', { lang: 'en' }, x.collective)]),
+      rows: c.dimensions.map((x) => [label('Dimension', x.name), h('span', { lang: 'en' }, x.individual), h('span', { lang: 'en' }, x.collective)]),
     }),
     h('h2', {}, 'Le contrat collectif'),
     col ? h('p', {}, 'Éligibilité : ', explainButton(verdictBadge(col.verdict), 'contrat collectif', lineTrace(ctx, { kind: 'COLLECTIVE' }, c.start)),
-      confidenceMark(col.confidence), col.failingRules.length ? ` — règles non respectées : ${col.failingRules.join(', ')}` : '',
-      col.undecidedRules.length ? ` — règles indécises : ${col.undecidedRules.join(', ')}` : '') : null,
+      confidenceMark(col.confidence), col.failingRules.length ? [' — règles non respectées : ', col.failingRules.map((r, i) => [i ? ', ' : '', ruleName(r)])] : '',
+      col.undecidedRules.length ? [' — règles indécises : ', col.undecidedRules.map((r, i) => [i ? ', ' : '', ruleName(r)])] : '') : null,
     c.collective.conditionsNotMet.length ? h('div', {}, h('p', {}, 'Conditions non remplies :'),
       h('ul', { class: 'compact', lang: 'en' }, c.collective.conditionsNotMet.map((x) => h('li', {}, x)))) : null,
     c.collective.waitingPeriodRisk ? h('p', {}, 'Délai de carence : ', h('span', { lang: 'en' }, c.collective.waitingPeriodRisk)) : null,
@@ -116,21 +147,22 @@ function results(ctx, c) {
     c.collective.objectives.length ? table({
       caption: 'Objectifs du contrat collectif',
       head: ['Indicateur', { cell: 'Départ', class: 'num' }, { cell: 'Objectif', class: 'num' }],
-      rows: c.collective.objectives.map((o) => [label('Indicator', o.indicator), { cell: o.baseline, class: 'num' }, { cell: o.target, class: 'num' }]),
+      rows: c.collective.objectives.map((o) => [label('Indicator', o.indicator), { cell: integer(o.baseline), class: 'num' }, { cell: integer(o.target), class: 'num' }]),
     }) : null,
     c.collective.leftOut.length ? table({
       caption: 'Médecins hors du contrat collectif (ils gardent ou signent un contrat individuel)',
       head: ['Médecin', 'Règles', 'Motif (texte de l’API)'],
-      rows: c.collective.leftOut.map((l) => [l.name, l.rules.join(', '), h('span', { lang: 'en' }, l.reason)]),
+      rows: c.collective.leftOut.map((l) => [l.name, l.rules.map((r, i) => [i ? ', ' : '', ruleName(r)]), h('span', { lang: 'en' }, l.reason)]),
     }) : null,
     h('h2', {}, 'Détail des contrats'),
     scenarioTable(ctx, 'Option 1 : garder les contrats individuels (et signer les nouveaux possibles)', c.individual, years, c.start),
-    scenarioTable(ctx, 'Option 2 : passer au contrat collectif', c.collective, years, c.start),
+    possible ? scenarioTable(ctx, 'Option 2 : passer au contrat collectif', c.collective, years, c.start)
+      : h('p', {}, 'Option 2 (passer au contrat collectif) : impossible avec ces hypothèses, voir les conditions non remplies ci-dessus.'),
     h('p', { class: 'small muted' }, '* Un montant suppose les objectifs atteints : aucune réalisation n’est encore connue.'),
     c.individual.undecided.length ? table({
       caption: 'Médecins dont l’éligibilité reste à préciser',
       head: ['Médecin', 'Données manquantes'],
-      rows: c.individual.undecided.map((u) => [u.name, u.missingInputs.join(', ')]),
+      rows: c.individual.undecided.map((u) => [u.name, u.missingInputs.map((m, i) => [i ? ', ' : '', missingName(m)])]),
     }) : null);
 }
 
@@ -148,7 +180,10 @@ export async function render({ structure, asOf, stale }) {
   };
 
   const ids = { start: uid('start'), etp: uid('etp'), startError: uid('start-error'), etpError: uid('etp-error'), adhering: uid('adhering') };
-  const out = h('div', { 'aria-live': 'polite', 'aria-busy': 'false', 'data-testid': 'comparison-out' });
+  // The results are not a live region (a whole screen read out at each change); a short
+  // summary is, and says what changed.
+  const out = h('div', { 'aria-busy': 'false', 'data-testid': 'comparison-out' });
+  const live = h('p', { class: 'sr-only', 'aria-live': 'polite', 'data-testid': 'comparison-live' });
   const startInput = h('input', { type: 'date', id: ids.start, value: asOf, required: true, 'aria-describedby': ids.startError });
   const etpInput = h('input', { type: 'text', id: ids.etp, inputmode: 'decimal', autocomplete: 'off', 'aria-describedby': `${ids.etp}-hint ${ids.etpError}`, size: 8 });
   const etpHint = h('span', { class: 'hint', id: `${ids.etp}-hint` }, 'Ex. 1, 2,5 ou 7/6. Vide : le temps des assistant(e)s pour les adhérents, dans le plafond.');
@@ -163,7 +198,12 @@ export async function render({ structure, asOf, stale }) {
 
   let pending = 0;
   let timer = null;
+  // The control whose change started the request: a refused value is said next to it. The API
+  // names no argument in its error (a BAD_USER_INPUT on the `comparison` field), so the page
+  // keeps which control changed rather than reading the English message.
+  let changed = null;
   async function refresh() {
+    const cause = changed;
     const ticket = ++pending;
     out.setAttribute('aria-busy', 'true');
     fill(startError);
@@ -184,24 +224,35 @@ export async function render({ structure, asOf, stale }) {
         fill(etpHint, `Ex. 1, 2,5 ou 7/6. Vide : le temps des assistant(e)s pour les adhérents dans le plafond${line ? `, soit ${etp(line.fundedEtp)}` : ''}.`);
       }
       const adhering = checks.filter((x) => x.box.checked).map((x) => members.find((m) => m.practitionerId === x.box.value)?.name).join(', ');
-      fill(summary, `Hypothèses : départ le ${date(c.start)} ; médecins adhérents : ${adhering || 'aucun'} ; ETP financés : ${line ? etp(line.fundedEtp) : '—'}${controls.etp.trim() ? '' : ' (par défaut)'}.`);
+      const possible = collectivePossible(c);
+      const funded = possible && line ? `${etp(line.fundedEtp)}${controls.etp.trim() ? '' : ' (par défaut)'}` : 'sans objet (contrat collectif impossible avec ces hypothèses)';
+      fill(summary, `Hypothèses : départ le ${date(c.start)} ; médecins adhérents : ${adhering || 'aucun'} ; ETP financés : ${funded}.`);
       fill(out, results(ctx, c));
+      fill(live, possible
+        ? `Comparaison mise à jour : individuel ${money(c.individual.total)}, collectif ${money(c.collective.total)} sur cinq ans. ${label('ComparisonChoice', choiceOf(c))}.`
+        : `Comparaison mise à jour : le contrat collectif n’est pas possible avec ces hypothèses ; individuel ${money(c.individual.total)} sur cinq ans.`);
       out.dataset.etp = controls.etp.trim();
       out.dataset.start = controls.start;
+      out.dataset.adhering = controls.adhering ? controls.adhering.join(',') : 'default';
+      delete out.dataset.error;
       out.dataset.version = String(ticket);
     } catch (error) {
       if (ticket !== pending) return;
       const text = describeError(error);
-      // The API names the argument at fault in its message; show it next to that control.
-      if (/fundedEtp|etp/i.test(error.message)) {
-        fill(etpError, text);
-        etpInput.setAttribute('aria-invalid', 'true');
-      } else if (/startOn|date/i.test(error.message)) {
-        fill(startError, text);
-        startInput.setAttribute('aria-invalid', 'true');
-      } else {
-        fill(out, h('p', { class: 'field-error', role: 'alert' }, text));
+      // The results of the previous value would read as those of the refused one: cleared.
+      fill(summary);
+      const target = cause === 'etp' ? [etpError, etpInput] : cause === 'start' ? [startError, startInput] : null;
+      if (target) {
+        fill(target[0], text);
+        target[1].setAttribute('aria-invalid', 'true');
       }
+      const what = cause === 'etp' ? 'Les ETP financés saisis sont refusés' : cause === 'start' ? 'La date de départ saisie est refusée' : 'La comparaison n’a pas pu être calculée';
+      fill(out, h('p', { class: 'field-error', role: target ? null : 'alert', 'data-testid': 'comparison-error' },
+        `${what} : aucun résultat affiché. `, target ? 'Le motif est sous le champ.' : text));
+      fill(live, `${what}.`);
+      out.dataset.error = cause ?? 'other';
+      out.dataset.etp = controls.etp.trim();
+      out.dataset.start = controls.start;
       out.dataset.version = String(ticket);
     } finally {
       if (ticket === pending) out.setAttribute('aria-busy', 'false');
@@ -214,19 +265,23 @@ export async function render({ structure, asOf, stale }) {
   startInput.addEventListener('change', () => {
     if (!startInput.value) return;
     controls.start = startInput.value;
+    changed = 'start';
     later(0);
   });
   etpInput.addEventListener('input', () => {
     controls.etp = etpInput.value;
+    changed = 'etp';
     later(400);
   });
   etpInput.addEventListener('change', () => {
     controls.etp = etpInput.value;
+    changed = 'etp';
     later(0);
   });
   for (const { box } of checks) {
     box.addEventListener('change', () => {
       controls.adhering = checks.filter((c) => c.box.checked).map((c) => c.box.value);
+      changed = 'adhering';
       later(150);
     });
   }
@@ -246,6 +301,7 @@ export async function render({ structure, asOf, stale }) {
         etpHint,
         etpError)),
     summary,
+    live,
     out);
   await refresh();
   return view;
