@@ -97,9 +97,9 @@ fn pdf_pages(pdf: &[u8]) -> usize {
 
 const DASHBOARD: &str = r#"query($id: ID!, $asOf: Date!) { structure(id: $id) { dashboard(asOf: $asOf) {
   thisYear { maximum payable }
-  members { practitionerId name contracts { contractId maximum payable
+  members { practitionerId name contracts { contractId contractYear signedOn status maximum payable
     explanation { rules { rule outcome parameters { key effectiveFrom confidence } } } } }
-  forecast { totalCash byCalendarYear { year amount } } } } }"#;
+  forecast { from until totalCash byCalendarYear { year amount } contracts { contractId payments { on amount } } } } } }"#;
 
 const COMPARISON: &str = r#"query($id: ID!, $etp: String) { structure(id: $id) {
   comparison(startOn: "2026-12-01", fundedEtp: $etp) { individual { yearly } collective { yearly } } } }"#;
@@ -249,9 +249,29 @@ async fn dashboard(browser: &Browser, app: &TestApp, structure: &str, out: &Path
     }
     // Every contract's maximum and payable, as the API gives them, and in French.
     let mut picked = None;
+    let mut ended = 0;
     for member in list(&d["members"]) {
         for contract in list(&member["contracts"]) {
             let id = contract["contractId"].as_str().unwrap_or_default().to_owned();
+            // Past its five years (or not begun), a contract has no contract year: no amount
+            // is shown beside it, and its state says so (review P2.7: "En cours", "0,00 €").
+            if contract["contractYear"].is_null() {
+                for kind in ["maximum", "payable"] {
+                    let css = format!(".amount[data-kind={kind}][data-contract='{id}']");
+                    assert!(attr_list(browser, &css, "data-money").await.is_empty(), "{kind} of {id}: no year, no amount");
+                }
+                if contract["status"] != "ACTIVE" {
+                    continue; // ended or terminated: its status says it
+                }
+                let row = browser.script("return document.querySelector(arguments[0])?.textContent ?? null;", json!([format!("tr[data-contract='{id}']")]));
+                let row = row.await.expect("row");
+                let state = browser.script("return document.querySelector(arguments[0])?.textContent ?? null;", json!([format!("tr[data-contract='{id}'] [data-state]")]));
+                let state = spaces(state.await.expect("state").as_str().unwrap_or_else(|| panic!("no state shown for {id}: {row}")));
+                let expected = if contract["signedOn"].as_str() > Some(AS_OF) { "pas encore commencé" } else { "terminé (5 ans écoulés)" };
+                assert_eq!(state, expected, "the state of {id} ({})", member["name"]);
+                ended += 1;
+                continue;
+            }
             for kind in ["maximum", "payable"] {
                 let css = format!(".amount[data-kind={kind}][data-contract='{id}']");
                 let shown = attr_list(browser, &css, "data-money").await;
@@ -274,6 +294,8 @@ async fn dashboard(browser: &Browser, app: &TestApp, structure: &str, out: &Path
             }
         }
     }
+    println!("dashboard: {ended} contract(s) with no contract year on {AS_OF}, shown without amounts");
+    forecast_payments(browser, d).await;
     let (contract_id, name, payable, contract) = picked.expect("a member with a payable this year");
     let row = format!("tr[data-contract='{contract_id}'] .amount[data-kind=payable]");
     let shown = text_of(browser, &row).await;
@@ -300,6 +322,45 @@ async fn dashboard(browser: &Browser, app: &TestApp, structure: &str, out: &Path
     browser.full_screenshot_at(&out.join("app-dashboard-print.png"), 900).await.expect("screenshot");
     browser.cdp("Emulation.setEmulatedMedia", json!({ "media": "" })).await.expect("screen media");
     (contract_id, contract)
+}
+
+/// Cents of a decimal string, for adding up the API's amounts exactly in the test.
+fn cents(amount: &str) -> i64 {
+    let (int, frac) = amount.split_once('.').unwrap_or((amount, "0"));
+    let frac = format!("{frac:0<2}");
+    let sign = if int.starts_with('-') { -1 } else { 1 };
+    int.parse::<i64>().expect("amount") * 100 + sign * frac[..2].parse::<i64>().expect("cents")
+}
+
+/// The forecast's payment table lists the payments of its period only, as the API gives them,
+/// and they add up to its totalCash (review P1.4: a payment of April 2026 sat under a period
+/// starting in December 2026, and the rows made 99 000 € for 80 000 €).
+async fn forecast_payments(browser: &Browser, d: &Value) {
+    let f = &d["forecast"];
+    let (from, until) = (f["from"].as_str().expect("from"), f["until"].as_str().expect("until"));
+    let mut expected = Vec::new();
+    let mut outside = 0;
+    for c in list(&f["contracts"]) {
+        for p in list(&c["payments"]) {
+            let on = p["on"].as_str().unwrap_or_default();
+            if on >= from && on < until {
+                expected.push(format!("{} {on} {}", c["contractId"].as_str().unwrap_or_default(), p["amount"].as_str().unwrap_or_default()));
+            } else {
+                outside += 1;
+            }
+        }
+    }
+    let rows = "return [...document.querySelectorAll('[data-testid=forecast-payments] tbody tr')] \
+        .map(r => `${r.dataset.payment} ${r.dataset.on} ${r.querySelector('[data-money]').dataset.money}`);";
+    let shown = strings(&browser.script(rows, json!([])).await.expect("rows"));
+    assert_eq!(shown, expected, "the payments of [{from}, {until}), the API's");
+    let sum: i64 = shown.iter().map(|r| cents(r.rsplit(' ').next().unwrap_or("0"))).sum();
+    assert_eq!(sum, cents(f["totalCash"].as_str().expect("totalCash")), "the rows add up to the forecast's cash");
+    if outside > 0 {
+        let note = text_of(browser, "[data-testid=forecast-payments] p").await;
+        assert!(note.contains("hors de la prévision"), "{note}");
+    }
+    println!("dashboard: {} payment row(s) in the forecast's period, {outside} outside it left out", shown.len());
 }
 
 /// The payable opens its rule trace: the same rules as the API's explanation, in order, with

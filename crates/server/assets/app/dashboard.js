@@ -6,7 +6,7 @@ import { h, table, sr } from './dom.js';
 import { money, date, month, decimal, percent, etp, hours, previousMonth, toPlot, integer } from './format.js';
 import { label } from './labels.js';
 import { barChart } from './chart.js';
-import { explainButton, confidenceMark, verdictBadge, legend } from './explain.js';
+import { explainButton, confidenceMark, verdictBadge, legend, ruleName, missingName } from './explain.js';
 
 const QUERY = `query Dashboard($id: ID!, $asOf: Date!) { structure(id: $id) {
   id name finess commune kind legalForm
@@ -66,15 +66,15 @@ const standingTrace = (ctx, part) => dashboardTrace(
 
 function rulesList(failing, undecided) {
   const items = [
-    ...(failing ?? []).map((r) => h('li', {}, h('code', {}, r), ' non respectée')),
-    ...(undecided ?? []).map((r) => h('li', {}, h('code', {}, r), ' indécise')),
+    ...(failing ?? []).map((r) => h('li', {}, ruleName(r), ' : non respectée')),
+    ...(undecided ?? []).map((r) => h('li', {}, ruleName(r), ' : indécise')),
   ];
   return items.length ? h('ul', { class: 'compact small' }, items) : null;
 }
 
 function missingList(items) {
   const unique = [...new Set(items.filter(Boolean))];
-  return unique.length ? h('ul', { class: 'compact small' }, unique.map((m) => h('li', {}, h('code', {}, m)))) : h('span', { class: 'muted' }, 'aucune');
+  return unique.length ? h('ul', { class: 'compact small' }, unique.map((m) => h('li', {}, missingName(m)))) : h('span', { class: 'muted' }, 'aucune');
 }
 
 function amount(value, confidence, title, load, dataset) {
@@ -100,7 +100,7 @@ function standingSection(ctx, d, names) {
         h('div', { class: 'label' }, 'Structure (projet de santé, employeur)'),
         h('div', { class: 'value' }, explainButton(verdictBadge(s.verdict), 'situation de la structure', () => standingTrace(ctx, 'structure')), confidenceMark(s.confidence)),
         rulesList(s.failingRules, s.undecidedRules),
-        s.missingInputs.length ? h('p', { class: 'small' }, 'À compléter : ', s.missingInputs.join(', ')) : null),
+        s.missingInputs.length ? h('p', { class: 'small' }, 'À compléter : ', s.missingInputs.map((m, i) => [i ? ', ' : '', missingName(m)])) : null),
       c ? h('div', { class: 'card', 'data-testid': 'collective-standing' },
         h('div', { class: 'label' }, 'Aide collective possible ce jour'),
         h('div', { class: 'value' }, explainButton(verdictBadge(c.verdict), 'aide collective', () => standingTrace(ctx, 'collective')), confidenceMark(c.confidence)),
@@ -111,8 +111,23 @@ function standingSection(ctx, d, names) {
     c?.leftOut?.length ? table({
       caption: 'Médecins que le contrat collectif laisserait de côté',
       head: ['Médecin', 'Règles', 'Motif (texte de l’API)'],
-      rows: c.leftOut.map((l) => [l.name, l.rules.map((r) => h('code', {}, r, ' ')), h('span', { lang: 'en' }, l.reason)]),
+      rows: c.leftOut.map((l) => [l.name, l.rules.map((r, i) => [i ? ', ' : '', ruleName(r)]), h('span', { lang: 'en' }, l.reason)]),
     }) : null);
+}
+
+/** Whether the contract has a contract year running on the day (the API's null: none). */
+function running(c) {
+  return c.contractYear !== null && c.contractYear !== undefined;
+}
+
+/**
+ * The contract's state in French. A contract ACTIVE in the API but with no contract year on
+ * the day has not started yet or is past its five years: said so, not "En cours".
+ */
+function contractState(c, asOf) {
+  if (running(c) || !['ACTIVE', 'SUSPENDED'].includes(c.status)) return label('ContractStatus', c.status);
+  return h('span', { 'data-state': c.signedOn > asOf ? 'not-started' : 'elapsed' },
+    c.signedOn > asOf ? 'pas encore commencé' : 'terminé (5 ans écoulés)');
 }
 
 function membersSection(ctx, d) {
@@ -124,10 +139,10 @@ function membersSection(ctx, d) {
       const cells = [
         first ? { cell: [m.name, m.partner ? null : h('span', { class: 'muted small' }, ' (non associé)')], scope: 'row' } : { cell: sr(m.name), scope: 'row' },
         first ? label('Specialty', m.specialty) : '',
-        c ? [label('AidOption', c.option) ?? '', c.option ? ' · ' : '', label('ContractStatus', c.status), h('br'), h('span', { class: 'small muted' }, `signé le ${date(c.signedOn)}`)] : h('span', { class: 'muted' }, m.collectiveContractId ? 'contrat collectif' : 'aucun contrat'),
+        c ? [label('AidOption', c.option) ?? '', c.option ? ' · ' : '', contractState(c, d.asOf), h('br'), h('span', { class: 'small muted' }, `signé le ${date(c.signedOn)}`)] : h('span', { class: 'muted' }, m.collectiveContractId ? 'contrat collectif' : 'aucun contrat'),
         { cell: c?.contractYear ? `année ${c.contractYear}` : '—', class: 'num' },
-        { cell: c ? amount(c.maximum, c.amountsConfidence, `maximum de ${m.name}`, () => contractTrace(ctx, c.contractId), { kind: 'maximum', contract: c.contractId }) : '—', class: 'num' },
-        { cell: c ? amount(c.payable, c.amountsConfidence, `montant payable de ${m.name}`, () => contractTrace(ctx, c.contractId), { kind: 'payable', contract: c.contractId }) : '—', class: 'num' },
+        { cell: c ? amount(running(c) ? c.maximum : null, c.amountsConfidence, `maximum de ${m.name}`, () => contractTrace(ctx, c.contractId), { kind: 'maximum', contract: c.contractId }) : '—', class: 'num' },
+        { cell: c ? amount(running(c) ? c.payable : null, c.amountsConfidence, `montant payable de ${m.name}`, () => contractTrace(ctx, c.contractId), { kind: 'payable', contract: c.contractId }) : '—', class: 'num' },
         first ? [explainButton(verdictBadge(m.offer.verdict), `ce que ${m.name} pourrait signer`, () => offerTrace(ctx, m.practitionerId)),
           confidenceMark(m.offer.confidence), ' ', m.offer.option ? label('AidOption', m.offer.option) : '',
           h('br'), h('span', { class: 'small', lang: 'en' }, m.offer.reason)] : '',
@@ -147,10 +162,10 @@ function membersSection(ctx, d) {
     d.collectiveContracts.length ? table({
       caption: 'Contrats collectifs',
       head: ['Contrat', 'ETP financés', 'Statut', { cell: 'Année', class: 'num' }, { cell: 'Maximum', class: 'num' }, { cell: 'Payable', class: 'num' }],
-      rows: d.collectiveContracts.map((c) => ({ attrs: { 'data-contract': c.contractId }, cells: [c.label, etp(c.fundedEtp), label('ContractStatus', c.status),
+      rows: d.collectiveContracts.map((c) => ({ attrs: { 'data-contract': c.contractId }, cells: [c.label, etp(c.fundedEtp), contractState(c, d.asOf),
         { cell: c.contractYear ?? '—', class: 'num' },
-        { cell: amount(c.maximum, c.amountsConfidence, `maximum de ${c.label}`, () => contractTrace(ctx, c.contractId), { kind: 'maximum', contract: c.contractId }), class: 'num' },
-        { cell: amount(c.payable, c.amountsConfidence, `payable de ${c.label}`, () => contractTrace(ctx, c.contractId), { kind: 'payable', contract: c.contractId }), class: 'num' }] })),
+        { cell: amount(running(c) ? c.maximum : null, c.amountsConfidence, `maximum de ${c.label}`, () => contractTrace(ctx, c.contractId), { kind: 'maximum', contract: c.contractId }), class: 'num' },
+        { cell: amount(running(c) ? c.payable : null, c.amountsConfidence, `payable de ${c.label}`, () => contractTrace(ctx, c.contractId), { kind: 'payable', contract: c.contractId }), class: 'num' }] })),
     }) : null);
 }
 
@@ -232,12 +247,34 @@ function forecastSection(d, asOf) {
       rows: years.map((y) => ({ attrs: { 'data-year': y.year }, cells: [String(y.year), { cell: h('span', { class: 'amount', dataset: { money: y.amount } }, money(y.amount)), class: 'num' }] })),
       foot: [['Total', { cell: money(f.totalCash), class: 'num' }]],
     })),
-    table({
-      caption: 'Détail des versements par contrat',
+    paymentsTable(f, asOf));
+}
+
+/**
+ * The payments of the forecast's period, contract by contract: `forecast.contracts` also lists
+ * payments outside [from, until) (a contract's earlier years), which the totals leave out;
+ * they are not rows of this table (it adds up to totalCash), only counted below it.
+ */
+function paymentsTable(f, asOf) {
+  const inPeriod = (p) => p.on >= f.from && p.on < f.until;
+  const before = f.contracts.flatMap((c) => c.payments.filter((p) => p.on < f.from));
+  const after = f.contracts.flatMap((c) => c.payments.filter((p) => p.on >= f.until));
+  const rows = f.contracts.flatMap((c) => c.payments.filter(inPeriod).map((p, i) => ({
+    attrs: { 'data-payment': c.contractId, 'data-on': p.on },
+    cells: [i === 0 ? c.label : { cell: sr(c.label), scope: 'row' }, date(p.on), { cell: p.contractYear, class: 'num' },
+      { cell: explainButton(h('span', { dataset: { money: p.amount } }, money(p.amount)), `versement du ${date(p.on)}, ${c.label}`, () => evaluationTrace(c.contractId, asOf)), class: 'num' }],
+  })));
+  return h('div', { 'data-testid': 'forecast-payments' },
+    rows.length ? table({
+      caption: `Détail des versements par contrat, du ${date(f.from)} au ${date(f.until)} (exclu)`,
       head: ['Contrat', 'Date', { cell: 'Année de contrat', class: 'num' }, { cell: 'Montant', class: 'num' }],
-      rows: f.contracts.flatMap((c) => c.payments.map((p, i) => [i === 0 ? c.label : { cell: sr(c.label), scope: 'row' }, date(p.on), { cell: p.contractYear, class: 'num' },
-        { cell: explainButton(money(p.amount), `versement du ${date(p.on)}, ${c.label}`, () => evaluationTrace(c.contractId, asOf)), class: 'num' }])),
-    }));
+      rows,
+      foot: [['Total de la période', '', '', { cell: money(f.totalCash), class: 'num' }]],
+    }) : h('p', {}, 'Aucun versement attendu sur la période.'),
+    before.length || after.length ? h('p', { class: 'small muted' },
+      [before.length ? `${before.length} versement(s) avant la période (dernier le ${date(before.map((p) => p.on).sort().pop())})` : null,
+        after.length ? `${after.length} versement(s) après la période` : null].filter(Boolean).join(' et '),
+      ' : hors de la prévision, non repris ci-dessus.') : null);
 }
 
 function deadlinesSection(d, names) {
