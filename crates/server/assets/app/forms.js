@@ -16,7 +16,7 @@ const ERRORS = 'userErrors { field message code } warnings { field message code 
 const RECORD_FIGURES = `mutation RecordFigures($input: RecordActivityFiguresInput!) { recordActivityFigures(input: $input) {
   figures { year pmt adultPmt fileActive ccamSharePercent band } ${ERRORS} } }`;
 const RECORD_HOURS = `mutation RecordHours($input: RecordAssistantActivityInput!) { recordAssistantActivity(input: $input) {
-  lines { id month family label hours practitioner { lastName } } ${ERRORS} } }`;
+  lines { id month family label hours practitioner { id lastName } } ${ERRORS} } }`;
 const IMPORT = `mutation ImportHours($input: ImportAssistantActivityInput!) { importAssistantActivity(input: $input) {
   linesRead linesWritten refusedLines { line field message code } ${ERRORS} } }`;
 const LEAVE = `mutation DoctorLeaves($input: UpdateMembershipInput!) { updateMembership(input: $input) {
@@ -243,6 +243,13 @@ function hoursForm(ctx) {
       submit(form, button, async () => {
         sent = [];
         const lines = [];
+        // A row with a doctor or a label but no hours is not silently dropped.
+        const incomplete = rows.map((r, i) => [r, i]).filter(([r]) => !r.hours.value.trim() && (r.doctor.value || r.text.value.trim()));
+        if (incomplete.length) {
+          form.showLocal(incomplete.map(([, i]) => ({ field: ['input', `row${i}`, 'hours'] })), 'Heures manquantes : saisissez-les, ou videz la ligne.');
+          form.done(`Rien n’a été enregistré : ${incomplete.length} ligne(s) sans heures.`, false);
+          return;
+        }
         rows.forEach((r, i) => {
           if (!r.hours.value.trim()) return;
           sent.push(i);
@@ -252,7 +259,7 @@ function hoursForm(ctx) {
           lines.push(line);
         });
         if (!lines.length) {
-          form.show([{ field: ['row0', 'hours'], code: 'REQUIRED', message: 'at least one line' }]);
+          form.showLocal([{ field: ['input', 'row0', 'hours'] }], 'Au moins une ligne avec des heures.');
           form.done('Saisissez les heures d’au moins une ligne.', false);
           return;
         }
@@ -261,8 +268,12 @@ function hoursForm(ctx) {
         if (p.userErrors.length) {
           form.done(['Rien n’a été enregistré pour ce mois. ', rest.map(errorText).join(' ')], false);
         } else {
-          form.done(`${p.lines.length} ligne(s) enregistrée(s) pour ${month(monthInput.value)} : `
-            + p.lines.map((l) => `${label('MissionFamily', l.family)}${l.practitioner ? ` (Dr ${l.practitioner.lastName})` : ''} ${fmtHours(l.hours)}`).join(', '), true);
+          // The payload holds the whole month once written; the new lines are those sent.
+          const isNew = (l) => lines.some((x) => x.family === l.family && (x.practitionerId ?? null) === (l.practitioner?.id ?? null));
+          const added = p.lines.filter(isNew);
+          form.done(`${added.length} ligne(s) enregistrée(s) pour ${month(monthInput.value)} : `
+            + added.map((l) => `${label('MissionFamily', l.family)}${l.practitioner ? ` (Dr ${l.practitioner.lastName})` : ''} ${fmtHours(l.hours)}`).join(', ')
+            + (p.lines.length > added.length ? `. Le mois compte ${p.lines.length} ligne(s) en tout.` : '.'), true);
           for (const r of rows) r.hours.value = '';
         }
       });
@@ -271,6 +282,12 @@ function hoursForm(ctx) {
   h('h2', { id: 'hours-title' }, 'Heures d’un(e) assistant(e) sur un mois'),
   h('div', { class: 'form-grid' }, field(form, 'assistantId', 'Assistant(e)', assistant), field(form, 'month', 'Mois', monthInput, 'AAAA-MM, pas après le mois en cours')),
   linesTable, button, form.result);
+  if (!ctx.assistants.length) {
+    // Nothing to record for: said, and the form cannot be sent.
+    button.disabled = true;
+    assistant.disabled = true;
+    el.insertBefore(h('p', { class: 'field-error', 'data-testid': 'no-assistant' }, 'Aucun(e) assistant(e) n’est enregistré(e) pour cette structure : il n’y a pas d’heures à saisir.'), el.children[1]);
+  }
   return el;
 }
 
@@ -348,7 +365,7 @@ function leavingForm(ctx) {
       event.preventDefault();
       submit(form, button, async () => {
         if (!to.value) {
-          form.show([{ field: ['input', 'to'], code: 'REQUIRED', message: 'required' }]);
+          form.showLocal([{ field: ['input', 'to'] }], 'Date obligatoire.');
           form.done('Indiquez le dernier jour.', false);
           return;
         }
