@@ -3,9 +3,9 @@
 
 import { gql, EXPLANATION, CAVEATS, contractTrace } from './api.js';
 import { h, table, sr } from './dom.js';
-import { money, date } from './format.js';
-import { label } from './labels.js';
-import { explainButton, confidenceMark, verdictBadge, legend } from './explain.js';
+import { money, date, etp, decimal } from './format.js';
+import { label, FIGURE_KIND } from './labels.js';
+import { explainButton, confidenceMark, verdictBadge, legend, ruleName, missingName } from './explain.js';
 
 const QUERY = `query Compatibility($id: ID!, $asOf: Date!) { structure(id: $id) { id name
   compatibility(asOf: $asOf) { asOf year conflicts
@@ -28,13 +28,24 @@ function trace(ctx, rules) {
   };
 }
 
+/** A figure's value read by its name (labels.js), never guessed from its shape. */
+function figureValue(x) {
+  switch (FIGURE_KIND[x.name]) {
+    case 'money': return money(x.value);
+    case 'etp': return etp(x.value);
+    case 'decimal': return decimal(x.value);
+    case 'date': return /^\d{4}-\d{2}-\d{2}$/.test(x.value) ? date(x.value) : x.value;
+    default: return h('span', { lang: 'en' }, x.value);
+  }
+}
+
 function finding(ctx, f) {
   return h('article', { class: `finding finding-${f.severity}`, 'data-rule': f.rule, 'data-severity': f.severity },
-    h('h4', {}, h('span', { class: 'sr-only' }, `${label('SeverityOne', f.severity)} : `), h('code', {}, f.rule), ' ', h('span', { lang: 'en' }, f.title),
+    h('h4', {}, h('span', { class: 'sr-only' }, `${label('SeverityOne', f.severity)} : `), ruleName(f.rule), ' — ', h('span', { lang: 'en' }, f.title),
       ' ', confidenceMark(f.confidence)),
     f.about.length ? h('p', {}, 'Concerne : ', f.about.map((a, i) => [i ? ', ' : '', `${label('FindingSubjectKind', a.kind)} ${a.label}`])) : null,
-    f.figures.length ? h('ul', { class: 'compact' }, f.figures.map((x) => h('li', {}, `${x.name} : `,
-      /^-?\d+\.\d{2}$/.test(x.value) ? money(x.value) : x.value))) : null,
+    f.figures.length ? h('ul', { class: 'compact' }, f.figures.map((x) => h('li', { 'data-figure': x.name },
+      label('Figure', x.name), ' : ', figureValue(x)))) : null,
     h('p', { lang: 'en' }, f.note),
     // The API's flag first; a reading the API itself calls an assumption (texts silent) is
     // worth the same caution, said more softly.
@@ -43,10 +54,10 @@ function finding(ctx, f) {
       : f.confidence === 'ASSUMPTION'
         ? h('p', { class: 'cpam-note', 'data-note': 'assumption' }, 'Les textes se taisent : ce constat est notre lecture ; faites-le confirmer par votre CPAM.')
         : null,
-    f.missingInputs.length ? h('p', { class: 'small' }, 'Données manquantes : ', f.missingInputs.join(', ')) : null,
+    f.missingInputs.length ? h('p', { class: 'small' }, 'Données manquantes : ', f.missingInputs.map((m, i) => [i ? ', ' : '', missingName(m)])) : null,
     f.references.length ? h('div', { class: 'small' }, 'Références :', h('ul', { class: 'compact' }, f.references.map((r) => h('li', {}, r)))) : null,
     h('p', { class: 'small' }, `Confiance : ${label('Confidence', f.confidence)} — `,
-      explainButton('la règle et ses paramètres', `${f.rule}`, trace(ctx, [f.rule]))));
+      explainButton('la règle et ses paramètres', `${label('Rule', f.rule)} (${f.rule})`, trace(ctx, [f.rule]))));
 }
 
 const AID = new Set(['INDIVIDUAL_AID', 'COLLECTIVE_AID']);

@@ -4,6 +4,7 @@
 
 const MONEY = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
 const DECIMAL = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
+const HOURS = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const INTEGER = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
 const PERCENT = new Intl.NumberFormat('fr-FR', { style: 'percent', maximumFractionDigits: 1 });
 const DATE = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
@@ -77,7 +78,8 @@ export function etp(value) {
 /** Hours with two decimals: `"151.67"` → `151,67 h`. */
 export function hours(value) {
   if (value === null || value === undefined) return '—';
-  return `${decimal(value)} h`;
+  const text = String(value);
+  return DECIMAL_TEXT.test(text) ? `${HOURS.format(text)} h` : `${text} h`;
 }
 
 /** Today, in the browser's calendar, as `YYYY-MM-DD`. */
