@@ -3,7 +3,7 @@
 
 import { gql, setToken, token, ApiError, describeError } from './api.js';
 import { h, fill } from './dom.js';
-import { today } from './format.js';
+import { today, date } from './format.js';
 import { label } from './labels.js';
 import { setupDialog } from './explain.js';
 import * as dashboard from './dashboard.js';
@@ -149,6 +149,9 @@ function setup() {
     route();
   });
   $('print').addEventListener('click', () => window.print());
+  const printedOn = () => { $('printed-on').textContent = `Imprimé le ${date(today())}.`; };
+  printedOn();
+  window.addEventListener('beforeprint', printedOn);
   window.addEventListener('hashchange', route);
   window.addEventListener('am-unauthenticated', (event) => {
     if (!state.viewer) return;
