@@ -387,6 +387,7 @@ async fn explanation(browser: &Browser, contract_id: &str, contract: &Value, out
         .collect();
     assert!(!expected.is_empty());
     assert_eq!(rules, expected, "the dialog lists the API's rules");
+    let rules = expected;
     let marked = attr_list(browser, "#explain-body tr[data-confidence]", "data-confidence").await;
     let api_confidences: Vec<String> = list(&contract["explanation"]["rules"])
         .iter()
@@ -406,6 +407,37 @@ async fn explanation(browser: &Browser, contract_id: &str, contract: &Value, out
     browser.press("\u{E00C}").await.expect("Escape");
     let back = "return !document.getElementById('explain').open && document.activeElement.matches(arguments[0]);";
     browser.wait_for("the focus back on the amount", back, json!([opener]), WAIT).await.expect("focus returns");
+    stale_explanation(browser, &opener, &rules).await;
+}
+
+/// On a slow network, the answer for a dialog closed meanwhile does not replace the trace of the
+/// one opened next (review P2.6): open the payable's, Escape, open an assistant's; only the
+/// assistant's rules ever show.
+async fn stale_explanation(browser: &Browser, payable: &str, payable_rules: &[String]) {
+    let slow = json!({ "offline": false, "latency": 1200, "downloadThroughput": -1, "uploadThroughput": -1 });
+    browser.cdp("Network.enable", json!({})).await.expect("network");
+    browser.cdp("Network.emulateNetworkConditions", slow).await.expect("slow network");
+    browser.click(payable).await.expect("first opening");
+    browser.press("\u{E00C}").await.expect("Escape");
+    let assistant = "tr[data-assistant] button.explain";
+    browser.click(assistant).await.expect("second opening");
+    // Record every trace the dialog shows until the second answer is in.
+    let watch = "const body = document.getElementById('explain-body'); window.__shown = []; \
+        new MutationObserver(() => { if (body.dataset.loaded === 'true') \
+          window.__shown.push([...body.querySelectorAll('.rule')].map(r => r.dataset.rule).join(' ')); }) \
+        .observe(body, { childList: true, attributes: true });";
+    browser.script(watch, json!([])).await.expect("observer");
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    let loaded = "return document.getElementById('explain-body').dataset.loaded === 'true' ? window.__shown : null;";
+    let shown = browser.wait_for("the assistant's trace", loaded, json!([]), WAIT).await.expect("loaded");
+    let fast = json!({ "offline": false, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 });
+    browser.cdp("Network.emulateNetworkConditions", fast).await.expect("network back");
+    let first = payable_rules.join(" ");
+    let shown = strings(&shown);
+    assert!(!shown.is_empty() && shown.iter().all(|s| *s != first), "the closed dialog's trace never shows: {shown:?}");
+    let rules = attr_list(browser, "#explain-body .rule", "data-rule").await;
+    assert!(rules.iter().any(|r| r.starts_with("AM-")), "the assistant's rules: {rules:?}");
+    browser.press("\u{E00C}").await.expect("Escape");
 }
 
 async fn decision(browser: &Browser, app: &TestApp, structure: &str, out: &Path) -> usize {
@@ -582,6 +614,22 @@ async fn compatibility(browser: &Browser, app: &TestApp, structure: &str, out: &
         .map(|t| t["amount"].as_str().unwrap_or_default().to_owned())
         .collect();
     assert_eq!(totals, expected, "the money table's totals are the API's");
+    // Figures are named in French and read by their name: an ETP is never shown as euros,
+    // and no raw key stands as a figure's name (review P2.8, P2.9).
+    let figures = "return [...document.querySelectorAll('.finding li[data-figure]')].map(e => [e.dataset.figure, e.textContent]);";
+    let figures = list(&browser.script(figures, json!([])).await.expect("figures"));
+    for f in &figures {
+        let (name, text) = (f[0].as_str().unwrap_or_default(), spaces(f[1].as_str().unwrap_or_default()));
+        assert!(!text.starts_with(name), "the figure {name} has a French name: {text}");
+        if name.ends_with("etp") {
+            assert!(!text.contains('€') && text.contains("ETP"), "an ETP figure reads as ETP: {text}");
+        }
+    }
+    let titles = "return [...document.querySelectorAll('.finding h4 .rule-name')].map(e => e.textContent);";
+    for title in strings(&browser.script(titles, json!([])).await.expect("titles")) {
+        assert!(title.contains(' '), "a rule code with its French title: {title}");
+    }
+    println!("compatibility: {} figure(s) named in French", figures.len());
     browser.full_screenshot(&out.join("app-compatibility.png")).await.expect("screenshot");
     accessibility(browser, "the compatibility report").await;
 }
@@ -608,6 +656,17 @@ async fn forms(browser: &Browser, app: &TestApp, out: &Path) {
     let form = "form[data-form=hours]";
     browser.select(&format!("{form} .field select"), "Inès Petit").await.expect("assistant");
     browser.set_value(&format!("{form} input[type=month]"), "2026-11").await.expect("month");
+    // A row with a doctor but no hours is refused, not dropped with a success (review P2.11).
+    browser.select(&format!("{form} select[aria-label='Ligne 3 : médecin']"), "Dr Martin").await.expect("doctor");
+    browser.type_into(&format!("{form} input[aria-label='Ligne 1 : heures']"), "2").await.expect("hours");
+    browser.click(&format!("{form} button[type=submit]")).await.expect("submit");
+    let missing = field_error(browser, form, "row2.hours").await;
+    assert!(missing.contains("Heures manquantes"), "{missing}");
+    let result = text_of(browser, &format!("{form} .form-result.error")).await;
+    assert!(result.contains("Rien n’a été enregistré"), "{result}");
+    let written = api(app, ACTIVITY, json!({ "id": ines, "month": "2026-11" })).await;
+    assert_eq!(list(&written["node"]["activity"]).len(), 0, "nothing written for a row without hours");
+    browser.select(&format!("{form} select[aria-label='Ligne 3 : médecin']"), "aucun médecin").await.expect("doctor");
     browser.select(&format!("{form} select[aria-label='Ligne 1 : médecin']"), "Dr Martin").await.expect("doctor");
     browser.select(&format!("{form} select[aria-label='Ligne 1 : mission']"), "Consultation").await.expect("family");
     browser.type_into(&format!("{form} input[aria-label='Ligne 1 : heures']"), "1.234").await.expect("hours");
@@ -656,6 +715,8 @@ async fn forms(browser: &Browser, app: &TestApp, out: &Path) {
         list(&written["node"]["activity"]).iter().map(|l| format!("{} {}", l["family"], l["hours"])).collect();
     hours.sort();
     assert_eq!(hours, [r#""ADMINISTRATIVE" "3.00""#, r#""CONSULTATION" "12.50""#], "the month as typed");
+    let result = text_of(browser, &format!("{form} .form-result.ok")).await;
+    assert!(result.starts_with("2 ligne(s) enregistrée(s)") && result.contains("12,50 h"), "{result}");
 
     // The CSV import: a file with one bad line writes nothing and names it; the fixed file writes all.
     let bad = format!(
