@@ -460,6 +460,10 @@ async fn decision(browser: &Browser, app: &TestApp, structure: &str, out: &Path)
     }
     let words = text_of(browser, ".recommendation").await;
     assert!(words.contains("Recommandation") && words.contains("Confiance"), "{words}");
+    let dimensions = "return [...document.querySelectorAll('table.side-by-side tbody th')].map(e => e.textContent);";
+    let dimensions = strings(&browser.script(dimensions, json!([])).await.expect("dimensions"));
+    let keys = ["beneficiary", "employer", "pooling", "stability", "objectives"];
+    assert!(!dimensions.is_empty() && dimensions.iter().all(|d| !keys.contains(&d.as_str())), "dimensions in French: {dimensions:?}");
     browser.full_screenshot(&out.join("app-decision.png")).await.expect("screenshot");
     accessibility(browser, "the decision view").await;
 
@@ -473,7 +477,10 @@ async fn decision(browser: &Browser, app: &TestApp, structure: &str, out: &Path)
     browser.cdp("Emulation.setEmulatedMedia", json!({ "media": "print" })).await.expect("print media");
     let hidden = "return getComputedStyle(document.querySelector('nav.tabs')).display === 'none' \
         && getComputedStyle(document.querySelector('.controls')).display === 'none' \
-        && getComputedStyle(document.querySelector('.print-only')).display !== 'none';";
+        && getComputedStyle(document.querySelector('.print-only')).display !== 'none' \
+        && getComputedStyle(document.querySelector('.legend .no-print')).display === 'none' \
+        && getComputedStyle(document.getElementById('printed-on')).display !== 'none' \
+        && document.getElementById('printed-on').textContent.startsWith('Imprimé le ');";
     assert_eq!(
         browser.script(hidden, json!([])).await.expect("styles"),
         true,
@@ -558,6 +565,24 @@ async fn collective_impossible(browser: &Browser, app: &TestApp, structure: &str
     .await;
     let c = &none["structure"]["comparison"];
     assert_eq!(c["collective"]["collective"]["verdict"], "NOT_ELIGIBLE", "{c}");
+    // Ten funded ETP: whatever the API decides, the page says the same (possible or not).
+    let ten = api(
+        app,
+        r#"query($id: ID!) { structure(id: $id) { comparison(startOn: "2026-12-01", fundedEtp: "10") {
+          collective { lines { kind } collective { verdict } } } } }"#,
+        json!({ "id": structure }),
+    )
+    .await;
+    let col = &ten["structure"]["comparison"]["collective"];
+    let possible = list(&col["lines"]).iter().any(|l| l["kind"] == "COLLECTIVE") && col["collective"]["verdict"] != "NOT_ELIGIBLE";
+    browser.type_into("[data-testid=decision] input[inputmode=decimal]", "10").await.expect("typing");
+    browser.wait_for("the comparison at 10 ETP", COMPARISON_STATE, json!(["10", AS_OF, ""]), WAIT).await.expect("re-queried");
+    let shown = browser.script("return document.querySelector('[data-testid=comparison]').dataset.possible;", json!([])).await;
+    assert_eq!(shown.expect("possible"), json!(possible.to_string()), "at 10 ETP the collective is possible: {possible}");
+    println!("decision: at 10 ETP the collective is {}", if possible { "possible" } else { "not possible" });
+    browser.set_value("[data-testid=decision] input[inputmode=decimal]", "").await.expect("cleared");
+    browser.wait_for("the default comparison", COMPARISON_STATE, json!(["", AS_OF, ""]), WAIT).await.expect("back");
+
     let untick = "for (const b of document.querySelectorAll('[data-testid=decision] fieldset.checks input:checked')) b.click(); return true;";
     browser.script(untick, json!([])).await.expect("unticked");
     let state = "const o = document.querySelector('[data-testid=comparison-out]'); \
@@ -828,6 +853,15 @@ async fn windows_1252_import(browser: &Browser, app: &TestApp, node: &Value, out
         list(&written["node"]["activity"]).iter().map(|l| format!("{} {}", l["family"], l["hours"])).collect();
     assert_eq!(lines, [r#""ADMINISTRATIVE" "4.50""#], "Élodie's line, read back from the API");
     browser.full_screenshot(&out.join("app-import-windows-1252.png")).await.expect("screenshot");
+
+    // UTF-8 with a BOM (Excel's "CSV UTF-8"): read as UTF-8, the BOM dropped.
+    let file = out.join("heures-excel-utf8-bom.csv");
+    std::fs::write(&file, "\u{feff}assistant;month;doctor;family;hours\r\nÉlodie Marchand;2026-04;;ADMINISTRATIVE;2\r\n").expect("file");
+    browser.upload(&format!("{import} input[type=file]"), &file).await.expect("file picked");
+    let read = "const e = document.querySelector('[data-testid=csv-encoding]'); \
+        return e.dataset.encoding === 'utf-8' ? document.querySelector(arguments[0]).value : null;";
+    let content = browser.wait_for("the UTF-8 file read", read, json!([format!("{import} textarea")]), WAIT).await.expect("read");
+    assert!(content.as_str().is_some_and(|c| c.starts_with("assistant;")), "no BOM left: {content:?}");
 }
 
 const FIGURES_OF: &str = "query($id: ID!) { node(id: $id) { ... on Practitioner { \
