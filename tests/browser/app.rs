@@ -598,6 +598,9 @@ async fn collective_impossible(browser: &Browser, app: &TestApp, structure: &str
     assert!(collective.is_empty(), "no collective series: {collective:?}");
     let individual = attr_list(browser, "[data-testid=comparison-chart] rect[data-series=individual]", "data-amount").await;
     assert_eq!(individual, strings(&c["individual"]["yearly"]), "the individual years, the API's");
+    let cells = "return [...document.querySelectorAll('#comparison-table tbody tr')].map(r => r.cells[3].textContent + '|' + r.cells[4].textContent);";
+    let cells = strings(&browser.script(cells, json!([])).await.expect("cells"));
+    assert_eq!(cells, vec!["impossible|impossible"; 5], "each year's collective and difference say it is impossible");
     let captions = "return [...document.querySelectorAll('[data-testid=comparison-out] caption')].map(e => e.textContent);";
     let captions = strings(&browser.script(captions, json!([])).await.expect("captions"));
     assert!(!captions.iter().any(|c| c.starts_with("Option 2")), "no option 2 table: {captions:?}");

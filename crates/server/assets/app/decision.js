@@ -98,7 +98,8 @@ function results(ctx, c) {
   } else {
     better = h('p', {}, `Le contrat collectif rapporte ${money(diff)} de plus sur cinq ans.`);
   }
-  const dash = { cell: h('span', { class: 'muted' }, 'impossible'), class: 'num' };
+  // A fresh node per cell (one node appended twice would move).
+  const dash = () => ({ cell: h('span', { class: 'muted' }, 'impossible'), class: 'num' });
   return h('div', { class: 'decision-results', 'data-testid': 'comparison', 'data-possible': String(possible) },
     h('div', { class: 'recommendation', 'data-choice': rec.choice },
       h('p', { class: 'choice' }, 'Recommandation : ', label('ComparisonChoice', rec.choice)),
@@ -120,10 +121,10 @@ function results(ctx, c) {
       head: ['Année', 'Période', { cell: 'Individuel', class: 'num' }, { cell: 'Collectif', class: 'num' }, { cell: 'Écart', class: 'num' }],
       rows: years.map((y, i) => ({ attrs: { 'data-year': i + 1 }, cells: [categories[i], `du ${date(y.from)} au ${date(y.to)}`,
         { cell: money(c.individual.yearly[i]), class: 'num', dataset: { money: c.individual.yearly[i], series: 'individual' } },
-        possible ? { cell: money(c.collective.yearly[i]), class: 'num', dataset: { money: c.collective.yearly[i], series: 'collective' } } : dash,
-        possible ? { cell: money(y.difference), class: 'num' } : dash] })),
+        possible ? { cell: money(c.collective.yearly[i]), class: 'num', dataset: { money: c.collective.yearly[i], series: 'collective' } } : dash(),
+        possible ? { cell: money(y.difference), class: 'num' } : dash()] })),
       foot: [['Cinq ans', '', { cell: money(c.individual.total), class: 'num' },
-        possible ? { cell: money(c.collective.total), class: 'num' } : dash, possible ? { cell: money(c.totalDifference), class: 'num' } : dash]],
+        possible ? { cell: money(c.collective.total), class: 'num' } : dash(), possible ? { cell: money(c.totalDifference), class: 'num' } : dash()]],
     })),
     h('h2', {}, 'Côte à côte'),
     table({
@@ -144,7 +145,7 @@ function results(ctx, c) {
       head: ['Contrat', 'Fermé le', 'Prochain anniversaire', { cell: 'Aide perdue', class: 'num' }],
       rows: c.collective.closings.map((x) => [x.label, date(x.closedOn), date(x.nextAnniversary), { cell: money(x.lost), class: 'num' }]),
     }) : null,
-    c.collective.objectives.length ? table({
+    possible && c.collective.objectives.length ? table({
       caption: 'Objectifs du contrat collectif',
       head: ['Indicateur', { cell: 'Départ', class: 'num' }, { cell: 'Objectif', class: 'num' }],
       rows: c.collective.objectives.map((o) => [label('Indicator', o.indicator), { cell: integer(o.baseline), class: 'num' }, { cell: integer(o.target), class: 'num' }]),
