@@ -258,16 +258,31 @@ async fn dashboard(browser: &Browser, app: &TestApp, structure: &str, out: &Path
             if contract["contractYear"].is_null() {
                 for kind in ["maximum", "payable"] {
                     let css = format!(".amount[data-kind={kind}][data-contract='{id}']");
-                    assert!(attr_list(browser, &css, "data-money").await.is_empty(), "{kind} of {id}: no year, no amount");
+                    assert!(
+                        attr_list(browser, &css, "data-money").await.is_empty(),
+                        "{kind} of {id}: no year, no amount"
+                    );
                 }
                 if contract["status"] != "ACTIVE" {
                     continue; // ended or terminated: its status says it
                 }
-                let row = browser.script("return document.querySelector(arguments[0])?.textContent ?? null;", json!([format!("tr[data-contract='{id}']")]));
+                let row = browser.script(
+                    "return document.querySelector(arguments[0])?.textContent ?? null;",
+                    json!([format!("tr[data-contract='{id}']")]),
+                );
                 let row = row.await.expect("row");
-                let state = browser.script("return document.querySelector(arguments[0])?.textContent ?? null;", json!([format!("tr[data-contract='{id}'] [data-state]")]));
-                let state = spaces(state.await.expect("state").as_str().unwrap_or_else(|| panic!("no state shown for {id}: {row}")));
-                let expected = if contract["signedOn"].as_str() > Some(AS_OF) { "pas encore commencé" } else { "terminé (5 ans écoulés)" };
+                let state = browser.script(
+                    "return document.querySelector(arguments[0])?.textContent ?? null;",
+                    json!([format!("tr[data-contract='{id}'] [data-state]")]),
+                );
+                let state = spaces(
+                    state.await.expect("state").as_str().unwrap_or_else(|| panic!("no state shown for {id}: {row}")),
+                );
+                let expected = if contract["signedOn"].as_str() > Some(AS_OF) {
+                    "pas encore commencé"
+                } else {
+                    "terminé (5 ans écoulés)"
+                };
                 assert_eq!(state, expected, "the state of {id} ({})", member["name"]);
                 ended += 1;
                 continue;
@@ -344,7 +359,11 @@ async fn forecast_payments(browser: &Browser, d: &Value) {
         for p in list(&c["payments"]) {
             let on = p["on"].as_str().unwrap_or_default();
             if on >= from && on < until {
-                expected.push(format!("{} {on} {}", c["contractId"].as_str().unwrap_or_default(), p["amount"].as_str().unwrap_or_default()));
+                expected.push(format!(
+                    "{} {on} {}",
+                    c["contractId"].as_str().unwrap_or_default(),
+                    p["amount"].as_str().unwrap_or_default()
+                ));
             } else {
                 outside += 1;
             }
@@ -463,7 +482,10 @@ async fn decision(browser: &Browser, app: &TestApp, structure: &str, out: &Path)
     let dimensions = "return [...document.querySelectorAll('table.side-by-side tbody th')].map(e => e.textContent);";
     let dimensions = strings(&browser.script(dimensions, json!([])).await.expect("dimensions"));
     let keys = ["beneficiary", "employer", "pooling", "stability", "objectives"];
-    assert!(!dimensions.is_empty() && dimensions.iter().all(|d| !keys.contains(&d.as_str())), "dimensions in French: {dimensions:?}");
+    assert!(
+        !dimensions.is_empty() && dimensions.iter().all(|d| !keys.contains(&d.as_str())),
+        "dimensions in French: {dimensions:?}"
+    );
     browser.full_screenshot(&out.join("app-decision.png")).await.expect("screenshot");
     accessibility(browser, "the decision view").await;
 
@@ -525,21 +547,35 @@ async fn refused_what_if(browser: &Browser, out: &Path) {
         let what = format!("the refusal of {value} ETP");
         browser.wait_for(&what, COMPARISON_STATE, json!([value, AS_OF, "etp"]), WAIT).await.expect("refused");
         let shown = browser.script(left, json!([])).await.expect("results");
-        assert_eq!(shown, json!({ "charts": 0, "tables": 0, "recommendation": 0, "summary": "" }), "nothing left of the previous ETP for {value}");
+        assert_eq!(
+            shown,
+            json!({ "charts": 0, "tables": 0, "recommendation": 0, "summary": "" }),
+            "nothing left of the previous ETP for {value}"
+        );
         let reason = browser.script(error_of, json!([etp])).await.expect("error");
         assert!(reason.as_str().is_some_and(|r| r.contains("BAD_USER_INPUT")), "{value}: {reason}");
         assert_eq!(browser.script(error_of, json!([start])).await.expect("error"), "", "not the start date's fault");
     }
     browser.full_screenshot(&out.join("app-decision-etp-refused.png")).await.expect("screenshot");
     browser.type_into(etp, "1").await.expect("typing");
-    browser.wait_for("the comparison at 1 ETP again", COMPARISON_STATE, json!(["1", AS_OF, ""]), WAIT).await.expect("back");
+    browser
+        .wait_for("the comparison at 1 ETP again", COMPARISON_STATE, json!(["1", AS_OF, ""]), WAIT)
+        .await
+        .expect("back");
     assert_eq!(browser.script(error_of, json!([etp])).await.expect("error"), "", "the ETP error is gone");
 
     // A start before the collective aid existed: refused by the API, said under the date.
     browser.set_value(start, "2025-06-01").await.expect("date");
-    browser.wait_for("the refusal of the start date", COMPARISON_STATE, json!(["1", "2025-06-01", "start"]), WAIT).await.expect("refused");
+    browser
+        .wait_for("the refusal of the start date", COMPARISON_STATE, json!(["1", "2025-06-01", "start"]), WAIT)
+        .await
+        .expect("refused");
     let shown = browser.script(left, json!([])).await.expect("results");
-    assert_eq!(shown, json!({ "charts": 0, "tables": 0, "recommendation": 0, "summary": "" }), "nothing left of the previous start");
+    assert_eq!(
+        shown,
+        json!({ "charts": 0, "tables": 0, "recommendation": 0, "summary": "" }),
+        "nothing left of the previous start"
+    );
     let reason = browser.script(error_of, json!([start])).await.expect("error");
     assert!(reason.as_str().is_some_and(|r| r.contains("BAD_USER_INPUT")), "{reason}");
     assert_eq!(browser.script(error_of, json!([etp])).await.expect("error"), "", "not the ETP's fault");
@@ -549,7 +585,10 @@ async fn refused_what_if(browser: &Browser, out: &Path) {
     browser.set_value(start, AS_OF).await.expect("date");
     browser.type_into(etp, "").await.expect("typing");
     browser.set_value(etp, "").await.expect("cleared");
-    browser.wait_for("the default comparison again", COMPARISON_STATE, json!(["", AS_OF, ""]), WAIT).await.expect("back");
+    browser
+        .wait_for("the default comparison again", COMPARISON_STATE, json!(["", AS_OF, ""]), WAIT)
+        .await
+        .expect("back");
 }
 
 /// No doctor adhering: the API still sends a "collective" scenario (the individual contracts,
@@ -574,11 +613,20 @@ async fn collective_impossible(browser: &Browser, app: &TestApp, structure: &str
     )
     .await;
     let col = &ten["structure"]["comparison"]["collective"];
-    let possible = list(&col["lines"]).iter().any(|l| l["kind"] == "COLLECTIVE") && col["collective"]["verdict"] != "NOT_ELIGIBLE";
+    let possible =
+        list(&col["lines"]).iter().any(|l| l["kind"] == "COLLECTIVE") && col["collective"]["verdict"] != "NOT_ELIGIBLE";
     browser.type_into("[data-testid=decision] input[inputmode=decimal]", "10").await.expect("typing");
-    browser.wait_for("the comparison at 10 ETP", COMPARISON_STATE, json!(["10", AS_OF, ""]), WAIT).await.expect("re-queried");
-    let shown = browser.script("return document.querySelector('[data-testid=comparison]').dataset.possible;", json!([])).await;
-    assert_eq!(shown.expect("possible"), json!(possible.to_string()), "at 10 ETP the collective is possible: {possible}");
+    browser
+        .wait_for("the comparison at 10 ETP", COMPARISON_STATE, json!(["10", AS_OF, ""]), WAIT)
+        .await
+        .expect("re-queried");
+    let shown =
+        browser.script("return document.querySelector('[data-testid=comparison]').dataset.possible;", json!([])).await;
+    assert_eq!(
+        shown.expect("possible"),
+        json!(possible.to_string()),
+        "at 10 ETP the collective is possible: {possible}"
+    );
     println!("decision: at 10 ETP the collective is {}", if possible { "possible" } else { "not possible" });
     browser.set_value("[data-testid=decision] input[inputmode=decimal]", "").await.expect("cleared");
     browser.wait_for("the default comparison", COMPARISON_STATE, json!(["", AS_OF, ""]), WAIT).await.expect("back");
@@ -594,14 +642,17 @@ async fn collective_impossible(browser: &Browser, app: &TestApp, structure: &str
     for condition in strings(&c["collective"]["conditionsNotMet"]) {
         assert!(words.contains(&spaces(&condition)), "the condition not met {condition:?} is said: {words}");
     }
-    let collective = attr_list(browser, "[data-testid=comparison-chart] rect[data-series=collective]", "data-amount").await;
+    let collective =
+        attr_list(browser, "[data-testid=comparison-chart] rect[data-series=collective]", "data-amount").await;
     assert!(collective.is_empty(), "no collective series: {collective:?}");
-    let individual = attr_list(browser, "[data-testid=comparison-chart] rect[data-series=individual]", "data-amount").await;
+    let individual =
+        attr_list(browser, "[data-testid=comparison-chart] rect[data-series=individual]", "data-amount").await;
     assert_eq!(individual, strings(&c["individual"]["yearly"]), "the individual years, the API's");
     let cells = "return [...document.querySelectorAll('#comparison-table tbody tr')].map(r => r.cells[3].textContent + '|' + r.cells[4].textContent);";
     let cells = strings(&browser.script(cells, json!([])).await.expect("cells"));
     assert_eq!(cells, vec!["impossible|impossible"; 5], "each year's collective and difference say it is impossible");
-    let captions = "return [...document.querySelectorAll('[data-testid=comparison-out] caption')].map(e => e.textContent);";
+    let captions =
+        "return [...document.querySelectorAll('[data-testid=comparison-out] caption')].map(e => e.textContent);";
     let captions = strings(&browser.script(captions, json!([])).await.expect("captions"));
     assert!(!captions.iter().any(|c| c.starts_with("Option 2")), "no option 2 table: {captions:?}");
     let summary = text_of(browser, "[data-testid=decision] p.print-only").await;
@@ -844,7 +895,8 @@ async fn windows_1252_import(browser: &Browser, app: &TestApp, node: &Value, out
     let decoded = "const e = document.querySelector('[data-testid=csv-encoding]'); return e.dataset.encoding || null;";
     let encoding = browser.wait_for("the file read", decoded, json!([]), WAIT).await.expect("read");
     assert_eq!(encoding, "windows-1252");
-    let content = browser.script("return document.querySelector(arguments[0]).value;", json!([format!("{import} textarea")]));
+    let content =
+        browser.script("return document.querySelector(arguments[0]).value;", json!([format!("{import} textarea")]));
     let content = content.await.expect("content");
     assert!(content.as_str().unwrap_or_default().contains("Élodie Marchand;2026-05"), "{content}");
     browser.click(&format!("{import} button[type=submit]")).await.expect("import");
@@ -859,11 +911,16 @@ async fn windows_1252_import(browser: &Browser, app: &TestApp, node: &Value, out
 
     // UTF-8 with a BOM (Excel's "CSV UTF-8"): read as UTF-8, the BOM dropped.
     let file = out.join("heures-excel-utf8-bom.csv");
-    std::fs::write(&file, "\u{feff}assistant;month;doctor;family;hours\r\nÉlodie Marchand;2026-04;;ADMINISTRATIVE;2\r\n").expect("file");
+    std::fs::write(
+        &file,
+        "\u{feff}assistant;month;doctor;family;hours\r\nÉlodie Marchand;2026-04;;ADMINISTRATIVE;2\r\n",
+    )
+    .expect("file");
     browser.upload(&format!("{import} input[type=file]"), &file).await.expect("file picked");
     let read = "const e = document.querySelector('[data-testid=csv-encoding]'); \
         return e.dataset.encoding === 'utf-8' ? document.querySelector(arguments[0]).value : null;";
-    let content = browser.wait_for("the UTF-8 file read", read, json!([format!("{import} textarea")]), WAIT).await.expect("read");
+    let content =
+        browser.wait_for("the UTF-8 file read", read, json!([format!("{import} textarea")]), WAIT).await.expect("read");
     assert!(content.as_str().is_some_and(|c| c.starts_with("assistant;")), "no BOM left: {content:?}");
 }
 
