@@ -53,7 +53,33 @@ async fn protocol_guards(app: &TestApp) {
     graphiql_page_and_assets(app).await;
     let root = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
     let response = root.get(app.url("/")).send().await.expect("answers");
-    assert_eq!(response.headers().get("location").and_then(|v| v.to_str().ok()), Some("/graphql"));
+    assert_eq!(response.headers().get("location").and_then(|v| v.to_str().ok()), Some("/app"));
+    app_page_and_assets(app).await;
+}
+
+/// The coordinator's page: strict CSP, revalidated HTML, files cached for a year under a
+/// versioned URL, nothing else served under it.
+async fn app_page_and_assets(app: &TestApp) {
+    let response = app.client.get(app.url("/app")).send().await.expect("answers");
+    assert_eq!(response.status().as_u16(), 200);
+    let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    assert!(header("content-type").starts_with("text/html"), "{}", header("content-type"));
+    let csp = header("content-security-policy");
+    assert!(csp.contains("script-src 'self';") && csp.contains("style-src 'self';"), "{csp}");
+    assert_eq!(header("cache-control"), "no-cache");
+    let page = response.text().await.expect("text");
+    let urls = linked_urls(&page);
+    let assets: Vec<&&str> = urls.iter().filter(|u| u.starts_with("/app/assets/")).collect();
+    assert!(assets.len() >= 2, "a stylesheet and a module: {urls:?}");
+    for url in assets {
+        let response = app.client.get(app.url(url)).send().await.expect("answers");
+        assert_eq!(response.status().as_u16(), 200, "{url}");
+        let cache = response.headers().get("cache-control").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        assert_eq!(cache, "public, max-age=31536000, immutable", "{url}");
+        let stale = url.replacen("/app/assets/v-", "/app/assets/v-0", 1);
+        let response = app.client.get(app.url(&stale)).send().await.expect("answers");
+        assert_eq!(response.status().as_u16(), 404, "another version is not served: {stale}");
+    }
 }
 
 /// The `src` and `href` URLs of a page.

@@ -1,6 +1,7 @@
 //! The am-planner service: settings, start-up (migrations, demo data), the HTTP router with
 //! GraphQL, GraphiQL and health, and graceful shutdown. `main.rs` is only the command line.
 
+pub mod app;
 pub mod batch;
 pub mod demo;
 pub mod graphiql;
@@ -202,7 +203,11 @@ impl App {
             router = router.route(graphiql::ASSETS_ROUTE, get(graphiql::asset));
         }
         router
-            .route("/", get(|| async { Redirect::temporary("/graphql") }))
+            // The coordinator's page; GraphiQL stays on `GET /graphql`.
+            .route("/", get(|| async { Redirect::temporary(app::PAGE_ROUTE) }))
+            .route(app::PAGE_ROUTE, get(app::page))
+            .route("/app/", get(|| async { Redirect::permanent(app::PAGE_ROUTE) }))
+            .route(app::ASSETS_ROUTE, get(app::asset))
             .route("/graphql", graphql_route)
             .route("/healthz", get(ready))
             .route("/readyz", get(ready))
@@ -436,6 +441,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let listener = TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
     let addr: SocketAddr = listener.local_addr()?;
     tracing::info!(%addr, database = app.store.backend_name(), "am-planner listening");
+    tracing::info!("coordinator's page: http://{addr}{}", app::PAGE_ROUTE);
     if graphiql {
         tracing::info!("GraphiQL: http://{addr}/graphql");
     }
