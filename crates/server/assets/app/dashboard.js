@@ -283,7 +283,7 @@ function deadlinesSection(d, names) {
     d.deadlines.length ? table({
       caption: 'Échéances, par date',
       head: ['Date', 'Échéance', 'Concerne', 'Détail (texte de l’API)'],
-      rows: d.deadlines.map((x) => [date(x.on), label('DeadlineKindObject', x.kind),
+      rows: d.deadlines.map((x) => [date(x.on), label('DeadlineKind', x.kind),
         names.get(x.practitionerId) ?? names.get(x.assistantId) ?? names.get(x.contractId) ?? '—', h('span', { lang: 'en' }, x.detail)]),
     }) : h('p', {}, 'Aucune échéance dans les douze mois.'));
 }

@@ -11,7 +11,7 @@ const LABELS = {
   ContractKind: { INDIVIDUAL: 'Individuel', COLLECTIVE: 'Collectif' },
   Indicator: { PMT: 'Patientèle médecin traitant', ADULT_PMT: 'Patientèle médecin traitant adulte', FILE_ACTIVE: 'File active' },
   TargetKind: { INCREASE: 'Augmenter', MAINTAIN: 'Maintenir', REACH_MEDIAN: 'Atteindre la médiane' },
-  DeadlineKindObject: {
+  DeadlineKind: {
     ANNIVERSARY: 'Date anniversaire', OBJECTIVES_DUE: 'Échéance des objectifs', QUALIFICATION_DEADLINE: 'Date limite de qualification',
     PAYMENT: 'Versement', CONTRACT_END: 'Fin de contrat', WAITING_PERIOD_ENDS: 'Fin du délai de carence',
   },
