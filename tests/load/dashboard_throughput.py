@@ -7,7 +7,7 @@
 Starts the binary on a new SQLite file with the demo data (a free port on 127.0.0.1), creates
 as admin, through the GraphQL mutations, a 50-GP SISA (two years of figures each, most with a
 running individual contract, a few assistants with assignments), then runs three phases of
-`--seconds` each with `--clients` threads, each thread on its own keep-alive connection:
+`--seconds` each with `--clients` client processes, each on its own keep-alive connection:
 `{ __typename }` and the demo MSP's dashboard on 2026-12-01 as the demo coordinator (whose
 token costs one SQL statement per request: its scope), then the 50-GP structure's as admin.
 Prints one JSON line per phase (requests, errors, req/s, latency percentiles in ms, the server's
@@ -22,14 +22,15 @@ import argparse
 import http.client
 import json
 import math
+import multiprocessing
 import os
+import queue
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 ADMIN = "demo-admin-token-0000000000"
@@ -234,54 +235,67 @@ def percentile(sorted_ms, p):
     return round(sorted_ms[max(0, math.ceil(p / 100 * len(sorted_ms)) - 1)], 2)
 
 
-def phase(name, port, server_pid, token, query, variables, clients, seconds, check):
-    """`clients` threads sending the request for `seconds` each; `check(data)` validates one
-    fully parsed answer per client (its warm-up request). Later answers are checked without parsing them
-    whole: status 200, a `data` object, and no `"errors":` anywhere in the body (which can
-    only count an answer as failed that was not, never the other way round)."""
-    body = json.dumps({"query": query, "variables": variables}).encode()
-    barrier = threading.Barrier(clients + 1)
-    results = [None] * clients
-    sizes = []
-
-    def worker(k):
-        client = Client(port, token)
-        latencies, errors, first_error = [], 0, None
+def client_loop(port, token, query, variables, body, seconds, check, barrier, out):
+    """One client process: a checked warm-up request, then `body` on one keep-alive connection
+    for `seconds`. Puts (latencies in ms, errors, first error, start, end, answer bytes, CPU s)."""
+    client = Client(port, token)
+    latencies, errors, first_error, size = [], 0, None, None
+    start = end = None
+    try:
         try:
-            try:
-                check(client.call(query, variables))
-                sizes.append(client.last_bytes)
-            finally:
-                barrier.wait()
-            start = time.monotonic()
-            stop = start + seconds
-            while time.monotonic() < stop and len(latencies) < MAX_REQUESTS:
-                t0 = time.perf_counter()
-                try:
-                    status, raw = client.post(body)
-                    ok = status == 200 and raw.startswith(b'{"data":{') and b'"errors":' not in raw
-                    why = None if ok else f"{status}: {raw[:300]!r}"
-                except (OSError, http.client.HTTPException) as e:
-                    why = repr(e)
-                latencies.append((time.perf_counter() - t0) * 1000)
-                if why:
-                    errors += 1
-                    first_error = first_error or why
-            results[k] = (latencies, errors, first_error, start, time.monotonic())
-        except BaseException as e:  # noqa: BLE001 - reported as this client's failure
-            results[k] = ([], 1, f"client {k}: {e!r}"[:300], None, None)
+            check(client.call(query, variables))
+            size = client.last_bytes
         finally:
-            client.close()
+            barrier.wait()
+        start = time.monotonic()
+        stop = start + seconds
+        while time.monotonic() < stop and len(latencies) < MAX_REQUESTS:
+            t0 = time.perf_counter()
+            try:
+                status, raw = client.post(body)
+                ok = status == 200 and raw.startswith(b'{"data":{') and b'"errors":' not in raw
+                why = None if ok else f"{status}: {raw[:300]!r}"
+            except (OSError, http.client.HTTPException) as e:
+                why = repr(e)
+            latencies.append((time.perf_counter() - t0) * 1000)
+            if why:
+                errors += 1
+                first_error = first_error or why
+        end = time.monotonic()
+    except BaseException as e:  # noqa: BLE001 - reported as this client's failure
+        errors, first_error = errors + 1, f"{e!r}"[:300]
+    finally:
+        client.close()
+        out.put((latencies, errors, first_error, start, end, size, time.process_time()))
 
-    threads = [threading.Thread(target=worker, args=(k,), daemon=True) for k in range(clients)]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    cpu0, client0 = server_cpu_ms(server_pid), time.process_time()
-    for t in threads:
-        t.join(seconds + 60)
-    cpu1, client1 = server_cpu_ms(server_pid), time.process_time()
-    done = [r for r in results if r is not None]
+
+def phase(name, port, server_pid, token, query, variables, clients, seconds, check):
+    """`clients` processes sending the request for `seconds` each; `check(data)` validates one
+    fully parsed answer per client (its warm-up request). Later answers are checked without
+    parsing them whole: status 200, a `data` object, and no `"errors":` anywhere in the body
+    (which can only count an answer as failed that was not, never the other way round).
+    Processes, not threads: with threads the interpreter's lock made the client, not the
+    server, the limit of the cheapest phase (`{__typename}`), which flattered every ratio."""
+    body = json.dumps({"query": query, "variables": variables}).encode()
+    ctx = multiprocessing.get_context("fork")
+    barrier, out = ctx.Barrier(clients + 1), ctx.Queue()
+    args = (port, token, query, variables, body, seconds, check, barrier, out)
+    workers = [ctx.Process(target=client_loop, args=args, daemon=True) for _ in range(clients)]
+    for w in workers:
+        w.start()
+    barrier.wait(timeout=120)
+    cpu0 = server_cpu_ms(server_pid)
+    done = []
+    for _ in workers:
+        try:
+            done.append(out.get(timeout=seconds + 60))
+        except queue.Empty:
+            break
+    cpu1 = server_cpu_ms(server_pid)
+    for w in workers:
+        w.join(5)
+        if w.is_alive():
+            w.kill()
     latencies = sorted(x for r in done for x in r[0])
     errors = sum(r[1] for r in done) + (clients - len(done))
     starts = [r[3] for r in done if r[3] is not None]
@@ -300,8 +314,8 @@ def phase(name, port, server_pid, token, query, variables, clients, seconds, che
         "p99_ms": percentile(latencies, 99),
         "max_ms": round(latencies[-1], 2) if latencies else None,
         "server_cpu_ms_per_request": round((cpu1 - cpu0) / n, 3) if n else None,
-        "client_cpu_s": round(client1 - client0, 1),
-        "answer_bytes": max(sizes, default=None),
+        "client_cpu_s": round(sum(r[6] for r in done), 1),
+        "answer_bytes": max((r[5] for r in done if r[5] is not None), default=None),
     }
 
 
