@@ -519,7 +519,7 @@ fn luhn(digits: &str) -> String {
                     if d > 9 { d - 9 } else { d }
                 })
                 .sum();
-            sum % 10 == 0
+            sum.is_multiple_of(10)
         })
         .unwrap_or_default();
     format!("{digits}{key}")
