@@ -843,16 +843,7 @@ async fn forms(browser: &Browser, app: &TestApp, out: &Path) {
     browser.full_screenshot(&out.join("app-figures-error.png")).await.expect("screenshot");
     browser.type_into(&control_of(browser, figures, "adultPmt").await, "800").await.expect("adult pmt");
     browser.type_into(&control_of(browser, figures, "ccamSharePercent").await, "12,5").await.expect("ccam");
-    browser.click(&format!("{figures} button[type=submit]")).await.expect("submit");
-    browser
-        .wait_for(
-            "the figures recorded",
-            "return document.querySelector('form[data-form=figures] .form-result.ok') !== null;",
-            json!([]),
-            WAIT,
-        )
-        .await
-        .expect("recorded");
+    submit_figures(browser, figures).await;
     let recorded = api(app, "query($id: ID!) { node(id: $id) { ... on Practitioner { activityFigures { year pmt adultPmt ccamSharePercent origin } } } }", json!({ "id": martin })).await;
     let year =
         list(&recorded["node"]["activityFigures"]).into_iter().find(|f| f["year"] == 2025).expect("2025's figures");
@@ -970,16 +961,7 @@ async fn figures_kept(browser: &Browser, app: &TestApp, node: &Value) {
     assert!(note.contains("vide") && note.contains("effacé"), "the form says an emptied field is cleared: {note}");
     let pmt = before["pmt"].as_i64().expect("pmt") + 1;
     browser.type_into(&control_of(browser, figures, "pmt").await, &pmt.to_string()).await.expect("pmt");
-    browser.click(&format!("{figures} button[type=submit]")).await.expect("submit");
-    browser
-        .wait_for(
-            "the figures recorded",
-            "return document.querySelector('form[data-form=figures] .form-result.ok') !== null;",
-            json!([]),
-            WAIT,
-        )
-        .await
-        .expect("recorded");
+    submit_figures(browser, figures).await;
     let after = stored_2025(&api(app, FIGURES_OF, json!({ "id": id })).await);
     let mut expected = before.clone();
     expected["pmt"] = json!(pmt);
@@ -1099,4 +1081,18 @@ fn french_euros() {
 #[test]
 fn pdf_pages_are_counted_without_the_page_tree() {
     assert_eq!(pdf_pages(b"<< /Type /Pages /Kids [3 0 R 4 0 R] >> << /Type /Page >> << /Type/Page/Parent 2 0 R >>"), 2);
+}
+
+/// Sends the figures form and waits for its success message.
+async fn submit_figures(browser: &Browser, figures: &str) {
+    browser.click(&format!("{figures} button[type=submit]")).await.expect("submit");
+    browser
+        .wait_for(
+            "the figures recorded",
+            "return document.querySelector('form[data-form=figures] .form-result.ok') !== null;",
+            json!([]),
+            WAIT,
+        )
+        .await
+        .expect("recorded");
 }
