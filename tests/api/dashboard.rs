@@ -278,13 +278,16 @@ async fn bad_comparison_input_is_refused_and_changes_nothing(store: Store) {
         r#"adheringDoctors: ["not-an-id"]"#,
         // A structure's id is not a practitioner's.
         r#"adheringDoctors: ["U3RydWN0dXJlOjE"]"#,
+        // Before the collective aid existed (2026-02-25).
+        r#"startOn: "2025-06-01""#,
     ] {
         let body = as_coordinator(&app, &comparison(args), json!({})).await;
         assert_eq!(code(&body), "BAD_USER_INPUT", "{args}: {body}");
         assert_eq!(body["errors"][0]["path"][4], "comparison", "{body}");
         let message = body["errors"][0]["message"].as_str().unwrap_or_default();
-        let field = if args.starts_with("fundedEtp") { "fundedEtp" } else { "adheringDoctors" };
+        let field = args.split(':').next().unwrap_or_default();
         assert!(message.starts_with(field), "the message names the argument: {body}");
+        assert_eq!(body["errors"][0]["extensions"]["argument"], field, "and so do the extensions: {body}");
     }
 
     let after = (as_coordinator(&app, records, json!({})).await, dashboard(&app).await);

@@ -45,6 +45,12 @@ pub enum ApiError {
     Forbidden(&'static str),
     NotFound(&'static str),
     BadInput(String),
+    /// A refused argument of a query field, named in `extensions.argument` so that a client
+    /// can show the reason next to the control that set it.
+    BadArgument {
+        argument: &'static str,
+        why: String,
+    },
     Internal(u64),
 }
 
@@ -55,6 +61,7 @@ impl ApiError {
             ApiError::Forbidden(why) => (*why).to_owned(),
             ApiError::NotFound(what) => format!("{what} not found"),
             ApiError::BadInput(why) => why.clone(),
+            ApiError::BadArgument { argument, why } => format!("{argument}: {why}"),
             ApiError::Internal(reference) => {
                 format!("internal error (reference {reference}); the details are in the server log")
             }
@@ -74,7 +81,7 @@ impl ApiError {
             ApiError::Unauthenticated => codes::UNAUTHENTICATED,
             ApiError::Forbidden(_) => codes::FORBIDDEN,
             ApiError::NotFound(_) => codes::NOT_FOUND,
-            ApiError::BadInput(_) => codes::BAD_USER_INPUT,
+            ApiError::BadInput(_) | ApiError::BadArgument { .. } => codes::BAD_USER_INPUT,
             ApiError::Internal(_) => codes::INTERNAL,
         }
     }
@@ -108,7 +115,12 @@ impl From<planning::Error> for ApiError {
 
 impl ErrorExtensions for ApiError {
     fn extend(&self) -> async_graphql::Error {
-        async_graphql::Error::new(self.message()).extend_with(|_, e| e.set("code", self.code()))
+        async_graphql::Error::new(self.message()).extend_with(|_, e| {
+            e.set("code", self.code());
+            if let ApiError::BadArgument { argument, .. } = self {
+                e.set("argument", *argument);
+            }
+        })
     }
 }
 

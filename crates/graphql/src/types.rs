@@ -228,7 +228,10 @@ impl StructureObject {
                 ids.iter()
                     .map(|id| {
                         ids::decode_as(NodeType::Practitioner, id).map(|n| n.to_string()).ok_or_else(|| {
-                            ApiError::BadInput(format!("adheringDoctors: `{}` is not a practitioner id", id.as_str()))
+                            ApiError::BadArgument {
+                                argument: "adheringDoctors",
+                                why: format!("`{}` is not a practitioner id", id.as_str()),
+                            }
                         })
                     })
                     .collect::<ApiResult<Vec<_>>>()
@@ -236,10 +239,9 @@ impl StructureObject {
             .transpose()?;
         let funded_etp = funded_etp
             .map(|e| {
-                domain::Etp::parse(&e).map_err(|err| {
-                    ApiError::BadInput(format!(
-                        "fundedEtp: {err}; write a number of ETP such as \"3\", \"2.5\" or \"5/2\""
-                    ))
+                domain::Etp::parse(&e).map_err(|err| ApiError::BadArgument {
+                    argument: "fundedEtp",
+                    why: format!("{err}; write a number of ETP such as \"3\", \"2.5\" or \"5/2\""),
                 })
             })
             .transpose()?;
@@ -247,17 +249,32 @@ impl StructureObject {
         let team = planning::load::team(store(ctx)?, &crate::auth::viewer(ctx)?.visibility, &self.0, start).await?;
         let request = planning::comparison::ComparisonRequest { start, adhering, funded_etp };
         let result = planning::comparison::compare(rule_book(ctx)?, &team, &request).map_err(|e| match e {
+            // A start before a regime existed is the start date's fault.
+            planning::comparison::ComparisonError::Rules(r @ domain::rules::RuleError::NoRegime { date, .. })
+                if date == start =>
+            {
+                ApiError::BadArgument { argument: "startOn", why: r.to_string() }
+            }
             planning::comparison::ComparisonError::Rules(r) => ApiError::from(r),
             // The client named the doctor by a global id: answer with it.
-            planning::comparison::ComparisonError::UnknownMember(n) => ApiError::BadInput(format!(
-                "adheringDoctors: {} is not a doctor of the structure on the start date",
-                ids::encode(NodeType::Practitioner, n.parse().unwrap_or_default()).as_str()
-            )),
-            planning::comparison::ComparisonError::DuplicateMember(n) => ApiError::BadInput(format!(
-                "adheringDoctors: {} is named twice",
-                ids::encode(NodeType::Practitioner, n.parse().unwrap_or_default()).as_str()
-            )),
-            other => ApiError::BadInput(other.to_string()),
+            planning::comparison::ComparisonError::UnknownMember(n) => ApiError::BadArgument {
+                argument: "adheringDoctors",
+                why: format!(
+                    "{} is not a doctor of the structure on the start date",
+                    ids::encode(NodeType::Practitioner, n.parse().unwrap_or_default()).as_str()
+                ),
+            },
+            planning::comparison::ComparisonError::DuplicateMember(n) => ApiError::BadArgument {
+                argument: "adheringDoctors",
+                why: format!(
+                    "{} is named twice",
+                    ids::encode(NodeType::Practitioner, n.parse().unwrap_or_default()).as_str()
+                ),
+            },
+            planning::comparison::ComparisonError::NoEtp => ApiError::BadArgument {
+                argument: "fundedEtp",
+                why: "a collective contract funds at least some ETP".to_owned(),
+            },
         })?;
         Ok(result.into())
     }

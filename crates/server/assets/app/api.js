@@ -6,11 +6,13 @@ import { label, known } from './labels.js';
 const TOKEN_KEY = 'am-planner.token';
 
 export class ApiError extends Error {
-  constructor(code, message, status, path) {
+  /** `argument`: the query argument refused, when the API names it (`extensions.argument`). */
+  constructor(code, message, status, path, argument) {
     super(message);
     this.code = code;
     this.status = status;
     this.path = path;
+    this.argument = argument;
   }
 }
 
@@ -53,7 +55,7 @@ export async function gql(query, variables = {}, bearer = token()) {
     throw error;
   }
   if (first) {
-    throw new ApiError(first.extensions?.code ?? 'ERROR', first.message, response.status, first.path);
+    throw new ApiError(first.extensions?.code ?? 'ERROR', first.message, response.status, first.path, first.extensions?.argument);
   }
   if (!response.ok) throw new ApiError('HTTP', `HTTP ${response.status}`, response.status);
   return body.data;

@@ -199,12 +199,10 @@ export async function render({ structure, asOf, stale }) {
 
   let pending = 0;
   let timer = null;
-  // The control whose change started the request: a refused value is said next to it. The API
-  // names no argument in its error (a BAD_USER_INPUT on the `comparison` field), so the page
-  // keeps which control changed rather than reading the English message.
-  let changed = null;
+  // A refused value is said next to its control: the API names the argument it refuses in
+  // `extensions.argument`.
+  const controlOf = { fundedEtp: 'etp', startOn: 'start' };
   async function refresh() {
-    const cause = changed;
     const ticket = ++pending;
     out.setAttribute('aria-busy', 'true');
     fill(startError);
@@ -240,6 +238,7 @@ export async function render({ structure, asOf, stale }) {
     } catch (error) {
       if (ticket !== pending) return;
       const text = describeError(error);
+      const cause = controlOf[error?.argument] ?? null;
       // The results of the previous value would read as those of the refused one: cleared.
       fill(summary);
       const target = cause === 'etp' ? [etpError, etpInput] : cause === 'start' ? [startError, startInput] : null;
@@ -266,23 +265,19 @@ export async function render({ structure, asOf, stale }) {
   startInput.addEventListener('change', () => {
     if (!startInput.value) return;
     controls.start = startInput.value;
-    changed = 'start';
     later(0);
   });
   etpInput.addEventListener('input', () => {
     controls.etp = etpInput.value;
-    changed = 'etp';
     later(400);
   });
   etpInput.addEventListener('change', () => {
     controls.etp = etpInput.value;
-    changed = 'etp';
     later(0);
   });
   for (const { box } of checks) {
     box.addEventListener('change', () => {
       controls.adhering = checks.filter((c) => c.box.checked).map((c) => c.box.value);
-      changed = 'adhering';
       later(150);
     });
   }
