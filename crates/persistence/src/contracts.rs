@@ -310,18 +310,17 @@ impl Store {
         practitioner_ids: &[PractitionerId],
     ) -> StoreResult<Vec<(PractitionerId, AidContract)>> {
         let keys: Vec<i32> = practitioner_ids.iter().filter_map(|id| i32::try_from(id.0).ok()).collect();
-        let adhered: Vec<i32> = contract_member::Entity::find()
-            .filter(contract_member::Column::PractitionerId.is_in(keys.clone()))
-            .all(self.db())
-            .await?
-            .into_iter()
-            .map(|m| m.contract_id)
-            .collect();
+        // The collective contracts they adhere to, in the same statement.
+        let adhered = sea_orm::sea_query::Query::select()
+            .column(contract_member::Column::ContractId)
+            .from(contract_member::Entity)
+            .and_where(contract_member::Column::PractitionerId.is_in(keys.clone()))
+            .to_owned();
         let rows = aid_contract::Entity::find()
             .filter(
                 Condition::any()
                     .add(aid_contract::Column::PractitionerId.is_in(keys))
-                    .add(aid_contract::Column::Id.is_in(adhered)),
+                    .add(aid_contract::Column::Id.in_subquery(adhered)),
             )
             .order_by_asc(aid_contract::Column::Id)
             .all(self.db())

@@ -19,13 +19,9 @@ const ALL: u64 = 10_000;
 /// contract from outside the viewer's structures is counted, not named).
 pub async fn team(store: &Store, visibility: &Visibility, structure: &Structure, as_of: NaiveDate) -> Result<Team> {
     let structure_id = structure.id;
-    let mut ids: Vec<PractitionerId> = store
-        .memberships_in(&[structure_id])
-        .await?
-        .into_iter()
-        .filter(|m| m.period.contains(as_of))
-        .map(|m| m.practitioner_id)
-        .collect();
+    let memberships = store.memberships_in(&[structure_id]).await?;
+    let mut ids: Vec<PractitionerId> =
+        memberships.iter().filter(|m| m.period.contains(as_of)).map(|m| m.practitioner_id).collect();
     ids.sort_by_key(|id| id.0);
     ids.dedup();
     // The assistants do not depend on the doctors: both are read at once.
@@ -35,7 +31,9 @@ pub async fn team(store: &Store, visibility: &Visibility, structure: &Structure,
         let assignments = store.assignments_of(&ids).await?;
         Ok::<_, crate::Error>((assistants, assignments))
     };
-    let (mut records, (assistants, assignments)) = tokio::try_join!(Records::read(store, &ids), assistants_read)?;
+    let home = Some((structure, memberships.as_slice()));
+    let (mut records, (assistants, assignments)) =
+        tokio::try_join!(Records::read_around(store, &ids, home), assistants_read)?;
     // The structure's collective contracts, found through its members, with every adherent,
     // those who left included: a signed contract keeps its funded ETP and its adherents'
     // figures (COL-DURATION). Adherents who left are read in a second batch, only when there
@@ -57,7 +55,7 @@ pub async fn team(store: &Store, visibility: &Visibility, structure: &Structure,
     everyone.sort_by_key(|id| id.0);
     everyone.dedup();
     if everyone.len() > ids.len() {
-        records = Records::read(store, &everyone).await?;
+        records = Records::read_around(store, &everyone, home).await?;
     }
     // The structure's own members are the viewer's to see; only outside adherents are asked.
     let seen = if everyone.len() == ids.len() {
