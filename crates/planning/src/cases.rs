@@ -61,10 +61,11 @@ pub enum ContractFact {
     FundedEtp,
 }
 
-/// A fact the record and the CPAM's copy disagree on, both as written (`None`: not stated).
+/// A fact the record and the CPAM's copy disagree on, both as written (`None`: not stated):
+/// of an aid contract ([`ContractFact`]) or of an ACI contract (`funding::AciFact`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Discrepancy {
-    pub fact: ContractFact,
+pub struct Discrepancy<F = ContractFact> {
+    pub fact: F,
     pub recorded: Option<String>,
     pub cpam: Option<String>,
 }

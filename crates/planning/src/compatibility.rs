@@ -176,7 +176,8 @@ fn case_of(
         });
     }
 
-    let aci = running_aci(funding, as_of).map(|c| {
+    let running = running_aci(funding, as_of);
+    let aci = running.map(|c| {
         let label = labels.add(&aci_label(c), Subject::AciContract(c.id.0.to_string()));
         let this_year = c.years.iter().find(|y| y.year == year);
         let co = &c.fields.coordination;
@@ -234,7 +235,7 @@ fn case_of(
         });
     }
 
-    let sisa_since = running_aci(funding, as_of).and_then(|c| c.fields.sisa_on);
+    let sisa_since = running.and_then(|c| c.fields.sisa_on);
     let case = CompatibilityCase {
         on: as_of,
         year,

@@ -107,12 +107,7 @@ pub enum AciFact {
     CoordinationEtp,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AciDiscrepancy {
-    pub fact: AciFact,
-    pub recorded: Option<String>,
-    pub cpam: Option<String>,
-}
+pub type AciDiscrepancy = crate::cases::Discrepancy<AciFact>;
 
 /// The facts of an ACI contract the rules and the money table read, and whose they are: the
 /// CPAM's signature date, coordination and yearly points and amounts paid when its copy has
