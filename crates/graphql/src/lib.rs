@@ -81,5 +81,6 @@ pub fn sdl() -> String {
 /// Adds what one request needs: the authenticated viewer and per-request DataLoaders.
 pub fn request_data(request: Request, store: &Store, viewer: Viewer) -> Request {
     let loaders = access::new_loaders(store.clone(), &viewer);
-    request.data(viewer).data(loaders).data(overview::Overviews::default())
+    // The request's store (a query's read snapshot) before the schema's.
+    request.data(store.clone()).data(viewer).data(loaders).data(overview::Overviews::default())
 }

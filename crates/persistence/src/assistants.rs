@@ -167,7 +167,7 @@ impl Store {
             updated_at: Set(Utc::now()),
             ..Default::default()
         };
-        assignment_from_row(updated(am.update(self.db()).await, "assignment")?)
+        assignment_from_row(updated(am.update(self.writer()?).await, "assignment")?)
     }
 
     pub async fn assignment(&self, id: AssignmentId) -> StoreResult<Option<Assignment>> {

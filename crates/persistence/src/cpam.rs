@@ -324,7 +324,7 @@ impl Store {
             error_code: Set(Some(code.to_owned())),
             error_message: Set(Some(message.chars().take(500).collect())),
         }
-        .insert(self.db())
+        .insert(self.writer()?)
         .await?;
         Ok(())
     }
@@ -376,9 +376,9 @@ impl Store {
             obtained_at: Set(record.obtained_at),
         };
         if existing.is_some() {
-            am.update(self.db()).await?;
+            am.update(self.writer()?).await?;
         } else {
-            am.insert(self.db()).await?;
+            am.insert(self.writer()?).await?;
         }
         Ok(())
     }

@@ -224,7 +224,7 @@ impl Store {
             created_at: Set(now),
             ..professional_model(fields)
         };
-        Ok(professional_from_row(am.insert(self.db()).await?)?.1)
+        Ok(professional_from_row(am.insert(self.writer()?).await?)?.1)
     }
 
     pub async fn update_professional(
@@ -234,7 +234,7 @@ impl Store {
     ) -> StoreResult<Professional> {
         let am =
             professional::ActiveModel { id: Unchanged(db_id(id.0, "professional")?), ..professional_model(fields) };
-        Ok(professional_from_row(updated(am.update(self.db()).await, "professional")?)?.1)
+        Ok(professional_from_row(updated(am.update(self.writer()?).await, "professional")?)?.1)
     }
 
     /// The professional and the structure they work in.
@@ -264,13 +264,13 @@ impl Store {
             created_at: Set(Utc::now()),
             ..aci_model(fields)?
         };
-        Ok(aci_from_rows(am.insert(self.db()).await?, Vec::new())?.1)
+        Ok(aci_from_rows(am.insert(self.writer()?).await?, Vec::new())?.1)
     }
 
     pub async fn update_aci_contract(&self, id: AciContractId, fields: &AciContractFields) -> StoreResult<AciContract> {
         let key = db_id(id.0, "ACI contract")?;
         let am = aci_contract::ActiveModel { id: Unchanged(key), ..aci_model(fields)? };
-        updated(am.update(self.db()).await, "ACI contract")?;
+        updated(am.update(self.writer()?).await, "ACI contract")?;
         self.aci_contract(id).await?.map(|(_, c)| c).ok_or(StoreError::NotFound("ACI contract"))
     }
 

@@ -6,6 +6,7 @@
 
 mod activity;
 mod assistants;
+mod connection;
 mod contracts;
 mod convert;
 mod cpam;
@@ -22,6 +23,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use connection::Connection;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::SqliteJournalMode;
 use sea_orm::{
@@ -159,7 +161,7 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Handle on the database; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Store {
-    db: DatabaseConnection,
+    db: Connection,
     statements: Arc<AtomicU64>,
 }
 
@@ -205,18 +207,47 @@ impl Store {
         db.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::Relaxed);
         });
-        Ok(Self { db, statements })
+        Ok(Self { db: Connection::Pool(db), statements })
+    }
+
+    /// The same store, reading through one read transaction, begun on its first read: what it
+    /// reads is one consistent state of the database, however many statements it takes, and
+    /// the statements share one pooled connection (on SQLite each checkout and return of a
+    /// connection is a round trip to its thread, as dear as a statement). It refuses every
+    /// write. The transaction ends when the last clone is dropped; on a snapshot, it is the
+    /// snapshot itself.
+    pub fn read_snapshot(&self) -> Store {
+        match &self.db {
+            Connection::Pool(pool) => Store {
+                db: Connection::Snapshot(Arc::new(connection::Snapshot::new(pool.clone()))),
+                statements: Arc::clone(&self.statements),
+            },
+            Connection::Snapshot(_) => self.clone(),
+        }
+    }
+
+    /// Whether this handle is a read snapshot.
+    pub fn is_snapshot(&self) -> bool {
+        matches!(self.db, Connection::Snapshot(_))
+    }
+
+    /// The pool, for writes and maintenance; refused on a read snapshot.
+    pub(crate) fn writer(&self) -> StoreResult<&DatabaseConnection> {
+        match &self.db {
+            Connection::Pool(pool) => Ok(pool),
+            Connection::Snapshot(_) => Err(StoreError::Database(connection::read_only())),
+        }
     }
 
     /// Applies pending migrations.
     pub async fn migrate(&self) -> StoreResult<()> {
-        Migrator::up(&self.db, None).await?;
+        Migrator::up(self.writer()?, None).await?;
         Ok(())
     }
 
     /// Round trip to the database, for health checks.
     pub async fn ping(&self) -> StoreResult<()> {
-        self.db.ping().await?;
+        self.writer()?.ping().await?;
         Ok(())
     }
 
@@ -231,7 +262,7 @@ impl Store {
     pub async fn check_writable(&self) -> StoreResult<()> {
         let backend = self.db.get_database_backend();
         let sql = "UPDATE health_checks SET checks = checks + 1 WHERE id = 1";
-        let result = self.db.execute_raw(sea_orm::Statement::from_string(backend, sql)).await?;
+        let result = self.writer()?.execute_raw(sea_orm::Statement::from_string(backend, sql)).await?;
         if result.rows_affected() != 1 {
             return Err(StoreError::NotFound("health check row"));
         }
@@ -282,7 +313,8 @@ impl Store {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
-    pub(crate) fn db(&self) -> &DatabaseConnection {
+    /// Where reads go: the pool, or the snapshot.
+    pub(crate) fn db(&self) -> &Connection {
         &self.db
     }
 
@@ -294,7 +326,7 @@ impl Store {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             ..TransactionOptions::default()
         };
-        Ok(self.db.begin_with_options(options).await?)
+        Ok(self.writer()?.begin_with_options(options).await?)
     }
 
     /// Whether the database holds no structure yet (first start).

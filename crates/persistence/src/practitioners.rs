@@ -146,7 +146,7 @@ impl Store {
     ) -> StoreResult<Practitioner> {
         let mut am = practitioner_active_model(fields);
         am.id = sea_orm::ActiveValue::Unchanged(db_id(id.0, "practitioner")?);
-        practitioner_from_row(updated(am.update(self.db()).await, "practitioner")?)
+        practitioner_from_row(updated(am.update(self.writer()?).await, "practitioner")?)
     }
 
     pub async fn practitioner(&self, id: PractitionerId) -> StoreResult<Option<Practitioner>> {

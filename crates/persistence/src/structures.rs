@@ -36,13 +36,13 @@ pub(crate) async fn insert_structure<C: ConnectionTrait>(conn: &C, fields: &Stru
 
 impl Store {
     pub async fn create_structure(&self, fields: &StructureFields) -> StoreResult<Structure> {
-        insert_structure(self.db(), fields).await
+        insert_structure(self.writer()?, fields).await
     }
 
     pub async fn update_structure(&self, id: StructureId, fields: &StructureFields) -> StoreResult<Structure> {
         let mut am = active_model(fields);
         am.id = sea_orm::ActiveValue::Unchanged(db_id(id.0, "structure")?);
-        structure_from_row(updated(am.update(self.db()).await, "structure")?)
+        structure_from_row(updated(am.update(self.writer()?).await, "structure")?)
     }
 
     pub async fn structure(&self, id: StructureId) -> StoreResult<Option<Structure>> {

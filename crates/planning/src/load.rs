@@ -19,6 +19,10 @@ const ALL: u64 = 10_000;
 /// contract from outside the viewer's structures is counted, not named).
 pub async fn team(store: &Store, visibility: &Visibility, structure: &Structure, as_of: NaiveDate) -> Result<Team> {
     let structure_id = structure.id;
+    // One consistent state of the records (no write lands between two of the reads), read on
+    // one connection: the caller's snapshot when it reads through one (a GraphQL query).
+    let snapshot = store.read_snapshot();
+    let store = &snapshot;
     let memberships = store.memberships_in(&[structure_id]).await?;
     let mut ids: Vec<PractitionerId> =
         memberships.iter().filter(|m| m.period.contains(as_of)).map(|m| m.practitioner_id).collect();
@@ -72,10 +76,11 @@ pub async fn team(store: &Store, visibility: &Visibility, structure: &Structure,
         })
         .collect();
     let employers = if employer_ids.is_empty() { Vec::new() } else { store.structures_by_ids(&employer_ids).await? };
-    // sqlx gives the last connection back to its pool in a task it spawns onto this worker's
-    // LIFO slot, which no other worker may steal: without this yield it would wait for the
-    // rules and the GraphQL answer that follow (milliseconds of CPU), and with SQLite's few
+    // A snapshot of its own ends here. sqlx gives its connection back to the pool in a task it
+    // spawns onto this worker's LIFO slot, which no other worker may steal: without this yield
+    // it would wait for the rules that follow (milliseconds of CPU), and with SQLite's few
     // pooled connections other requests would wait with it.
+    drop(snapshot);
     tokio::task::yield_now().await;
 
     let mut members = Vec::with_capacity(ids.len());

@@ -262,7 +262,7 @@ async fn graphql_handler(State(app): State<App>, headers: HeaderMap, body: axum:
             return response;
         }
     };
-    let request = match read_request(&app, &headers, body).await {
+    let mut request = match read_request(&app, &headers, body).await {
         Ok(r) => r,
         Err(response) => return response,
     };
@@ -270,12 +270,15 @@ async fn graphql_handler(State(app): State<App>, headers: HeaderMap, body: axum:
         Ok(v) => v,
         Err(e) => return graphql_error(StatusCode::SERVICE_UNAVAILABLE, e.code(), &e.message()),
     };
+    // Also kept to tell, should the answer be too large, whether writes already took effect.
+    let mutation = is_mutation(&mut request);
+    // A query answers from one state of the database, read on one connection (begun on its
+    // first read: `{ __typename }` reads nothing); a mutation writes through the pool.
+    let store = if mutation { app.store.clone() } else { app.store.read_snapshot() };
     tracing::debug!(caller = %viewer.name, "GraphQL request");
-    // Kept to tell, should the answer be too large, whether writes already took effect.
-    let query = request.query.clone();
-    let operation = request.operation_name.clone();
-    let request = graphql::request_data(request, &app.store, viewer);
+    let request = graphql::request_data(request, &store, viewer);
     let response = app.schema.execute(request).await;
+    drop(store);
     let body = match serde_json::to_vec(&response) {
         Ok(b) => b,
         Err(e) => {
@@ -286,7 +289,7 @@ async fn graphql_handler(State(app): State<App>, headers: HeaderMap, body: axum:
     drop(response);
     let limit = app.settings.graphql.max_response_bytes;
     if body.len() > limit {
-        if is_mutation(&query, operation.as_deref()) {
+        if mutation {
             // Its writes are committed: withholding the answer would make the client retry them.
             tracing::warn!(bytes = body.len(), limit, "mutation answer over the response size limit, sent anyway");
             return ([(header::CONTENT_TYPE, "application/json")], body).into_response();
@@ -381,11 +384,13 @@ async fn ready(State(app): State<App>) -> Response {
     }
 }
 
-/// Whether the operation a request runs is a mutation (for the rare answer over the size limit).
-fn is_mutation(query: &str, operation: Option<&str>) -> bool {
+/// Whether the request's operation is a mutation. The document is parsed here once, and kept in
+/// the request for its execution; one that does not parse is refused there.
+fn is_mutation(request: &mut async_graphql::Request) -> bool {
     use async_graphql::parser::types::{DocumentOperations, OperationType};
-    let Ok(doc) = async_graphql::parser::parse_query(query) else { return false };
-    let ty = match (&doc.operations, operation) {
+    let operation = request.operation_name.clone();
+    let Ok(doc) = request.parsed_query() else { return false };
+    let ty = match (&doc.operations, operation.as_deref()) {
         (DocumentOperations::Single(op), _) => Some(op.node.ty),
         (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
         (DocumentOperations::Multiple(ops), None) => ops.values().next().map(|op| op.node.ty),
