@@ -542,16 +542,14 @@ async fn refused_what_if(browser: &Browser, out: &Path) {
         tables: document.querySelectorAll('[data-testid=comparison-out] table').length, \
         recommendation: document.querySelectorAll('[data-testid=comparison-out] .recommendation').length, \
         summary: document.querySelector('[data-testid=decision] p.print-only').textContent };";
+    // What a refused argument leaves of the previous results: nothing.
+    let cleared = json!({ "charts": 0, "tables": 0, "recommendation": 0, "summary": "" });
     for value in ["abc", "0", "-1"] {
         browser.type_into(etp, value).await.expect("typing");
         let what = format!("the refusal of {value} ETP");
         browser.wait_for(&what, COMPARISON_STATE, json!([value, AS_OF, "etp"]), WAIT).await.expect("refused");
         let shown = browser.script(left, json!([])).await.expect("results");
-        assert_eq!(
-            shown,
-            json!({ "charts": 0, "tables": 0, "recommendation": 0, "summary": "" }),
-            "nothing left of the previous ETP for {value}"
-        );
+        assert_eq!(shown, cleared, "nothing left of the previous ETP for {value}");
         let reason = browser.script(error_of, json!([etp])).await.expect("error");
         assert!(reason.as_str().is_some_and(|r| r.contains("BAD_USER_INPUT")), "{value}: {reason}");
         assert_eq!(browser.script(error_of, json!([start])).await.expect("error"), "", "not the start date's fault");
@@ -571,11 +569,7 @@ async fn refused_what_if(browser: &Browser, out: &Path) {
         .await
         .expect("refused");
     let shown = browser.script(left, json!([])).await.expect("results");
-    assert_eq!(
-        shown,
-        json!({ "charts": 0, "tables": 0, "recommendation": 0, "summary": "" }),
-        "nothing left of the previous start"
-    );
+    assert_eq!(shown, cleared, "nothing left of the previous start");
     let reason = browser.script(error_of, json!([start])).await.expect("error");
     assert!(reason.as_str().is_some_and(|r| r.contains("BAD_USER_INPUT")), "{reason}");
     assert_eq!(browser.script(error_of, json!([etp])).await.expect("error"), "", "not the ETP's fault");

@@ -8,6 +8,28 @@ use sea_orm::{ConnectionTrait, Database, Statement};
 
 use crate::Store;
 
+/// A general practitioner, sector 1, with nothing else recorded: the doctor a test needs when
+/// only their existence matters.
+///
+/// # Panics
+/// When `rpps` is not a valid RPPS number.
+pub fn general_practitioner(rpps: &str) -> domain::PractitionerFields {
+    use domain::{ConventionSector, Optam, PracticeMode, PractitionerFields, Rpps, Specialty};
+    PractitionerFields {
+        rpps: Rpps::parse(rpps).expect("valid RPPS"),
+        first_name: "Claire".into(),
+        last_name: "Martin".into(),
+        specialty: Specialty::GeneralPractice,
+        sector: ConventionSector::Sector1,
+        optam: Optam::None,
+        practice_mode: PracticeMode::Liberal,
+        mep: false,
+        installed_on: None,
+        birth_year: None,
+        rqth: None,
+    }
+}
+
 /// Environment variable naming an existing PostgreSQL database the tests may create siblings of.
 pub const TEST_DATABASE_URL: &str = "TEST_DATABASE_URL";
 

@@ -39,19 +39,7 @@ async fn setup(store: &Store, assistants: usize) -> (PractitionerId, Vec<Assista
     let rpps = format!("{:011}", 10_000_000_000u64 + u64::try_from(assistants).expect("small"));
     let (doctor, _) = store
         .create_practitioner(
-            &PractitionerFields {
-                rpps: Rpps::parse(&rpps).expect("valid RPPS"),
-                first_name: "Claire".into(),
-                last_name: "Martin".into(),
-                specialty: Specialty::GeneralPractice,
-                sector: ConventionSector::Sector1,
-                optam: Optam::None,
-                practice_mode: PracticeMode::Liberal,
-                mep: false,
-                installed_on: None,
-                birth_year: None,
-                rqth: None,
-            },
+            &persistence::testing::general_practitioner(&rpps),
             Some(&NewMembership {
                 structure_id: structure.id,
                 partner: true,

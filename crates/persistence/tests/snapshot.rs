@@ -42,22 +42,7 @@ async fn a_read_snapshot_sees_one_state_and_refuses_writes(store: Store) {
     assert!(snapshot.create_structure(&msp("MSP de la Gare")).await.is_err(), "insert");
     assert!(snapshot.update_structure(first.id, &msp("Renamed")).await.is_err(), "update");
     let (doctor, _) = store
-        .create_practitioner(
-            &PractitionerFields {
-                rpps: Rpps::parse("10000000008").expect("valid RPPS"),
-                first_name: "Claire".into(),
-                last_name: "Martin".into(),
-                specialty: Specialty::GeneralPractice,
-                sector: ConventionSector::Sector1,
-                optam: Optam::None,
-                practice_mode: PracticeMode::Liberal,
-                mep: false,
-                installed_on: None,
-                birth_year: None,
-                rqth: None,
-            },
-            None,
-        )
+        .create_practitioner(&persistence::testing::general_practitioner("10000000008"), None)
         .await
         .expect("doctor");
     let figures = ActivityFiguresFields {
